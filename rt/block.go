@@ -38,8 +38,7 @@ func blockingOnWorkerMessage(f Pollable) string {
 	name := strings.TrimPrefix(fmt.Sprintf("%T", f), "*")
 	name = strings.TrimSuffix(name, "Future")
 	return fmt.Sprintf("rt: blocking call to async %s on a runtime worker: "+
-		"the ordinary function that calls it must be marked //async "+
-		"(or run it with rt.SpawnBlocking)", name)
+		"the ordinary function that calls it must be marked //async", name)
 }
 
 // goroutineParker is the Wakeable of a goroutine blocked in BlockOn. Wakes

@@ -1,0 +1,351 @@
+package rt
+
+// The executor.
+//
+// N workers (goroutines; in single-threaded mode the goroutine that called
+// Run is the only one) poll tasks. Each worker has
+//
+//   - a LIFO slot: a task woken or spawned by the task running on that
+//     worker is run next, on the same worker (message passing between two
+//     tasks stays on one worker and in cache). At most maxLIFOPolls tasks
+//     in a row come from the slot; then the slot's task goes to the back of
+//     the local queue, so a ping-pong pair cannot starve the queue.
+//   - a bounded local run queue (ring buffer; the owner pushes and pops,
+//     others steal half of it when they are idle). On overflow half of it
+//     moves to the injection queue.
+//
+// and all workers share the injection queue (a locked intrusive list),
+// where wakes and spawns from goroutines that are not workers (the reactor's
+// poller, BlockOn goroutines, timers) land. Every globalCheckInterval-th
+// task a worker looks at the injection queue first, so it is not starved
+// by busy local queues.
+//
+// Idle workers search (steal from the others, take from the injection
+// queue) once, then park on their own channel. A producer that queues a
+// task unparks at most one worker, and only when no worker is searching
+// already; a searcher that finds work while it was the last searcher
+// unparks the next one. Work spreads out one worker at a time, without a
+// thundering herd and without spinning. No wake-up is lost: a worker
+// registers as idle before re-checking every queue, and a producer queues
+// before looking for idle (or searching) workers, so one of the two sees
+// the other (Go's atomics are sequentially consistent).
+//
+// Shutdown: every live task is also in the executor's list of owned tasks
+// (sharded, intrusive). When the main function or task ends, the workers
+// are told to stop and waited for; then, with no worker left, the Run
+// goroutine closes the list (later spawns are cancelled at once), calls
+// Cancel on each remaining task and completes it as aborted, waking its
+// joiner. Wakes after that point are dropped.
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+const (
+	maxLIFOPolls        = 3
+	globalCheckInterval = 61
+	ownedShards         = 16
+)
+
+type executor struct {
+	workers []*worker
+	single  bool
+
+	inject injectQueue
+
+	// Idle workers.
+	idleMu    sync.Mutex
+	idle      []*worker
+	numIdle   atomic.Int32
+	searching atomic.Int32
+	unparks   atomic.Uint64 // statistics, for tests
+
+	stopping atomic.Bool // workers exit
+	closed   atomic.Bool // no more scheduling: wakes and spawns are dropped
+
+	owned [ownedShards]ownedShard
+
+	wg       sync.WaitGroup // worker goroutines
+	mainDone chan struct{}  // closed when the main task completes
+}
+
+func newExecutor(n int, single bool) *executor {
+	e := &executor{single: single, mainDone: make(chan struct{})}
+	e.workers = make([]*worker, n)
+	for i := range e.workers {
+		e.workers[i] = &worker{
+			exec: e,
+			id:   i,
+			park: make(chan struct{}, 1),
+			rng:  uint32(i)*2654435761 + 1,
+		}
+	}
+	return e
+}
+
+// start launches the worker goroutines (all of them, or none in
+// single-threaded mode, where the caller runs worker 0 itself).
+func (e *executor) start() {
+	if e.single {
+		return
+	}
+	for _, w := range e.workers {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			w.run()
+		}()
+	}
+}
+
+// schedule queues a notified task: into the LIFO slot when called on one
+// of e's workers, otherwise into the injection queue.
+func (e *executor) schedule(h *header) {
+	if e.closed.Load() {
+		return
+	}
+	if w := currentWorker(); w != nil && w.exec == e {
+		w.pushLIFO(h)
+		return
+	}
+	e.inject.push(h)
+	e.notifyOne()
+}
+
+// notifyOne unparks one idle worker if there is one and nobody searches.
+func (e *executor) notifyOne() {
+	if e.searching.Load() != 0 || e.numIdle.Load() == 0 {
+		return
+	}
+	e.idleMu.Lock()
+	if e.searching.Load() != 0 || len(e.idle) == 0 {
+		e.idleMu.Unlock()
+		return
+	}
+	w := e.idle[len(e.idle)-1]
+	e.idle = e.idle[:len(e.idle)-1]
+	e.numIdle.Add(-1)
+	e.searching.Add(1) // w wakes up searching
+	e.idleMu.Unlock()
+	e.unparks.Add(1)
+	w.park <- struct{}{}
+}
+
+// addIdle records w as parked; removeIdle takes it back if nobody
+// unparked it meanwhile.
+func (e *executor) addIdle(w *worker) {
+	e.idleMu.Lock()
+	e.idle = append(e.idle, w)
+	e.numIdle.Add(1)
+	e.idleMu.Unlock()
+}
+
+func (e *executor) removeIdle(w *worker) bool {
+	e.idleMu.Lock()
+	defer e.idleMu.Unlock()
+	for i, x := range e.idle {
+		if x == w {
+			e.idle = append(e.idle[:i], e.idle[i+1:]...)
+			e.numIdle.Add(-1)
+			return true
+		}
+	}
+	return false
+}
+
+// hasWork reports whether any queue holds a task (used before parking).
+func (e *executor) hasWork() bool {
+	if e.inject.len.Load() != 0 {
+		return true
+	}
+	for _, w := range e.workers {
+		if w.local.len() != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// requestStop makes every worker exit its loop after its current task.
+func (e *executor) requestStop() {
+	e.stopping.Store(true)
+	e.idleMu.Lock()
+	idle := e.idle
+	e.idle = nil
+	e.numIdle.Store(0)
+	e.searching.Add(int32(len(idle))) // unparked workers count as searching
+	e.idleMu.Unlock()
+	for _, w := range idle {
+		w.park <- struct{}{}
+	}
+}
+
+// stop makes every worker exit and waits for them (multi-threaded mode).
+func (e *executor) stop() {
+	e.requestStop()
+	e.wg.Wait()
+}
+
+// shutdown is called on the Run goroutine once no worker polls any more:
+// it cancels every live task (Cancel runs here, never concurrently with a
+// Poll) and completes it as aborted.
+func (e *executor) shutdown() {
+	e.closed.Store(true)
+	for i := range e.owned {
+		for _, h := range e.owned[i].close() {
+			if h.state.Load()&stComplete != 0 {
+				continue
+			}
+			h.ops.cancel()
+			h.complete(stAborted)
+		}
+	}
+}
+
+// bind registers a new task with e and queues it.
+func (e *executor) bind(h *header) {
+	h.exec = e
+	h.state.Store(stNotified)
+	if !e.ownedShard(h).add(h) {
+		// The runtime is shutting down: the task never runs.
+		h.state.Store(stRunning)
+		h.ops.cancel()
+		h.complete(stAborted)
+		return
+	}
+	if w := currentWorker(); w != nil && w.exec == e {
+		w.pushLIFO(h)
+		return
+	}
+	e.inject.push(h)
+	e.notifyOne()
+}
+
+func (e *executor) ownedShard(h *header) *ownedShard {
+	return &e.owned[(uintptr(unsafe.Pointer(h))>>6)%ownedShards]
+}
+
+// release removes a completed task from the live list.
+func (e *executor) release(h *header) {
+	if s := h.shard; s != nil {
+		s.remove(h)
+	}
+}
+
+// ownedShard is one part of the executor's list of live tasks (an
+// intrusive doubly linked list), kept so shutdown can cancel them.
+type ownedShard struct {
+	mu     sync.Mutex
+	head   *header
+	closed bool
+	_      [40]byte // keep shards on separate cache lines
+}
+
+func (s *ownedShard) add(h *header) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	h.shard = s
+	h.onext = s.head
+	if s.head != nil {
+		s.head.prev = h
+	}
+	s.head = h
+	return true
+}
+
+func (s *ownedShard) remove(h *header) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h.shard != s {
+		return
+	}
+	if h.prev != nil {
+		h.prev.onext = h.onext
+	} else {
+		s.head = h.onext
+	}
+	if h.onext != nil {
+		h.onext.prev = h.prev
+	}
+	h.prev, h.onext, h.shard = nil, nil, nil
+}
+
+func (s *ownedShard) close() []*header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	var all []*header
+	for h := s.head; h != nil; {
+		n := h.onext
+		h.prev, h.onext, h.shard = nil, nil, nil
+		all = append(all, h)
+		h = n
+	}
+	s.head = nil
+	return all
+}
+
+// injectQueue is the shared FIFO of tasks queued from outside the workers.
+type injectQueue struct {
+	mu         sync.Mutex
+	head, tail *header
+	len        atomic.Int64
+}
+
+func (q *injectQueue) push(h *header) {
+	q.mu.Lock()
+	h.next = nil
+	if q.tail == nil {
+		q.head = h
+	} else {
+		q.tail.next = h
+	}
+	q.tail = h
+	q.len.Add(1)
+	q.mu.Unlock()
+}
+
+// pushBatch appends a linked chain first..last of n tasks.
+func (q *injectQueue) pushBatch(first, last *header, n int) {
+	q.mu.Lock()
+	if q.tail == nil {
+		q.head = first
+	} else {
+		q.tail.next = first
+	}
+	q.tail = last
+	q.len.Add(int64(n))
+	q.mu.Unlock()
+}
+
+// popN removes up to n tasks and returns them as a chain.
+func (q *injectQueue) popN(n int) (*header, int) {
+	if q.len.Load() == 0 {
+		return nil, 0
+	}
+	q.mu.Lock()
+	first := q.head
+	got := 0
+	var last *header
+	for h := q.head; h != nil && got < n; h = h.next {
+		last = h
+		got++
+	}
+	if got == 0 {
+		q.mu.Unlock()
+		return nil, 0
+	}
+	q.head = last.next
+	if q.head == nil {
+		q.tail = nil
+	}
+	last.next = nil
+	q.len.Add(int64(-got))
+	q.mu.Unlock()
+	return first, got
+}

@@ -1,0 +1,118 @@
+//go:build linux
+
+package net
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// splitHostPort splits "host:port", "[host]:port" or ":port".
+func splitHostPort(s string) (host, port string, err error) {
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", "", &AddrError{Err: "missing ']' in address", Addr: s}
+		}
+		host, rest := s[1:end], s[end+1:]
+		if rest == "" {
+			return "", "", &AddrError{Err: "missing port in address", Addr: s}
+		}
+		if rest[0] != ':' {
+			return "", "", &AddrError{Err: "unexpected text after ']' in address", Addr: s}
+		}
+		return host, rest[1:], nil
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return "", "", &AddrError{Err: "missing port in address", Addr: s}
+	}
+	host, port = s[:i], s[i+1:]
+	if strings.IndexByte(host, ':') >= 0 {
+		return "", "", &AddrError{Err: "too many colons in address (IPv6 needs brackets)", Addr: s}
+	}
+	if strings.ContainsAny(host, "[]") {
+		return "", "", &AddrError{Err: "unexpected bracket in address", Addr: s}
+	}
+	return host, port, nil
+}
+
+// parseAddr parses a "host:port" address. An empty host is the
+// unspecified address when listen is true (the caller picks the family)
+// and the IPv4 loopback otherwise.
+func parseAddr(s string, listen bool) (netip.AddrPort, error) {
+	host, port, err := splitHostPort(s)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	if port == "" {
+		return netip.AddrPort{}, &AddrError{Err: "missing port in address", Addr: s}
+	}
+	pn, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return netip.AddrPort{}, &AddrError{Err: "invalid port", Addr: s}
+	}
+	var ip netip.Addr
+	switch host {
+	case "":
+		if listen {
+			ip = netip.IPv6Unspecified()
+		} else {
+			ip = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		}
+	case "localhost":
+		ip = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+	default:
+		ip, err = netip.ParseAddr(host)
+		if err != nil {
+			return netip.AddrPort{}, &AddrError{Err: "not an IP address (host names are not resolved)", Addr: s}
+		}
+		if z := ip.Zone(); z != "" {
+			if _, err := strconv.ParseUint(z, 10, 32); err != nil {
+				return netip.AddrPort{}, &AddrError{Err: "only numeric IPv6 zones are supported", Addr: s}
+			}
+		}
+	}
+	return netip.AddrPortFrom(ip, uint16(pn)), nil
+}
+
+// sockaddr converts ap to a socket address of the matching family.
+func sockaddr(ap netip.AddrPort) (unix.Sockaddr, int) {
+	ip := ap.Addr()
+	if ip.Is4() {
+		return &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, unix.AF_INET
+	}
+	sa := &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
+	if z := ip.Zone(); z != "" {
+		id, _ := strconv.ParseUint(z, 10, 32)
+		sa.ZoneId = uint32(id)
+	}
+	return sa, unix.AF_INET6
+}
+
+// addrPort converts a socket address back; IPv4-mapped IPv6 addresses (the
+// peers of a dual-stack listener) are unmapped.
+func addrPort(sa unix.Sockaddr) netip.AddrPort {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
+	case *unix.SockaddrInet6:
+		ip := netip.AddrFrom16(sa.Addr).Unmap()
+		if sa.ZoneId != 0 && ip.Is6() {
+			ip = ip.WithZone(strconv.FormatUint(uint64(sa.ZoneId), 10))
+		}
+		return netip.AddrPortFrom(ip, uint16(sa.Port))
+	}
+	return netip.AddrPort{}
+}
+
+func localAddr(fd int) netip.AddrPort {
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return netip.AddrPort{}
+	}
+	return addrPort(sa)
+}

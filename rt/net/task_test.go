@@ -1,0 +1,224 @@
+//go:build linux
+
+package net
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/asyncgo/asyncgo/rt"
+)
+
+// Hand-written state machines of the kind asyncgen generates, driving
+// rt/net from tasks of the rt executor (not from goroutines): child
+// futures are fields held by value, Poll resumes at the saved state.
+
+// echoConn is: for { n, err := s.Read(buf); if err != nil { break }; if s.WriteAll(buf[:n]) != nil { break } }; s.Close()
+type echoConn struct {
+	s     *TCPStream
+	state int
+	buf   [2048]byte
+	rd    TCPStreamReadFuture
+	wr    TCPStreamWriteAllFuture
+}
+
+func (f *echoConn) Poll(cx *rt.Context) bool {
+	for {
+		switch f.state {
+		case 0:
+			f.rd = f.s.ReadAsync(f.buf[:])
+			f.state = 1
+		case 1:
+			if !f.rd.Poll(cx) {
+				return false
+			}
+			n, err := f.rd.Result()
+			if err != nil {
+				f.s.Close()
+				return true
+			}
+			f.wr = f.s.WriteAllAsync(f.buf[:n])
+			f.state = 2
+		case 2:
+			if !f.wr.Poll(cx) {
+				return false
+			}
+			if f.wr.Result() != nil {
+				f.s.Close()
+				return true
+			}
+			f.state = 0
+		}
+	}
+}
+
+func (f *echoConn) Cancel() {
+	f.rd.Cancel()
+	f.wr.Cancel()
+	f.s.Close()
+}
+
+// acceptLoop accepts n connections and spawns an echoConn task for each.
+type acceptLoop struct {
+	l   *TCPListener
+	n   int
+	acc TCPListenerAcceptFuture
+	on  bool
+}
+
+func (f *acceptLoop) Poll(cx *rt.Context) bool {
+	for f.n > 0 {
+		if !f.on {
+			f.acc = f.l.AcceptAsync()
+			f.on = true
+		}
+		if !f.acc.Poll(cx) {
+			return false
+		}
+		f.on = false
+		s, _, err := f.acc.Result()
+		if err != nil {
+			return true
+		}
+		f.n--
+		rt.GoFuture(echoConn{s: s})
+	}
+	return true
+}
+
+func (f *acceptLoop) Cancel() { f.acc.Cancel() }
+
+// client connects, sends msg, reads it back and returns an error if the
+// echo differs.
+type client struct {
+	addr  string
+	msg   []byte
+	got   []byte
+	state int
+	s     *TCPStream
+	cn    ConnectFuture
+	wr    TCPStreamWriteAllFuture
+	rd    TCPStreamReadFuture
+	err   error
+}
+
+func (f *client) Poll(cx *rt.Context) bool {
+	for {
+		switch f.state {
+		case 0:
+			f.cn = ConnectAsync(f.addr)
+			f.state = 1
+		case 1:
+			if !f.cn.Poll(cx) {
+				return false
+			}
+			if f.s, f.err = f.cn.Result(); f.err != nil {
+				return true
+			}
+			f.wr = f.s.WriteAllAsync(f.msg)
+			f.got = make([]byte, 0, len(f.msg))
+			f.state = 2
+		case 2:
+			if !f.wr.Poll(cx) {
+				return false
+			}
+			if f.err = f.wr.Result(); f.err != nil {
+				f.s.Close()
+				return true
+			}
+			f.state = 3
+		case 3:
+			if len(f.got) == len(f.msg) {
+				f.s.Close()
+				if !bytes.Equal(f.got, f.msg) {
+					f.err = fmt.Errorf("echo differs")
+				}
+				return true
+			}
+			f.rd = f.s.ReadAsync(f.got[len(f.got):cap(f.got)])
+			f.state = 4
+		case 4:
+			if !f.rd.Poll(cx) {
+				return false
+			}
+			n, err := f.rd.Result()
+			if err != nil {
+				f.err = err
+				f.s.Close()
+				return true
+			}
+			f.got = f.got[:len(f.got)+n]
+			f.state = 3
+		}
+	}
+}
+
+func (f *client) Result() error { return f.err }
+
+func (f *client) Cancel() {
+	f.cn.Cancel()
+	f.wr.Cancel()
+	f.rd.Cancel()
+	if f.s != nil {
+		f.s.Close()
+	}
+}
+
+// mainTask spawns the server and the clients and joins the clients.
+type mainTask struct {
+	l       *TCPListener
+	clients int
+	hs      []*rt.JoinHandle[error]
+	next    int
+	errs    []error
+}
+
+func (f *mainTask) Poll(cx *rt.Context) bool {
+	if f.hs == nil {
+		rt.GoFuture(acceptLoop{l: f.l, n: f.clients})
+		for i := range f.clients {
+			msg := bytes.Repeat([]byte{byte(i), byte(i >> 8), 7}, 10000)
+			f.hs = append(f.hs, rt.SpawnFuture[client, error](client{addr: f.l.Addr().String(), msg: msg}))
+		}
+	}
+	for ; f.next < len(f.hs); f.next++ {
+		if !f.hs[f.next].Poll(cx) {
+			return false
+		}
+		if err := f.hs[f.next].Result(); err != nil {
+			f.errs = append(f.errs, err)
+		}
+	}
+	return true
+}
+
+func (f *mainTask) Cancel() {
+	for _, h := range f.hs[f.next:] {
+		h.Cancel()
+	}
+}
+
+func TestEchoWithExecutorTasks(t *testing.T) {
+	for _, opts := range [][]rt.Option{{rt.Workers(2)}, {rt.SingleThreaded()}} {
+		l := listenLocal(t)
+		m := &mainTask{l: l, clients: 50}
+		within(t, 30*time.Second, "task echo", func() {
+			rt.RunFuture(mainTaskRef{m}, opts...)
+		})
+		if m.next != m.clients {
+			t.Fatalf("joined %d of %d clients", m.next, m.clients)
+		}
+		for _, err := range m.errs {
+			t.Error(err)
+		}
+	}
+}
+
+// mainTaskRef lets the test inspect the main task's state after
+// RunFuture returns.
+type mainTaskRef struct{ m *mainTask }
+
+func (r *mainTaskRef) Poll(cx *rt.Context) bool { return r.m.Poll(cx) }
+func (r *mainTaskRef) Cancel()                  { r.m.Cancel() }

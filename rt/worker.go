@@ -1,0 +1,359 @@
+package rt
+
+// Workers: the loop that takes tasks from the LIFO slot, the local queue,
+// the injection queue and other workers' queues, polls them, and parks when
+// there is nothing to do. See executor.go for the overall design.
+
+import "sync/atomic"
+
+const localCap = 256
+
+type worker struct {
+	exec *executor
+	id   int
+	park chan struct{} // one token: unparked
+
+	// Owned by the worker goroutine.
+	lifo      *header
+	lifoPolls int
+	tick      uint32
+	searching bool
+	rng       uint32
+	cx        Context
+
+	local localQueue
+}
+
+// run is the body of a worker goroutine (or of the Run goroutine in
+// single-threaded mode).
+func (w *worker) run() {
+	g, prev := registerG(gidEntry{exec: w.exec, worker: w})
+	defer deregisterG(g, prev)
+	e := w.exec
+	for !e.stopping.Load() {
+		h := w.next()
+		if h == nil {
+			h = w.search()
+		}
+		if h == nil {
+			w.parkIdle()
+			continue
+		}
+		if w.searching {
+			w.endSearch()
+		}
+		w.runTask(h)
+	}
+	if w.searching {
+		w.searching = false
+		e.searching.Add(-1)
+	}
+	// Tasks left in the queues are cancelled by the shutdown sweep.
+	w.lifo = nil
+}
+
+// next returns the next task of this worker's own queues, or of the
+// injection queue.
+func (w *worker) next() *header {
+	w.tick++
+	if w.tick%globalCheckInterval == 0 {
+		if h := w.popInject(); h != nil {
+			return h
+		}
+	}
+	if h := w.lifo; h != nil {
+		w.lifo = nil
+		if w.lifoPolls < maxLIFOPolls {
+			w.lifoPolls++
+			return h
+		}
+		// Budget used up: the slot's task waits its turn in the queue.
+		w.pushLocal(h, false)
+	}
+	w.lifoPolls = 0
+	if h := w.local.pop(); h != nil {
+		return h
+	}
+	return w.popInject()
+}
+
+// popInject moves a batch from the injection queue to the local queue and
+// returns its first task.
+func (w *worker) popInject() *header {
+	e := w.exec
+	l := int(e.inject.len.Load())
+	if l == 0 {
+		return nil
+	}
+	n := min(l/len(e.workers)+1, localCap/2, localCap-w.local.len()+1)
+	first, got := e.inject.popN(n)
+	if first == nil {
+		return nil
+	}
+	rest := first.next
+	first.next = nil
+	for rest != nil {
+		nx := rest.next
+		rest.next = nil
+		w.local.push(rest) // cannot fail: room was checked, only we push
+		rest = nx
+	}
+	if got > 1 {
+		e.notifyOne()
+	}
+	return first
+}
+
+// search looks for work in other workers' queues and in the injection queue.
+func (w *worker) search() *header {
+	e := w.exec
+	if !w.searching {
+		w.searching = true
+		e.searching.Add(1)
+	}
+	n := uint32(len(e.workers))
+	start := w.rand() % n
+	for i := uint32(0); i < n; i++ {
+		v := e.workers[(start+i)%n]
+		if v == w {
+			continue
+		}
+		if h := w.local.stealFrom(&v.local); h != nil {
+			return h
+		}
+	}
+	return w.popInject()
+}
+
+// endSearch leaves the searching state after finding work; the last
+// searcher to leave wakes another worker if work remains.
+func (w *worker) endSearch() {
+	w.searching = false
+	if w.exec.searching.Add(-1) == 0 && w.exec.hasWork() {
+		w.exec.notifyOne()
+	}
+}
+
+// parkIdle blocks until a producer or shutdown unparks the worker.
+func (w *worker) parkIdle() {
+	e := w.exec
+	if w.searching {
+		w.searching = false
+		e.searching.Add(-1)
+	}
+	e.addIdle(w)
+	// Re-check after registering as idle: a producer that queued work
+	// before seeing us idle did not unpark anybody.
+	if e.stopping.Load() || e.hasWork() {
+		if e.removeIdle(w) {
+			return
+		}
+	}
+	<-w.park
+	w.searching = true // the unparker counted us as searching
+}
+
+func (w *worker) rand() uint32 {
+	x := w.rng
+	x ^= x << 13
+	x ^= x >> 17
+	x ^= x << 5
+	w.rng = x
+	return x
+}
+
+// pushLIFO puts a task woken or spawned by the running task in the LIFO
+// slot; a task already there moves to the local queue.
+func (w *worker) pushLIFO(h *header) {
+	if old := w.lifo; old != nil {
+		w.pushLocal(old, true)
+	}
+	w.lifo = h
+}
+
+// pushLocal appends to the local queue, spilling half of it to the
+// injection queue when full.
+func (w *worker) pushLocal(h *header, notify bool) {
+	if !w.local.push(h) {
+		w.overflow(h)
+		notify = true
+	}
+	if notify {
+		w.exec.notifyOne()
+	}
+}
+
+func (w *worker) overflow(h *header) {
+	var batch [localCap / 2]*header
+	n := w.local.popHalf(batch[:])
+	first, last := h, h
+	h.next = nil
+	for _, x := range batch[:n] {
+		x.next = nil
+		last.next = x
+		last = x
+	}
+	w.exec.inject.pushBatch(first, last, n+1)
+}
+
+// runTask polls (or cancels) a task popped from a queue.
+func (w *worker) runTask(h *header) {
+	run, cancelled := h.startRun()
+	if !run {
+		return
+	}
+	if cancelled {
+		w.cancelTask(h)
+		return
+	}
+	w.cx.waker = Waker{target: h}
+	done, outcome := w.poll(h)
+	w.cx.waker = Waker{}
+	if done {
+		w.finish(h, outcome)
+		return
+	}
+	switch h.endPoll() {
+	case endRequeue:
+		// Woken during its poll (a yield, or a quick wake): back of the
+		// queue, after the tasks that were already waiting.
+		w.pushLocal(h, w.local.len() > 0)
+	case endCancel:
+		w.cancelTask(h)
+	}
+}
+
+// poll calls the future's Poll. Panics of joinable tasks are kept for the
+// join handle; a panic in a detached task crashes the process, as in a
+// goroutine (on a worker goroutine it simply is not recovered).
+func (w *worker) poll(h *header) (done bool, outcome uint32) {
+	if h.flags&flagJoinable == 0 && !w.exec.single {
+		return h.ops.poll(&w.cx), 0
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			pe := newPanicError(r)
+			if h.flags&flagJoinable == 0 {
+				crash(pe)
+			}
+			h.panic = pe
+			done, outcome = true, stPanicked
+		}
+	}()
+	return h.ops.poll(&w.cx), 0
+}
+
+// crash ends the process with pe, like an unrecovered panic in a goroutine.
+// Used for detached tasks in single-threaded mode, where the worker is the
+// Run goroutine and a plain panic could be recovered by Run's caller.
+func crash(pe *PanicError) {
+	go panic(pe)
+	select {}
+}
+
+func (w *worker) cancelTask(h *header) {
+	h.ops.cancel()
+	w.finish(h, stAborted)
+}
+
+// finish completes a running task.
+func (w *worker) finish(h *header, outcome uint32) {
+	e := w.exec
+	h.complete(outcome)
+	e.release(h)
+	if h.flags&flagMain != 0 {
+		close(e.mainDone)
+		if e.single {
+			e.requestStop()
+		}
+	}
+}
+
+// localQueue is a worker's bounded run queue: a ring buffer that the owner
+// pushes to and pops from, and that other workers steal half of. head is
+// advanced by CAS (owner pop, steal); tail is written by the owner only.
+type localQueue struct {
+	head atomic.Uint32
+	tail atomic.Uint32
+	buf  [localCap]atomic.Pointer[header]
+}
+
+func (q *localQueue) len() int {
+	h := q.head.Load()
+	t := q.tail.Load()
+	return int(t - h)
+}
+
+// push appends x (owner only); false when full.
+func (q *localQueue) push(x *header) bool {
+	h := q.head.Load()
+	t := q.tail.Load()
+	if t-h >= localCap {
+		return false
+	}
+	q.buf[t%localCap].Store(x)
+	q.tail.Store(t + 1)
+	return true
+}
+
+// pop removes the oldest task (owner only).
+func (q *localQueue) pop() *header {
+	for {
+		h := q.head.Load()
+		t := q.tail.Load()
+		if h == t {
+			return nil
+		}
+		x := q.buf[h%localCap].Load()
+		if q.head.CompareAndSwap(h, h+1) {
+			return x
+		}
+	}
+}
+
+// popHalf removes the older half of the queue into out (owner only).
+func (q *localQueue) popHalf(out []*header) int {
+	for {
+		h := q.head.Load()
+		t := q.tail.Load()
+		n := min((t-h)/2, uint32(len(out)))
+		if n == 0 {
+			return 0
+		}
+		for i := uint32(0); i < n; i++ {
+			out[i] = q.buf[(h+i)%localCap].Load()
+		}
+		if q.head.CompareAndSwap(h, h+n) {
+			return int(n)
+		}
+	}
+}
+
+// stealFrom moves half of v's tasks into q (q's owner only, q empty) and
+// returns one of them.
+func (q *localQueue) stealFrom(v *localQueue) *header {
+	for {
+		h := v.head.Load()
+		t := v.tail.Load()
+		n := t - h
+		n -= n / 2
+		if n == 0 {
+			return nil
+		}
+		if n > localCap/2 {
+			continue // inconsistent snapshot
+		}
+		qt := q.tail.Load()
+		for i := uint32(0); i < n; i++ {
+			q.buf[(qt+i)%localCap].Store(v.buf[(h+i)%localCap].Load())
+		}
+		if v.head.CompareAndSwap(h, h+n) {
+			n--
+			x := q.buf[(qt+n)%localCap].Load()
+			if n > 0 {
+				q.tail.Store(qt + n)
+			}
+			return x
+		}
+	}
+}
