@@ -1,0 +1,195 @@
+package sync
+
+import (
+	gosync "sync"
+
+	"github.com/asyncgo/asyncgo/rt"
+)
+
+// Channel is an unbounded multi-producer multi-consumer FIFO queue of
+// values of type T. Send never waits; Recv waits while the channel is empty.
+// The zero Channel is not usable: create one with NewChannel.
+//
+// Fairness: values are received in the order they were sent (for sends
+// that are ordered by happens-before), and waiting receivers are served in
+// the order they started waiting: a value sent while receivers wait goes
+// straight into the first waiter's node, so a newly arriving receiver can
+// never overtake a waiting one.
+//
+// Cancel safety: Recv is cancel-safe. Cancelling a pending receive either
+// loses nothing (it was still queued) or, if a value had already been
+// handed to it, passes that value on to the next waiting receiver or puts
+// it back at the head of the buffer, so no value is lost or received
+// twice.
+//
+// Close: after Close, Send fails with ErrClosed; receivers first drain the
+// values still buffered, then get ErrClosed at once (they never hang on a
+// closed, drained channel). Close wakes every waiting receiver.
+type Channel[T any] struct {
+	mu     gosync.Mutex
+	buf    deque[T]
+	recvq  waitList[T] // non-empty only while buf is empty
+	closed bool
+}
+
+var _ rt.Pollable = (*ChannelRecvFuture[int])(nil)
+
+// NewChannel returns an empty, open, unbounded channel.
+func NewChannel[T any]() *Channel[T] {
+	return &Channel[T]{}
+}
+
+// Send appends v to the channel, or hands it directly to the longest
+// waiting receiver. It never waits. It returns ErrClosed if the channel is
+// closed (v is then dropped).
+func (c *Channel[T]) Send(v T) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	if w := c.recvq.popFront(); w != nil {
+		w.val = v
+		wk := w.notify()
+		c.mu.Unlock()
+		wk.Wake()
+		return nil
+	}
+	c.buf.pushBack(v)
+	c.mu.Unlock()
+	return nil
+}
+
+// TryRecv receives a value without waiting. It returns ErrEmpty if the
+// channel is open and empty, ErrClosed if it is closed and drained.
+func (c *Channel[T]) TryRecv() (T, error) {
+	var zero T
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.buf.len() > 0 {
+		v := c.buf.popFront()
+		c.buf.shrink()
+		return v, nil
+	}
+	if c.closed {
+		return zero, ErrClosed
+	}
+	return zero, ErrEmpty
+}
+
+// Close closes the channel: later sends fail, buffered values can still be
+// received, and every waiting receiver is woken (and gets ErrClosed).
+// Closing a closed channel is a no-op.
+func (c *Channel[T]) Close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	wakers := c.recvq.drain(nil)
+	c.mu.Unlock()
+	wakeAll(wakers)
+}
+
+// Len returns the number of values buffered in the channel (not counting
+// values already handed to a waiting receiver).
+func (c *Channel[T]) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.len()
+}
+
+// Recv receives the next value, waiting while the channel is empty. On a
+// closed channel it returns the remaining buffered values, then the zero
+// value and ErrClosed.
+//
+//async
+func (c *Channel[T]) Recv() (T, error) {
+	f := c.RecvAsync()
+	rt.BlockOn(&f)
+	return f.Result()
+}
+
+// RecvAsync returns the future of Recv. It does nothing until polled.
+func (c *Channel[T]) RecvAsync() ChannelRecvFuture[T] {
+	return ChannelRecvFuture[T]{c: c}
+}
+
+// ChannelRecvFuture is the future of Channel.Recv. It embeds its wait-list
+// node, so it must not be copied after its first Poll.
+type ChannelRecvFuture[T any] struct {
+	c    *Channel[T]
+	node waiter[T]
+	v    T
+	err  error
+	done bool // completed or cancelled
+}
+
+// Poll takes a value if one is available (or was handed over), completes
+// with ErrClosed on a closed and drained channel, and otherwise queues the
+// future (or refreshes its waker) and returns false.
+func (f *ChannelRecvFuture[T]) Poll(cx *rt.Context) bool {
+	if f.done {
+		return true
+	}
+	c := f.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch f.node.state {
+	case notified:
+		f.v = f.node.take()
+		f.node.state = idle
+	case queued:
+		f.node.register(cx)
+		return false
+	default: // idle
+		switch {
+		case c.buf.len() > 0:
+			f.v = c.buf.popFront()
+			c.buf.shrink()
+		case c.closed:
+			f.err = ErrClosed
+		default:
+			f.node.register(cx)
+			c.recvq.pushBack(&f.node)
+			return false
+		}
+	}
+	f.done = true
+	return true
+}
+
+// Result returns the received value, or ErrClosed.
+func (f *ChannelRecvFuture[T]) Result() (T, error) { return f.v, f.err }
+
+// Cancel abandons the receive: a queued future leaves the queue; a value
+// already handed to it goes to the next waiting receiver or back to the
+// head of the buffer. Idempotent; a no-op after completion.
+func (f *ChannelRecvFuture[T]) Cancel() {
+	if f.done {
+		return
+	}
+	f.done = true
+	c := f.c
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	switch f.node.state {
+	case queued:
+		c.recvq.remove(&f.node)
+	case notified:
+		v := f.node.take()
+		f.node.state = idle
+		if w := c.recvq.popFront(); w != nil {
+			w.val = v
+			wk := w.notify()
+			c.mu.Unlock()
+			wk.Wake()
+			return
+		}
+		c.buf.pushFront(v)
+	}
+	c.mu.Unlock()
+}
