@@ -1,7 +1,10 @@
 package sync_test
 
 import (
+	"errors"
+	"runtime"
 	gosync "sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/asyncgo/asyncgo/rt"
@@ -10,8 +13,8 @@ import (
 
 // These benchmarks drive the primitives from goroutines through the
 // blocking bridges, next to the Go primitive they replace. Task-driven
-// variants (futures polled by the executor) belong here once rt's executor
-// lands.
+// variants (futures polled by the executor) are BenchmarkTasks, in
+// tasks_test.go.
 
 // split returns how many of n items producer p of k sends.
 func split(n, k, p int) int {
@@ -199,4 +202,186 @@ func BenchmarkPollPath(b *testing.B) {
 			<-c
 		}
 	})
+}
+
+// BenchmarkRWMutex: 4*GOMAXPROCS goroutines read a shared value under the
+// read lock, and every tenth operation (or none) writes it under the write
+// lock, against sync.RWMutex.
+func BenchmarkRWMutex(b *testing.B) {
+	for _, writeEvery := range []int{0, 10} {
+		name := map[int]string{0: "ReadOnly", 10: "Write10pct"}[writeEvery]
+		b.Run(name+"/RWMutex", func(b *testing.B) {
+			var mu sync.RWMutex
+			n := 0
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for i := 1; pb.Next(); i++ {
+					if writeEvery > 0 && i%writeEvery == 0 {
+						g := mu.Lock()
+						n++
+						g.Unlock()
+					} else {
+						g := mu.RLock()
+						_ = n
+						g.Unlock()
+					}
+				}
+			})
+		})
+		b.Run(name+"/GoRWMutex", func(b *testing.B) {
+			var mu gosync.RWMutex
+			n := 0
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for i := 1; pb.Next(); i++ {
+					if writeEvery > 0 && i%writeEvery == 0 {
+						mu.Lock()
+						n++
+						mu.Unlock()
+					} else {
+						mu.RLock()
+						_ = n
+						mu.RUnlock()
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkSemaphore: 4*GOMAXPROCS goroutines acquire and release one
+// permit of a semaphore of size 4 (contended) or 1024 (uncontended),
+// against the Go idiom of a buffered channel as a counting semaphore.
+func BenchmarkSemaphore(b *testing.B) {
+	for _, size := range []int{4, 1024} {
+		name := map[int]string{4: "size4", 1024: "size1024"}[size]
+		b.Run(name+"/Semaphore", func(b *testing.B) {
+			s := sync.NewSemaphore(int64(size))
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					s.Acquire(1)
+					s.Release(1)
+				}
+			})
+		})
+		b.Run(name+"/GoChanSemaphore", func(b *testing.B) {
+			s := make(chan struct{}, size)
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					s <- struct{}{}
+					<-s
+				}
+			})
+		})
+	}
+}
+
+const fanOut = 4
+
+// progress counts what each of the fanOut receivers got, so that a sender
+// can pace itself (see pace).
+type progress [fanOut]atomic.Int64
+
+// pace is called by a sender before sending value i: every 256 values it
+// waits until every receiver is at most 512 values behind, which keeps a
+// Broadcast of capacity 1024 from lagging, so that the benchmark measures
+// delivery, not how fast a sender can overwrite a ring. (The chans of the
+// Go baseline hold their sender back by themselves.)
+func (p *progress) pace(i int) {
+	if i%256 != 0 {
+		return
+	}
+	for p.behind(i - 512) {
+		runtime.Gosched()
+	}
+}
+
+// behind reports whether some receiver has got fewer than min values.
+func (p *progress) behind(min int) bool {
+	for k := range p {
+		if p[k].Load() < int64(min) {
+			return true
+		}
+	}
+	return false
+}
+
+// BenchmarkBroadcast: one sender, four receivers; an op is one value sent
+// and received by all four. The Go baseline fans out over four buffered
+// chans of the same capacity. The Broadcast's sender is paced (see pace),
+// so no receiver lags: lost/op reports the fraction of deliveries lost
+// anyway, and must be 0.
+func BenchmarkBroadcast(b *testing.B) {
+	const capacity = 1024
+	b.Run("Broadcast", func(b *testing.B) {
+		bc := sync.NewBroadcast[int](capacity)
+		var p progress
+		var lost [fanOut]uint64
+		var wg gosync.WaitGroup
+		for k := 0; k < fanOut; k++ {
+			r := bc.Subscribe()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				lost[k] = drainBroadcast(r, &p[k])
+			}()
+		}
+		for i := 0; i < b.N; i++ {
+			p.pace(i)
+			bc.Send(i)
+		}
+		bc.Close()
+		wg.Wait()
+		reportLost(b, lost[:])
+	})
+	b.Run("GoChanFanOut", func(b *testing.B) {
+		var cs [fanOut]chan int
+		var wg gosync.WaitGroup
+		for k := range cs {
+			cs[k] = make(chan int, capacity)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range cs[k] {
+				}
+			}()
+		}
+		for i := 0; i < b.N; i++ {
+			for _, c := range cs {
+				c <- i
+			}
+		}
+		for _, c := range cs {
+			close(c)
+		}
+		wg.Wait()
+	})
+}
+
+// drainBroadcast receives until the Broadcast is closed, counting values
+// in got, and returns the number of values the receiver lagged past.
+func drainBroadcast(r *sync.BroadcastReceiver[int], got *atomic.Int64) uint64 {
+	var lost uint64
+	for {
+		_, err := r.Recv()
+		if err == nil {
+			got.Add(1)
+			continue
+		}
+		var lag *sync.LaggedError
+		if !errors.As(err, &lag) {
+			return lost
+		}
+		lost += lag.Missed
+	}
+}
+
+func reportLost(b *testing.B, lost []uint64) {
+	var sum uint64
+	for _, l := range lost {
+		sum += l
+	}
+	b.ReportMetric(float64(sum)/float64(len(lost)*b.N), "lost/op")
 }

@@ -106,6 +106,9 @@ func (c *Channel[T]) Len() int {
 //
 //async
 func (c *Channel[T]) Recv() (T, error) {
+	if v, err := c.TryRecv(); err != ErrEmpty { // the bridge's fast path
+		return v, err
+	}
 	f := c.RecvAsync()
 	rt.BlockOn(&f)
 	return f.Result()

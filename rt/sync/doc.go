@@ -1,6 +1,17 @@
-// Package sync provides asyncgo's synchronisation primitives: an unbounded
-// multi-producer multi-consumer Channel, a bounded Ring buffer with
-// back-pressure, a FIFO Mutex and a Oneshot.
+// Package sync provides asyncgo's synchronisation primitives, one per
+// file, each stating its fairness and cancel safety in its doc comment:
+//
+//   - channels: an unbounded multi-producer multi-consumer Channel, a
+//     bounded Ring buffer with back-pressure, a Oneshot, a Broadcast
+//     (every value to every receiver; slow receivers lag and are told how
+//     much they missed) and a Watch (the latest value, with change
+//     notification);
+//   - locks and counters: a FIFO Mutex, a FIFO RWMutex, a weighted
+//     Semaphore, Notify, WaitGroup, Barrier and Once;
+//   - combinators: Race and Select (the first branch to finish wins, the
+//     others are cancelled), JoinAll and Join (wait for every branch), with
+//     their companions over futures RaceOf, SelectOf, JoinAllOf and JoinOf,
+//     and Lift to turn a plain function into a branch.
 //
 // Every operation that may wait is an async operation following the future
 // ABI of package rt: for a method M marked //async there is a constructor
@@ -8,6 +19,11 @@
 // methods an executor drives, and M itself is the blocking bridge
 // (MAsync, then rt.BlockOn, then Result) that plain goroutine code calls.
 // The same primitive therefore serves tasks and goroutines at the same time.
+//
+// A bridge first tries the operation without waiting (TryLock, TryRecv,
+// ...: the same check its future's first Poll makes) and goes through
+// rt.BlockOn only if it has to wait, so an operation that completes at
+// once costs a goroutine no allocation.
 //
 // # Wait lists
 //
@@ -30,6 +46,12 @@
 // Nothing can overtake a queued waiter, so every queue is strictly FIFO and
 // nobody starves.
 //
+// Broadcast and Watch have nothing to hand over, as every receiver gets the
+// value: a Send unlinks every waiter, leaving it idle, and wakes it; on its
+// next Poll it examines the state afresh. WaitGroup, Barrier and Once
+// complete all their waiters at once. Wakers woken together are collected
+// in a small stack buffer, so this allocates nothing for up to 32 waiters.
+//
 // # Cancellation
 //
 // Cancel on a pending future unlinks its node. If the other side already
@@ -47,4 +69,20 @@
 // Checking the state and registering the waiter happen under the same lock,
 // so no wake-up can be lost between them. A lock-free fast path can be
 // added later behind the same API; this cut chooses obviously-correct.
+//
+// # Combinators and async literals
+//
+// Race, Select, JoinAll and Join take plain functions, which they run in
+// goroutines (the losers of a race cannot be stopped there). Each carries
+// a directive //asyncgo:lower naming its companion, which takes futures:
+// when asyncgen compiles a call whose arguments are async literals, it
+// calls the companion instead, passing each literal's state struct by
+// pointer as an rt.Future[T] (Race, JoinAll) or rt.Pollable (Select,
+// Join), and any other argument through Lift or LiftFunc. The companions
+// are async functions following the naming convention (RaceOfFuture,
+// RaceOfAsync, ...) and cancel abandoned branches as docs/language.md
+// section 7 requires: a loser's Cancel is called exactly once, before the
+// combinator returns. The plain forms are async too, so a task that calls
+// them with plain functions suspends instead of blocking its worker.
+// Timeouts are rt.Timeout's business, not this package's.
 package sync

@@ -94,6 +94,9 @@ func (m *Mutex) release() {
 //
 //async
 func (m *Mutex) Lock() MutexGuard {
+	if m.TryLock() { // the bridge's fast path: nothing to wait for
+		return MutexGuard{m}
+	}
 	f := m.LockAsync()
 	rt.BlockOn(&f)
 	return f.Result()

@@ -160,6 +160,9 @@ func (r *Ring[T]) Cap() int { return r.capacity }
 //
 //async
 func (r *Ring[T]) Send(v T) error {
+	if err := r.TrySend(v); err != ErrFull { // the bridge's fast path
+		return err
+	}
 	f := r.SendAsync(v)
 	rt.BlockOn(&f)
 	return f.Result()
@@ -248,6 +251,9 @@ func (f *RingSendFuture[T]) Cancel() {
 //
 //async
 func (r *Ring[T]) Recv() (T, error) {
+	if v, err := r.TryRecv(); err != ErrEmpty { // the bridge's fast path
+		return v, err
+	}
 	f := r.RecvAsync()
 	rt.BlockOn(&f)
 	return f.Result()

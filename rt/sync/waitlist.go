@@ -120,6 +120,28 @@ func (l *waitList[T]) drain(wakers []rt.Waker) []rt.Waker {
 	return wakers
 }
 
+// notifyAll unlinks every waiter, marks each notified (the operation is
+// complete for all of them: a WaitGroup reached zero, a Barrier filled up)
+// and appends their wakers to wakers.
+func (l *waitList[T]) notifyAll(wakers []rt.Waker) []rt.Waker {
+	for w := l.popFront(); w != nil; w = l.popFront() {
+		wakers = append(wakers, w.notify())
+	}
+	return wakers
+}
+
+// wakeBatch is the size of the stack buffer that primitives waking many
+// waiters at once collect wakers in:
+//
+//	var buf [wakeBatch]rt.Waker
+//	ws := l.notifyAll(buf[:0])
+//	mu.Unlock()
+//	wakeAll(ws)
+//
+// Up to wakeBatch wakers need no allocation; beyond that, append moves
+// them to the heap.
+const wakeBatch = 32
+
 func wakeAll(wakers []rt.Waker) {
 	for _, w := range wakers {
 		w.Wake()

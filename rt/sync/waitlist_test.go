@@ -108,3 +108,78 @@ func TestDequeShrinksAfterBurst(t *testing.T) {
 		}
 	}
 }
+
+// The primitives added after the first four wait without allocating too,
+// including a Send that wakes a batch of waiters (up to wakeBatch).
+func TestMorePrimitivesWaitWithoutAllocating(t *testing.T) {
+	_, cx := newCX()
+	var rw RWMutex
+	rw.TryLock()
+	rlf := new(RWMutexRLockFuture)
+	wlf := new(RWMutexLockFuture)
+	sem := NewSemaphore(2)
+	sem.TryAcquire(2)
+	sf := new(SemaphoreAcquireFuture)
+	var n Notify
+	nf := new(NotifyNotifiedFuture)
+	var wg WaitGroup
+	wf := new(WaitGroupWaitFuture)
+	bar := NewBarrier(2)
+	bf1, bf2 := new(BarrierWaitFuture), new(BarrierWaitFuture)
+	bc := NewBroadcast[int](4)
+	brs := make([]*BroadcastReceiver[int], wakeBatch)
+	bfs := make([]BroadcastReceiverRecvFuture[int], wakeBatch)
+	for i := range brs {
+		brs[i] = bc.Subscribe()
+	}
+	wt := NewWatch(0)
+	wr := wt.Subscribe()
+	wtf := new(WatchReceiverRecvFuture[int])
+	allocs := testing.AllocsPerRun(100, func() {
+		*rlf, *wlf = rw.RLockAsync(), rw.LockAsync()
+		rlf.Poll(cx) // queued behind the writer
+		wlf.Poll(cx) // queued
+		rw.Unlock()  // hands to the reader
+		rlf.Poll(cx)
+		rlf.Result().Unlock() // hands to the writer
+		wlf.Poll(cx)          // holds it again for the next run
+
+		*sf = sem.AcquireAsync(1)
+		sf.Poll(cx)
+		sem.Release(1)
+		sf.Poll(cx)
+
+		*nf = n.NotifiedAsync()
+		nf.Poll(cx)
+		n.NotifyOne()
+		nf.Poll(cx)
+
+		wg.Add(1)
+		*wf = wg.WaitAsync()
+		wf.Poll(cx)
+		wg.Done()
+		wf.Poll(cx)
+
+		*bf1, *bf2 = bar.WaitAsync(), bar.WaitAsync()
+		bf1.Poll(cx)
+		bf2.Poll(cx)
+		bf1.Poll(cx)
+
+		for i := range bfs {
+			bfs[i] = brs[i].RecvAsync()
+			bfs[i].Poll(cx)
+		}
+		bc.Send(1)
+		for i := range bfs {
+			bfs[i].Poll(cx)
+		}
+
+		*wtf = wr.RecvAsync()
+		wtf.Poll(cx)
+		wt.Send(1)
+		wtf.Poll(cx)
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per round of waits, want 0", allocs)
+	}
+}
