@@ -5,7 +5,7 @@ package rt
 // there. Called from ordinary goroutine code it is a blocking bridge, like
 // BlockOn.
 //
-//async
+//asyncgo:async
 func Await[T any](f Future[T]) T {
 	BlockOn(f)
 	return f.Result()

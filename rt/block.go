@@ -18,7 +18,7 @@ import (
 // BlockOn parks the goroutine (not a worker) while f is pending. Calling it
 // on one of the runtime's worker goroutines would stall that worker, so it
 // panics instead, naming the future: the ordinary function that made the
-// call has to be marked //async.
+// call has to be marked //asyncgo:async.
 func BlockOn(f Pollable) {
 	if onWorker() {
 		panic(blockingOnWorkerMessage(f))
@@ -38,7 +38,7 @@ func blockingOnWorkerMessage(f Pollable) string {
 	name := strings.TrimPrefix(fmt.Sprintf("%T", f), "*")
 	name = strings.TrimSuffix(name, "Future")
 	return fmt.Sprintf("rt: blocking call to async %s on a runtime worker: "+
-		"the ordinary function that calls it must be marked //async", name)
+		"the ordinary function that calls it must be marked //asyncgo:async", name)
 }
 
 // goroutineParker is the Wakeable of a goroutine blocked in BlockOn. Wakes

@@ -63,7 +63,10 @@ func newConfig(opts []Option) config {
 // A panic in main propagates out of Run after the shutdown.
 //
 // Run must not be called from a task (it would stall a worker); it panics
-// there.
+// there. When main is an async func literal, asyncgen calls RunFuture with
+// the literal's future instead.
+//
+//asyncgo:lower RunFuture
 func Run(main func(), opts ...Option) {
 	if onWorker() {
 		panic("rt: Run called on a runtime worker: a task cannot start and wait for a runtime")

@@ -10,6 +10,8 @@ package rt
 // keeps running, the handle completes at once as aborted (Err() ==
 // ErrAborted, Result() is the zero T), and f's result is dropped; a panic
 // in f after the abort crashes the process, as nobody can await it.
+//
+//asyncgo:lower SpawnFuture
 func Spawn[T any](f func() T) *JoinHandle[T] {
 	t := &goTask[T]{}
 	t.ops = t
@@ -59,7 +61,10 @@ func SpawnFuture[F any, T any, PF FuturePtr[F, T]](f F) *JoinHandle[T] {
 }
 
 // Go runs f in a new goroutine: rt's name for the go statement of
-// ordinary code.
+// ordinary code. When f is an async func literal, asyncgen calls GoFuture
+// with the literal's future instead.
+//
+//asyncgo:lower GoFuture
 func Go(f func()) {
 	go f()
 }

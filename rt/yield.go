@@ -4,7 +4,7 @@ package rt
 // and resumes after the tasks that were already runnable have had a turn.
 // Called from ordinary goroutine code it returns immediately.
 //
-//async
+//asyncgo:async
 func Yield() {
 	f := YieldAsync()
 	BlockOn(&f)

@@ -15,7 +15,7 @@ import (
 // to become writable, and reads SO_ERROR: a refused or unreachable
 // connection is an error returned by Connect itself.
 //
-//async
+//asyncgo:async
 func Connect(addr string) (*TCPStream, error) {
 	f := ConnectAsync(addr)
 	rt.BlockOn(&f)

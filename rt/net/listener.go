@@ -90,7 +90,7 @@ func (l *TCPListener) Close() error {
 // peer's address. The new stream is non-blocking, close-on-exec, and
 // registered with the reactor.
 //
-//async
+//asyncgo:async
 func (l *TCPListener) Accept() (*TCPStream, netip.AddrPort, error) {
 	f := l.AcceptAsync()
 	rt.BlockOn(&f)

@@ -93,7 +93,7 @@ func (s *TCPStream) send(p []byte) (int, error) {
 // available. At end of stream it returns 0, io.EOF. A zero-length p
 // returns 0, nil at once (or an error if the stream is closed).
 //
-//async
+//asyncgo:async
 func (s *TCPStream) Read(p []byte) (int, error) {
 	f := s.ReadAsync(p)
 	rt.BlockOn(&f)
@@ -161,7 +161,7 @@ func (f *TCPStreamReadFuture) Cancel() { f.wait.done() }
 // returns 0, nil at once (or an error if the stream is closed). A reset
 // peer is an error, never a SIGPIPE.
 //
-//async
+//asyncgo:async
 func (s *TCPStream) Write(p []byte) (int, error) {
 	f := s.WriteAsync(p)
 	rt.BlockOn(&f)
@@ -230,7 +230,7 @@ func (s *TCPStream) pollWrite(cx *rt.Context, ws *waitState, p []byte) (int, err
 // buffer is full. It returns nil once every byte was handed to the kernel,
 // or the first error.
 //
-//async
+//asyncgo:async
 func (s *TCPStream) WriteAll(p []byte) error {
 	f := s.WriteAllAsync(p)
 	rt.BlockOn(&f)

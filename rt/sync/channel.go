@@ -104,7 +104,7 @@ func (c *Channel[T]) Len() int {
 // closed channel it returns the remaining buffered values, then the zero
 // value and ErrClosed.
 //
-//async
+//asyncgo:async
 func (c *Channel[T]) Recv() (T, error) {
 	if v, err := c.TryRecv(); err != ErrEmpty { // the bridge's fast path
 		return v, err

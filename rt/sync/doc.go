@@ -14,7 +14,7 @@
 //     and Lift to turn a plain function into a branch.
 //
 // Every operation that may wait is an async operation following the future
-// ABI of package rt: for a method M marked //async there is a constructor
+// ABI of package rt: for a method M marked //asyncgo:async there is a constructor
 // MAsync returning a future struct by value, whose Poll, Result and Cancel
 // methods an executor drives, and M itself is the blocking bridge
 // (MAsync, then rt.BlockOn, then Result) that plain goroutine code calls.

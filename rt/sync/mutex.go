@@ -92,7 +92,7 @@ func (m *Mutex) release() {
 // Lock acquires the mutex, waiting (in FIFO order) while it is held, and
 // returns a guard whose Unlock releases it.
 //
-//async
+//asyncgo:async
 func (m *Mutex) Lock() MutexGuard {
 	if m.TryLock() { // the bridge's fast path: nothing to wait for
 		return MutexGuard{m}

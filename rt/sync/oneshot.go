@@ -101,7 +101,7 @@ func (o *Oneshot[T]) TryRecv() (T, error) {
 // Recv waits for the value. It returns ErrClosed if the Oneshot was closed
 // without a value, or another receive took it.
 //
-//async
+//asyncgo:async
 func (o *Oneshot[T]) Recv() (T, error) {
 	f := o.RecvAsync()
 	rt.BlockOn(&f)

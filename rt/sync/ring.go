@@ -158,7 +158,7 @@ func (r *Ring[T]) Cap() int { return r.capacity }
 // Send puts v into the ring, waiting while the ring is full. It returns
 // ErrClosed if the ring is or becomes closed before v entered it.
 //
-//async
+//asyncgo:async
 func (r *Ring[T]) Send(v T) error {
 	if err := r.TrySend(v); err != ErrFull { // the bridge's fast path
 		return err
@@ -249,7 +249,7 @@ func (f *RingSendFuture[T]) Cancel() {
 // Recv takes the next value, waiting while the ring is empty. On a closed
 // ring it returns the remaining values, then the zero value and ErrClosed.
 //
-//async
+//asyncgo:async
 func (r *Ring[T]) Recv() (T, error) {
 	if v, err := r.TryRecv(); err != ErrEmpty { // the bridge's fast path
 		return v, err

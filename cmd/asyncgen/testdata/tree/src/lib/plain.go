@@ -1,0 +1,4 @@
+package lib
+
+// Name is an ordinary declaration in an ordinary file.
+const Name = "lib"

@@ -1,0 +1,73 @@
+//go:build asyncsrc
+
+//go:generate go run github.com/asyncgo/asyncgo/cmd/asyncgen
+
+// Command echo is a TCP echo server written as async Go: every connection
+// is a task of a few hundred bytes, not a goroutine, and the code reads like
+// the blocking server it would be with goroutines.
+//
+// This file is the source; main_async.go is what asyncgen compiles it to
+// (go generate ./examples/echo). Build with -tags asyncsrc to get the same
+// program on plain goroutines.
+//
+// Usage:
+//
+//	go run ./examples/echo -addr 127.0.0.1:7000
+//	nc 127.0.0.1 7000
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+
+	"github.com/asyncgo/asyncgo/rt"
+	"github.com/asyncgo/asyncgo/rt/net"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:7000", "address to listen on (port 0 picks a free port)")
+	flag.Parse()
+
+	ln, err := net.Listen(*addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("listening on", ln.Addr())
+	rt.Run(func() {
+		serve(ln)
+	})
+}
+
+// serve accepts connections until the listener fails, one task each.
+//
+//asyncgo:async
+func serve(ln *net.TCPListener) {
+	for {
+		conn, peer, err := ln.Accept()
+		if err != nil {
+			log.Printf("accept: %v", err)
+			return
+		}
+		_ = peer
+		go handle(conn)
+	}
+}
+
+// handle echoes everything it reads back to the peer until the peer closes
+// the connection or an error occurs.
+//
+//asyncgo:async
+func handle(conn *net.TCPStream) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			break
+		}
+		if err := conn.WriteAll(buf[:n]); err != nil {
+			break
+		}
+	}
+	conn.Close()
+}

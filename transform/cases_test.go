@@ -1,0 +1,126 @@
+package transform
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncgo/asyncgo/internal/buildtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the committed *_async.go files of testdata cases")
+
+// caseDirs lists the compiler cases: the directories of <repo>/testdata
+// with a main.go.
+func caseDirs(t *testing.T) []string {
+	dirs, err := filepath.Glob("../testdata/*/main.go")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no cases found: %v", err)
+	}
+	for i, d := range dirs {
+		dirs[i] = filepath.Dir(d)
+	}
+	return dirs
+}
+
+// generate translates every asyncsrc file of the package in dir.
+func generate(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	pkgs, err := Load(dir, ".")
+	if err != nil || len(pkgs) != 1 {
+		t.Fatalf("load %s: %v", dir, err)
+	}
+	out := map[string][]byte{}
+	for _, f := range pkgs[0].Syntax {
+		name := pkgs[0].Fset.File(f.Pos()).Name()
+		src, _, diags := TranslateFile(pkgs[0], f, Options{})
+		if diags.HasErrors() {
+			t.Fatalf("%s:\n%v", name, diags)
+		}
+		out[strings.TrimSuffix(name, ".go")+"_async.go"] = src
+	}
+	return out
+}
+
+// TestCases regenerates every case in memory and compares it with the
+// committed file (-update rewrites it), then checks that the compiled
+// build prints exactly what the goroutine build prints.
+func TestCases(t *testing.T) {
+	for _, dir := range caseDirs(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			for path, src := range generate(t, dir) {
+				if *update {
+					if err := os.WriteFile(path, src, 0o666); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				old, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test ./transform -run TestCases -update)", err)
+				}
+				if !bytes.Equal(old, src) {
+					t.Errorf("%s is stale: run go test ./transform -run TestCases -update\n%s", path, firstDiff(old, src))
+				}
+			}
+			if testing.Short() {
+				return
+			}
+			buildtest.SameOutput(t, dir, time.Minute)
+		})
+	}
+}
+
+func firstDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return "line " + itoa(i+1) + ":\n- " + al[i] + "\n+ " + bl[i]
+		}
+	}
+	return "lengths differ"
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestGeneratedVet runs go vet on the compiled build of every case.
+func TestGeneratedVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet")
+	}
+	var args []string
+	for _, d := range caseDirs(t) {
+		args = append(args, "./"+filepath.ToSlash(d))
+	}
+	cmd := exec.Command("go", append([]string{"vet"}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet: %v\n%s", err, out)
+	}
+}
+
+// TestLineDirectives checks that the committed output of the lines case
+// carries inline line directives, and (through TestCases/lines, which
+// prints runtime.Caller lines and a panic's line) that they work.
+func TestLineDirectives(t *testing.T) {
+	src, err := os.ReadFile("../testdata/lines/main_async.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "/*line main.go:26:2*/") {
+		t.Errorf("no line directive for main.go:26 in the generated file")
+	}
+	if testing.Short() {
+		return
+	}
+	r := buildtest.Run(t, buildtest.Binary(t, "../testdata/lines", buildtest.Compiled), time.Minute)
+	want := "main.go:26 main.go:30 main.go:48\npanic assignment to entry in nil map at main.go:40\n"
+	if r.Stdout != want {
+		t.Errorf("compiled build reports\n%s\nwant\n%s", r.Stdout, want)
+	}
+}

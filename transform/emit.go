@@ -1,0 +1,682 @@
+package transform
+
+// This file is the "emit" stage: jennifer code for one async function
+// (bridge, state struct, constructor, Poll, Result, Cancel) from its
+// blocks and layout.
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+
+	"github.com/dave/jennifer/jen"
+)
+
+type emitter struct {
+	boxParams map[types.Object]string // inside a wrapped func literal: boxed local -> parameter holding its pointer
+
+	u   *unit
+	l   *layout
+	fc  *fileConv
+	cur *block // block whose statements are being converted
+
+	labels map[*block]string // blocks that need a label
+	used   map[string]bool   // labels some goto refers to
+	order  []*block          // reachable blocks in emission order
+}
+
+func (e *emitter) self() *jen.Statement { return jen.Id(e.l.recv) }
+
+// typeArgs returns [T, U] of the function's type parameters, or nil.
+func (e *emitter) typeArgNames() []jen.Code {
+	var out []jen.Code
+	if e.l.typeParamsAST != nil {
+		for _, f := range e.l.typeParamsAST.List {
+			for _, n := range f.Names {
+				out = append(out, jen.Id(n.Name))
+			}
+		}
+	}
+	return out
+}
+
+func (e *emitter) futureType() *jen.Statement {
+	st := jen.Id(e.l.future)
+	if args := e.typeArgNames(); len(args) > 0 {
+		st = st.Types(args...)
+	}
+	return st
+}
+
+// plainConv converts type expressions of the declaration.
+func (e *emitter) plainConv() *conv { return &conv{fc: e.fc} }
+
+// bodyConv converts statements and expressions of the async body.
+func (e *emitter) bodyConv() *conv {
+	c := &conv{fc: e.fc, lines: true}
+	c.ident = func(id *ast.Ident) jen.Code {
+		o := e.u.objOf(id)
+		if o == nil {
+			return nil
+		}
+		if p, ok := e.boxParams[o]; ok {
+			return jen.Parens(jen.Op("*").Id(p))
+		}
+		if f, ok := e.l.fieldOf[o]; ok {
+			if e.l.boxed[o] {
+				return jen.Parens(jen.Op("*").Add(e.self().Dot(f)))
+			}
+			return e.self().Dot(f)
+		}
+		if n, ok := e.l.localOf[o]; ok {
+			return jen.Id(n)
+		}
+		return nil
+	}
+	c.stmt = e.rewriteStmt
+	c.lit = e.wrapLit
+	c.ptr = e.ptrTo
+	return c
+}
+
+// ptrTo returns a pointer to a variable captured by an async literal.
+func (e *emitter) ptrTo(v *types.Var) jen.Code {
+	if p, ok := e.boxParams[v]; ok {
+		return jen.Id(p)
+	}
+	if f, ok := e.l.fieldOf[v]; ok {
+		if e.l.boxed[v] {
+			return e.self().Dot(f)
+		}
+		return jen.Op("&").Add(e.self().Dot(f))
+	}
+	if n, ok := e.l.localOf[v]; ok {
+		return jen.Op("&").Id(n)
+	}
+	return nil
+}
+
+// wrapLit converts a func literal of the async body that captures boxed
+// locals. A closure captures the variable, not the field (which points to
+// the variable of the latest iteration), so the literal is wrapped in a
+// call that passes the current pointers:
+//
+//	func(j *int) func() int { return func() int { return *j } }(s.j)
+func (e *emitter) wrapLit(c *conv, lit *ast.FuncLit, conv func() jen.Code) (jen.Code, bool) {
+	if c.lits > 1 || e.boxParams != nil {
+		return nil, false
+	}
+	var objs []types.Object
+	seen := map[types.Object]bool{}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if o := e.u.objOf(id); o != nil && e.l.boxed[o] && !seen[o] {
+				seen[o] = true
+				objs = append(objs, o)
+			}
+		}
+		return true
+	})
+	if len(objs) == 0 {
+		return nil, false
+	}
+	e.boxParams = map[types.Object]string{}
+	var params, args []jen.Code
+	for _, o := range objs {
+		name := e.l.all.fresh(o.Name() + "_p")
+		e.boxParams[o] = name
+		tc, _ := e.fc.typeCode(o.Type())
+		params = append(params, jen.Id(name).Op("*").Add(tc))
+		args = append(args, e.self().Dot(e.l.fieldOf[o]))
+	}
+	inner := conv()
+	e.boxParams = nil
+	t, _ := e.fc.typeCode(e.u.info.TypeOf(lit))
+	return jen.Func().Params(params...).Add(t).Block(jen.Return(inner)).Call(args...), true
+}
+
+// rewriteStmt rewrites return, break/continue to flattened loops, and go
+// statements of async calls, wherever they are in the async body.
+func (e *emitter) rewriteStmt(c *conv, s ast.Stmt) ([]jen.Code, bool) {
+	if c.lits > 0 {
+		return nil, false
+	}
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return e.finish(c, s.Results), true
+	case *ast.BranchStmt:
+		if s.Label != nil || e.cur == nil || e.cur.loop == nil {
+			return nil, false
+		}
+		switch {
+		case s.Tok == token.BREAK && c.breakables == 0:
+			return []jen.Code{e.gotoBlock(e.cur.loop.brk)}, true
+		case s.Tok == token.CONTINUE && c.loops == 0:
+			return []jen.Code{e.gotoBlock(e.cur.loop.cont)}, true
+		}
+	case *ast.GoStmt:
+		if lit, ok := s.Call.Fun.(*ast.FuncLit); ok && e.fc.lits != nil && e.fc.lits.units[lit] != nil {
+			return []jen.Code{jen.Qual(rtPath, "GoFuture").Call(c.litCtor(lit, s.Call.Args))}, true
+		}
+		st := e.u.find.siteOf(s.Call)
+		if st == nil || st.kind != siteCall {
+			return nil, false
+		}
+		return []jen.Code{jen.Qual(rtPath, "GoFuture").Call(e.ctorCall(c, st, s.Call))}, true
+	}
+	return nil, false
+}
+
+// finish stores results and completes the future.
+func (e *emitter) finish(c *conv, results []ast.Expr) []jen.Code {
+	var out []jen.Code
+	if len(results) > 0 {
+		var lhs, rhs []jen.Code
+		if len(results) == len(e.l.resultNames) {
+			for i, n := range e.l.resultNames {
+				// Drop "r = r" for a named result (vet: self-assignment).
+				if id, ok := results[i].(*ast.Ident); ok && e.u.objOf(id) == e.u.sig.Results().At(i) {
+					continue
+				}
+				lhs = append(lhs, e.self().Dot(n))
+				rhs = append(rhs, c.expr(results[i]))
+			}
+		} else { // return g() with a multi-value g
+			for _, n := range e.l.resultNames {
+				lhs = append(lhs, e.self().Dot(n))
+			}
+			rhs = c.exprs(results)
+		}
+		if len(lhs) > 0 {
+			out = append(out, jen.List(lhs...).Op("=").List(rhs...))
+		}
+	}
+	return append(out, e.self().Dot("state").Op("=").Lit(-1), jen.Return(jen.True()))
+}
+
+func (e *emitter) gotoBlock(b *block) jen.Code {
+	name, ok := e.labels[b]
+	e.used[name] = true
+	if !ok {
+		e.fc.r.errorf(token.NoPos, "", "internal error: jump to unlabeled block b%d", b.id)
+	}
+	return jen.Goto().Id(name)
+}
+
+// ctorCall returns the expression creating the child future of a call site.
+func (e *emitter) ctorCall(c *conv, st *site, call *ast.CallExpr) jen.Code {
+	args := c.exprs(call.Args)
+	if call.Ellipsis.IsValid() && len(args) > 0 {
+		args[len(args)-1] = jen.Add(args[len(args)-1]).Op("...")
+	}
+	_, ctor := futureNames(st.fn)
+	if st.recv != nil {
+		recv := st.recv
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			recv = sel.X
+		}
+		return jen.Add(c.expr(recv)).Dot(ctor).Call(args...)
+	}
+	f := jen.Qual(e.fc.path(st.fn.Pkg().Path()), ctor)
+	if len(st.inst) > 0 {
+		var targs []jen.Code
+		for _, t := range st.inst {
+			tc, _ := e.fc.typeCode(t)
+			targs = append(targs, tc)
+		}
+		f = f.Types(targs...)
+	}
+	return f.Call(args...)
+}
+
+// zero returns the zero value of t as an expression, or nil if unknown.
+func (e *emitter) zero(t types.Type, code jen.Code) jen.Code {
+	if t == nil {
+		return jen.Add(code).Values()
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return jen.False()
+		case u.Info()&types.IsString != 0:
+			return jen.Lit("")
+		case u.Kind() == types.UnsafePointer || u.Kind() == types.UntypedNil:
+			return jen.Nil()
+		default:
+			return jen.Lit(0)
+		}
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature:
+		return jen.Nil()
+	case *types.Interface:
+		if _, isTP := t.(*types.TypeParam); !isTP {
+			return jen.Nil()
+		}
+	case *types.Struct, *types.Array:
+		if _, isTP := t.(*types.TypeParam); !isTP {
+			return jen.Add(code).Values()
+		}
+	}
+	return jen.Op("*").New(code)
+}
+
+// flatStmt converts a statement at the flattened level: declarations
+// become assignments (the variable is a field or a Poll local).
+func (e *emitter) flatStmt(c *conv, s ast.Stmt) []jen.Code {
+	var out []jen.Code
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		if s.Tok == token.DEFINE {
+			out = append(e.allocBoxes(s.Lhs), jen.List(c.exprs(s.Lhs)...).Op("=").List(c.exprs(s.Rhs)...))
+		}
+	case *ast.DeclStmt:
+		for _, sp := range s.Decl.(*ast.GenDecl).Specs {
+			vs := sp.(*ast.ValueSpec)
+			var names []ast.Expr
+			for _, n := range vs.Names {
+				names = append(names, n)
+			}
+			out = append(out, e.allocBoxes(names)...)
+			if len(vs.Values) > 0 {
+				var lhs []jen.Code
+				for _, n := range vs.Names {
+					lhs = append(lhs, c.expr(n))
+				}
+				out = append(out, jen.List(lhs...).Op("=").List(c.exprs(vs.Values)...))
+				continue
+			}
+			for _, n := range vs.Names {
+				if n.Name == "_" {
+					continue
+				}
+				o := e.u.objOf(n)
+				tc, _ := e.fc.typeCode(o.Type())
+				out = append(out, jen.Add(c.expr(n)).Op("=").Add(e.zero(o.Type(), tc)))
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+	}
+	if out == nil {
+		return c.stmtLines(s)
+	}
+	if d := e.fc.lineDirective(s.Pos()); d != nil {
+		out[0] = jen.Add(d).Add(out[0])
+	}
+	return out
+}
+
+// allocBoxes allocates a new variable for each boxed local declared by
+// lhs (the declaration of a captured variable runs once per iteration).
+func (e *emitter) allocBoxes(lhs []ast.Expr) []jen.Code {
+	var out []jen.Code
+	for _, l := range lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		o := e.u.info.Defs[id]
+		if o == nil || !e.l.boxed[o] {
+			continue
+		}
+		tc, _ := e.fc.typeCode(o.Type())
+		out = append(out, e.self().Dot(e.l.fieldOf[o]).Op("=").New(tc))
+	}
+	return out
+}
+
+// plan computes the emission order (reachable blocks, in creation
+// order) and which blocks need labels.
+func (e *emitter) plan() {
+	reach := map[*block]bool{}
+	var visit func(b *block)
+	visit = func(b *block) {
+		if reach[b] {
+			return
+		}
+		reach[b] = true
+		for _, s := range b.edges() {
+			visit(s)
+		}
+	}
+	visit(e.u.blocks[0])
+	for _, b := range e.u.blocks {
+		if reach[b] {
+			e.order = append(e.order, b)
+		}
+	}
+	e.labels = map[*block]string{}
+	for i, b := range e.order {
+		var next *block
+		if i+1 < len(e.order) {
+			next = e.order[i+1]
+		}
+		if b.resume != nil {
+			e.labels[b] = fmt.Sprintf("resume%d", b.resume.index)
+		}
+		switch b.kind {
+		case termJump:
+			if b.succs[0] != next {
+				e.label(b.succs[0])
+			}
+		case termIf:
+			switch {
+			case b.succs[0] == next:
+				e.label(b.succs[1])
+			case b.succs[1] == next:
+				e.label(b.succs[0])
+			default:
+				e.label(b.succs[0])
+				e.label(b.succs[1])
+			}
+		}
+		for _, t := range b.sides() {
+			e.label(t)
+		}
+	}
+}
+
+func (e *emitter) label(b *block) {
+	if _, ok := e.labels[b]; !ok {
+		e.labels[b] = fmt.Sprintf("b%d", b.id)
+	}
+}
+
+// poll emits the Poll method body.
+func (e *emitter) pollBody() []jen.Code {
+	e.plan()
+	c := e.bodyConv()
+	var body []jen.Code
+	var decls []jen.Code
+	for _, v := range e.l.pollLocals {
+		tc, _ := e.fc.typeCode(v.Type())
+		decls = append(decls, jen.Id(e.l.localOf[v]).Add(tc))
+	}
+	if len(decls) > 0 {
+		body = append(body, jen.Var().Defs(decls...))
+	}
+	cases := []jen.Code{jen.Case(jen.Lit(0))}
+	for _, s := range e.l.sitesInOrder {
+		cases = append(cases, jen.Case(jen.Lit(s.index)).Block(jen.Goto().Id(fmt.Sprintf("resume%d", s.index))))
+	}
+	cases = append(cases, jen.Default().Block(jen.Panic(jen.Lit("asyncgen: "+e.l.future+".Poll called after completion or Cancel"))))
+	body = append(body, jen.Switch(e.self().Dot("state")).Block(cases...))
+
+	var blocks [][]jen.Code
+	for i, b := range e.order {
+		var next *block
+		if i+1 < len(e.order) {
+			next = e.order[i+1]
+		}
+		e.cur = b
+		var out []jen.Code
+		if b.resume != nil {
+			out = append(out, e.resumeCode(c, b)...)
+		}
+		for _, s := range b.stmts {
+			out = append(out, e.flatStmt(c, s)...)
+		}
+		line := e.fc.lineDirective(b.pos)
+		addLine := func(x jen.Code) jen.Code {
+			if line == nil {
+				return x
+			}
+			return jen.Add(line).Add(x)
+		}
+		jump := func(t *block) {
+			if t != next {
+				out = append(out, addLine(e.gotoBlock(t)))
+			}
+		}
+		switch b.kind {
+		case termJump:
+			jump(b.succs[0])
+		case termIf:
+			cond := c.expr(b.cond)
+			switch {
+			case b.succs[0] == next:
+				out = append(out, addLine(jen.If(jen.Op("!").Parens(cond)).Block(e.gotoBlock(b.succs[1]))))
+			case b.succs[1] == next:
+				out = append(out, addLine(jen.If(cond).Block(e.gotoBlock(b.succs[0]))))
+			default:
+				out = append(out, addLine(jen.If(cond).Block(e.gotoBlock(b.succs[0]))), e.gotoBlock(b.succs[1]))
+			}
+		case termReturn, termNone:
+			var res []ast.Expr
+			if b.ret != nil {
+				res = b.ret.Results
+			}
+			fin := e.finish(c, res)
+			fin[0] = addLine(fin[0])
+			out = append(out, fin...)
+		case termAwait:
+			st := b.site
+			var start jen.Code
+			if st.kind == siteAwait {
+				start = c.expr(st.call.Args[0])
+			} else {
+				start = e.ctorCall(c, st, st.call)
+			}
+			out = append(out, addLine(e.self().Dot(e.l.child[st.index]).Op("=").Add(start)))
+		}
+		blocks = append(blocks, out)
+	}
+	for i, b := range e.order {
+		name, ok := e.labels[b]
+		if ok && (b.resume != nil || e.used[name]) {
+			blocks[i] = append([]jen.Code{jen.Id(name).Op(":")}, blocks[i]...)
+		}
+	}
+	for _, bl := range blocks {
+		body = append(body, bl...)
+	}
+	return body
+}
+
+// resumeCode polls the child of the site resumed in b and stores its results.
+func (e *emitter) resumeCode(c *conv, b *block) []jen.Code {
+	st := b.resume
+	child := e.self().Dot(e.l.child[st.index])
+	line := e.fc.lineDirective(st.call.Pos())
+	poll := jen.If(jen.Op("!").Add(e.self().Dot(e.l.child[st.index])).Dot("Poll").Call(jen.Id(e.l.cx))).Block(
+		e.self().Dot("state").Op("=").Lit(st.index),
+		jen.Return(jen.False()),
+	)
+	if line != nil {
+		poll = jen.Add(line).Add(poll)
+	}
+	out := []jen.Code{poll}
+	result := jen.Add(child).Dot("Result").Call()
+	if as, ok := st.stmt.(*ast.AssignStmt); ok {
+		if as.Tok == token.DEFINE {
+			out = append(out, e.allocBoxes(as.Lhs)...)
+		}
+		out = append(out, jen.List(c.exprs(as.Lhs)...).Op("=").Add(result))
+	} else {
+		out = append(out, result)
+	}
+	var t types.Type
+	if st.kind == siteAwait {
+		t = st.argType
+	}
+	out = append(out, e.self().Dot(e.l.child[st.index]).Op("=").Add(e.zero(t, e.l.childType[st.index])))
+	return out
+}
+
+// emitUnit adds the bridge and the state machine of u to f.
+func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
+	e := &emitter{u: u, l: l, fc: fc, used: map[string]bool{}}
+	pc := e.plainConv()
+	decl := u.decl
+	tparams := pc.typeParams(decl.Type.TypeParams)
+
+	// Parameters of the constructor and bridge, named after the fields.
+	var params []jen.Code
+	var paramTypes []ast.Expr
+	for _, fl := range decl.Type.Params.List {
+		n := len(fl.Names)
+		if n == 0 {
+			n = 1
+		}
+		for i := 0; i < n; i++ {
+			paramTypes = append(paramTypes, fl.Type)
+		}
+	}
+	off := 0
+	var recvName string
+	var recvType jen.Code
+	if decl.Recv != nil {
+		off = 1
+		recvName = l.paramNames[0]
+		recvType = pc.expr(decl.Recv.List[0].Type)
+	}
+	for i, t := range paramTypes {
+		params = append(params, jen.Id(l.paramNames[off+i]).Add(pc.expr(t)))
+	}
+	var results jen.Code = jen.Null()
+	if decl.Type.Results != nil && len(decl.Type.Results.List) > 0 {
+		results = pc.signature(&ast.FuncType{Params: &ast.FieldList{}, Results: decl.Type.Results})
+		// signature renders "()" + results; drop the empty params.
+		var rs []jen.Code
+		for _, fl := range decl.Type.Results.List {
+			n := len(fl.Names)
+			if n == 0 {
+				n = 1
+			}
+			for i := 0; i < n; i++ {
+				rs = append(rs, pc.expr(fl.Type))
+			}
+		}
+		if len(rs) == 1 {
+			results = rs[0]
+		} else {
+			results = jen.Params(rs...)
+		}
+	}
+	fn := func() *jen.Statement {
+		st := jen.Func()
+		if decl.Recv != nil {
+			st = st.Params(jen.Id(recvName).Add(recvType))
+		}
+		return st
+	}
+	used := namer{}
+	for _, n := range l.paramNames {
+		used[n] = true
+	}
+	fv := used.fresh("f")
+	var argIDs []jen.Code
+	for _, n := range l.paramNames[off:] {
+		argIDs = append(argIDs, jen.Id(n))
+	}
+	var ctorCall *jen.Statement
+	if decl.Recv != nil {
+		ctorCall = jen.Id(recvName).Dot(l.ctor).Call(argIDs...)
+	} else {
+		ctorCall = jen.Id(l.ctor)
+		if ta := e.typeArgNames(); len(ta) > 0 {
+			ctorCall = ctorCall.Types(ta...)
+		}
+		ctorCall = ctorCall.Call(argIDs...)
+	}
+
+	// Captured variables come first in the constructor of a literal.
+	var capParams, capInits []jen.Code
+	for i, v := range u.captures {
+		tc, _ := fc.typeCode(v.Type())
+		capParams = append(capParams, jen.Id(l.captureNames[i]).Op("*").Add(tc))
+		capInits = append(capInits, jen.Id(l.captureNames[i]).Op(":").Id(l.captureNames[i]))
+	}
+	what := decl.Name.Name
+	if u.lit != nil {
+		what = "the func literal at " + litPos(fc, u.lit)
+	}
+
+	// The blocking bridge, keeping the doc comment and its //asyncgo:async line.
+	if u.lit == nil {
+		docLines(f, decl.Doc)
+		bridge := fn().Id(decl.Name.Name)
+		if len(tparams) > 0 {
+			bridge = bridge.Types(tparams...)
+		}
+		bridgeBody := []jen.Code{
+			jen.Id(fv).Op(":=").Add(ctorCall),
+			jen.Qual(rtPath, "BlockOn").Call(jen.Op("&").Id(fv)),
+		}
+		if u.sig.Results().Len() > 0 {
+			bridgeBody = append(bridgeBody, jen.Return(jen.Id(fv).Dot("Result").Call()))
+		} else {
+			bridgeBody = append(bridgeBody, jen.Id(fv).Dot("Result").Call())
+		}
+		f.Add(bridge.Params(params...).Add(results).Block(bridgeBody...))
+		f.Line()
+	}
+
+	// The state struct.
+	f.Commentf("%s is the state machine of %s, generated by asyncgen.", l.future, what)
+	var fields []jen.Code
+	fields = append(fields, jen.Id("state").Int().Comment("0: not started; k > 0: suspended at point k; -1: done"))
+	for _, fd := range l.fields {
+		fields = append(fields, jen.Id(fd.name).Add(fd.typ))
+	}
+	tdecl := jen.Type().Id(l.future)
+	if len(tparams) > 0 {
+		tdecl = tdecl.Types(tparams...)
+	}
+	f.Add(tdecl.Struct(fields...))
+	f.Line()
+
+	// The constructor.
+	f.Commentf("%s returns the future of %s without running any of it.", l.ctor, what)
+	inits := capInits
+	for _, n := range l.paramNames {
+		inits = append(inits, jen.Id(n).Op(":").Id(n))
+	}
+	ctor := fn().Id(l.ctor)
+	if len(tparams) > 0 && decl.Recv == nil {
+		ctor = ctor.Types(tparams...)
+	}
+	f.Add(ctor.Params(append(capParams, params...)...).Add(e.futureType()).Block(jen.Return(e.futureType().Values(inits...))))
+	f.Line()
+
+	recv := jen.Id(l.recv).Op("*").Add(e.futureType())
+	// Poll.
+	f.Comment("Poll advances " + what + " to its next suspension point; it reports whether it has completed.")
+	f.Func().Params(recv).Id("Poll").Params(jen.Id(l.cx).Op("*").Qual(rtPath, "Context")).Bool().Block(e.pollBody()...)
+	f.Line()
+
+	// Result.
+	f.Comment("Result returns the results of " + what + "; valid once Poll returned true.")
+	var rets []jen.Code
+	for _, n := range l.resultNames {
+		rets = append(rets, e.self().Dot(n))
+	}
+	if len(rets) > 0 {
+		f.Func().Params(recv).Id("Result").Params().Add(results).Block(jen.Return(rets...))
+	} else {
+		f.Func().Params(recv).Id("Result").Params().Block()
+	}
+	f.Line()
+
+	// Cancel.
+	f.Comment("Cancel abandons " + what + ", cancelling its in-flight child first; it is idempotent.")
+	var cancel []jen.Code
+	if len(l.sitesInOrder) > 0 {
+		var cases []jen.Code
+		for _, s := range l.sitesInOrder {
+			cases = append(cases, jen.Case(jen.Lit(s.index)).Block(e.self().Dot(l.child[s.index]).Dot("Cancel").Call()))
+		}
+		cancel = append(cancel, jen.Switch(e.self().Dot("state")).Block(cases...))
+	}
+	cancel = append(cancel, e.self().Dot("state").Op("=").Lit(-1))
+	f.Func().Params(recv).Id("Cancel").Params().Block(cancel...)
+	f.Line()
+}
+
+func litPos(fc *fileConv, lit *ast.FuncLit) string {
+	p := fc.fset.Position(lit.Pos())
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(p.Filename), p.Line, p.Column)
+}

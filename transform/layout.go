@@ -1,0 +1,245 @@
+package transform
+
+// This file is the "layout" stage: the fields of the state struct and the
+// names of everything the emitter declares. Parameters, results and
+// hoisted locals become fields; other flattened-level locals become
+// variables declared at the top of Poll. Names are chosen per object:
+// a local whose name is shared with another object of the function is
+// renamed with a numeric suffix, so flattening scopes never captures the
+// wrong variable.
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+type field struct {
+	name string
+	typ  jen.Code
+	t    types.Type // nil for child futures of local async functions
+	obj  types.Object
+}
+
+type layout struct {
+	recv, cx      string // names of Poll's receiver and context parameter
+	future, ctor  string // FFuture, FAsync
+	fields        []field
+	fieldOf       map[types.Object]string
+	boxed         map[types.Object]bool   // escaping locals: the field is a *T, allocated at each declaration
+	all           namer                   // every name used in the function and by the layout
+	captureNames  []string                // fields pointing to captured variables (func literals)
+	localOf       map[types.Object]string // Poll locals
+	pollLocals    []*types.Var
+	paramNames    []string // field name per parameter (including a receiver first for methods)
+	paramObjs     []*types.Var
+	resultNames   []string
+	child         map[int]string   // site index -> field name
+	childType     map[int]jen.Code // site index -> type of the child future
+	sitesInOrder  []*site
+	typeParamsAST *ast.FieldList
+}
+
+// namer hands out unique names.
+type namer map[string]bool
+
+func (n namer) fresh(base string) string {
+	if base == "" || base == "_" {
+		base = "v"
+	}
+	name := base
+	for i := 1; n[name]; i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	n[name] = true
+	return name
+}
+
+// funcNames returns every identifier name in n.
+func funcNames(n ast.Node, into namer) {
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok {
+			into[id.Name] = true
+		}
+		return true
+	})
+}
+
+// futureNames returns the names of the state struct and constructor of fn
+// (per the naming convention).
+func futureNames(fn *types.Func) (future, ctor string) {
+	sig := fn.Type().(*types.Signature)
+	if r := sig.Recv(); r != nil {
+		t := r.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			return n.Obj().Name() + fn.Name() + "Future", fn.Name() + "Async"
+		}
+	}
+	return fn.Name() + "Future", fn.Name() + "Async"
+}
+
+func doLayout(u *unit, fc *fileConv) *layout {
+	l := &layout{fieldOf: map[types.Object]string{}, boxed: map[types.Object]bool{}, localOf: map[types.Object]string{}, child: map[int]string{}, childType: map[int]jen.Code{}}
+	l.future, l.ctor = futureNames(u.fn)
+	l.typeParamsAST = u.decl.Type.TypeParams
+
+	all := namer{}
+	funcNames(u.decl, all)
+	for _, v := range u.locals {
+		all[v.Name()] = true
+	}
+	l.all = all
+	l.recv = all.fresh("s")
+	l.cx = all.fresh("cx")
+
+	fields := namer{"state": true, "Poll": true, "Result": true, "Cancel": true}
+	add := func(obj *types.Var, base string, pos ast.Node) string {
+		name := fields.fresh(base)
+		code, ok := fc.typeCode(obj.Type())
+		if !ok {
+			fc.r.errorf(obj.Pos(), "declare the type at package level", "the type of %s cannot be named outside the function: %s", obj.Name(), obj.Type())
+		}
+		l.fields = append(l.fields, field{name: name, typ: code, t: obj.Type(), obj: obj})
+		if obj.Name() != "" && obj.Name() != "_" {
+			l.fieldOf[obj] = name
+		}
+		return name
+	}
+	for _, v := range u.captures {
+		name := fields.fresh(v.Name())
+		code, ok := fc.typeCode(v.Type())
+		if !ok {
+			fc.r.errorf(v.Pos(), "declare the type at package level", "the type of captured %s cannot be named outside the function: %s", v.Name(), v.Type())
+		}
+		l.fields = append(l.fields, field{name: name, typ: jen.Op("*").Add(code), t: types.NewPointer(v.Type()), obj: v})
+		l.fieldOf[v] = name
+		l.boxed[v] = true
+		l.captureNames = append(l.captureNames, name)
+	}
+	sig := u.sig
+	if r := sig.Recv(); r != nil {
+		base := r.Name()
+		if base == "" || base == "_" {
+			base = "recv"
+		}
+		l.paramNames = append(l.paramNames, add(r, base, nil))
+		l.paramObjs = append(l.paramObjs, r)
+	}
+	for i := 0; i < sig.Params().Len(); i++ {
+		p := sig.Params().At(i)
+		base := p.Name()
+		if base == "" || base == "_" {
+			base = fmt.Sprintf("p%d", i)
+		}
+		l.paramNames = append(l.paramNames, add(p, base, nil))
+		l.paramObjs = append(l.paramObjs, p)
+	}
+	for i := 0; i < sig.Results().Len(); i++ {
+		r := sig.Results().At(i)
+		base := r.Name()
+		if base == "" || base == "_" {
+			base = fmt.Sprintf("r%d", i)
+		}
+		l.resultNames = append(l.resultNames, add(r, base, nil))
+	}
+	// Names shared by several objects of the function force renaming.
+	objsByName := map[string]map[types.Object]bool{}
+	note := func(name string, o types.Object) {
+		if objsByName[name] == nil {
+			objsByName[name] = map[types.Object]bool{}
+		}
+		objsByName[name][o] = true
+	}
+	ast.Inspect(u.decl, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok {
+			if o := u.objOf(id); o != nil {
+				note(id.Name, o)
+			}
+		}
+		return true
+	})
+	for _, v := range u.locals {
+		note(v.Name(), v)
+	}
+	for _, v := range u.locals {
+		if pos, ok := u.loopVars[v]; ok && u.escaping[v] {
+			fc.r.errorf(pos, "copy it into a variable declared in the loop body", "loop variable %s is captured or has its address taken in a loop that suspends; per-iteration loop variables are not supported there yet", v.Name())
+		}
+		if u.hoisted[v] {
+			add(v, v.Name(), nil)
+			if u.escaping[v] {
+				// Captured or address taken: each execution of the
+				// declaration makes a new variable (one per loop
+				// iteration), so the field points to it.
+				l.boxed[v] = true
+				f := &l.fields[len(l.fields)-1]
+				f.typ = jen.Op("*").Add(f.typ)
+				f.t = types.NewPointer(f.t)
+			}
+			continue
+		}
+		name := v.Name()
+		if len(objsByName[name]) > 1 || strings.HasPrefix(name, "tmp") {
+			name = all.fresh(name)
+		}
+		if _, ok := fc.typeCode(v.Type()); !ok {
+			fc.r.errorf(v.Pos(), "declare the type at package level", "the type of %s cannot be named outside its block: %s", v.Name(), v.Type())
+		}
+		l.localOf[v] = name
+		l.pollLocals = append(l.pollLocals, v)
+	}
+	// Child futures, one field per suspension point, by value.
+	for _, b := range u.blocks {
+		if b.kind != termAwait {
+			continue
+		}
+		s := b.site
+		name := fields.fresh(fmt.Sprintf("child%d", s.index))
+		var code jen.Code
+		var t types.Type
+		if s.kind == siteAwait {
+			var ok bool
+			code, ok = fc.typeCode(s.argType)
+			t = s.argType
+			if !ok {
+				fc.r.errorf(s.call.Pos(), "", "the type of the awaited future cannot be named at package level: %s", s.argType)
+			}
+		} else {
+			future, _ := futureNames(s.fn)
+			st := jen.Qual(fc.path(s.fn.Pkg().Path()), future)
+			if len(s.inst) > 0 {
+				var args []jen.Code
+				for _, a := range s.inst {
+					c, ok := fc.typeCode(a)
+					if !ok {
+						fc.r.errorf(s.call.Pos(), "", "type argument %s cannot be named at package level", a)
+					}
+					args = append(args, c)
+				}
+				st = st.Types(args...)
+			}
+			code = st
+			if s.fn.Pkg() != u.pkg {
+				if o, ok := s.fn.Pkg().Scope().Lookup(future).(*types.TypeName); ok {
+					t = o.Type()
+					if len(s.inst) > 0 {
+						if it, err := types.Instantiate(nil, t, s.inst, false); err == nil {
+							t = it
+						}
+					}
+				}
+			}
+		}
+		l.child[s.index] = name
+		l.childType[s.index] = code
+		l.sitesInOrder = append(l.sitesInOrder, s)
+		l.fields = append(l.fields, field{name: name, typ: code, t: t})
+	}
+	return l
+}

@@ -1,0 +1,4 @@
+//go:build asyncsrc
+
+// Package unit is a placeholder: unit tests overlay this file with their input.
+package unit
