@@ -20,8 +20,14 @@ import (
 // panics instead, naming the future: the ordinary function that made the
 // call has to be marked //asyncgo:async.
 func BlockOn(f Pollable) {
-	if onWorker() {
-		panic(blockingOnWorkerMessage(f))
+	if g := currentG(); g.worker != nil {
+		if g.exec.det == nil || g.worker.polling {
+			panic(blockingOnWorkerMessage(f))
+		}
+		// Run's main function in a deterministic runtime: drive the
+		// scheduler until f completes.
+		g.exec.detBlockOn(f)
+		return
 	}
 	p := &goroutineParker{ch: make(chan struct{}, 1)}
 	cx := &Context{waker: Waker{target: p}}
@@ -31,7 +37,7 @@ func BlockOn(f Pollable) {
 }
 
 // onWorker reports whether the calling goroutine is one of the runtime's
-// workers. The executor replaces it; until a runtime exists it is false.
+// workers (polling a task). worker_gid.go sets it.
 var onWorker = func() bool { return false }
 
 func blockingOnWorkerMessage(f Pollable) string {

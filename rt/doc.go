@@ -2,8 +2,16 @@
 //
 // It provides the future ABI shared by generated state machines and
 // hand-written primitives (Context, Waker, Future, Pollable), the executor
-// (Run, Spawn, JoinHandle), the blocking bridge that lets ordinary goroutine
-// code call async code (BlockOn), and the I/O reactor used by rt/net.
+// (Run, Spawn, JoinHandle, SpawnBlocking, the Deterministic mode, Stats),
+// timers (Sleep, SleepUntil, Interval, Timeout), the blocking bridge that
+// lets ordinary goroutine code call async code (BlockOn), and the I/O
+// reactor used by rt/net.
+//
+// Where the machinery is explained: task.go (task layout and state
+// machine), executor.go and worker.go (scheduling), driver.go (who turns
+// the I/O and timer driver, and the parking protocol), timerwheel.go (the
+// timing wheel), reactor.go (readiness protocol), det.go (deterministic
+// mode).
 //
 // # The future ABI
 //

@@ -15,13 +15,17 @@ package rt
 //     moves to the injection queue.
 //
 // and all workers share the injection queue (a locked intrusive list),
-// where wakes and spawns from goroutines that are not workers (the reactor's
-// poller, BlockOn goroutines, timers) land. Every globalCheckInterval-th
+// where wakes and spawns from goroutines that are not workers (the
+// fallback poller, BlockOn goroutines, another runtime's driver holder)
+// land. Every globalCheckInterval-th
 // task a worker looks at the injection queue first, so it is not starved
 // by busy local queues.
 //
 // Idle workers search (steal from the others, take from the injection
-// queue) once, then park on their own channel. A producer that queues a
+// queue) once, then park: one of them in the I/O and timer driver (it
+// waits in epoll_wait until an event, the next timer or an unpark, and
+// runs what they wake itself), the others on their own channel (see
+// driver.go for the protocol). A producer that queues a
 // task unparks at most one worker, and only when no worker is searching
 // already; a searcher that finds work while it was the last searcher
 // unparks the next one. Work spreads out one worker at a time, without a
@@ -35,11 +39,14 @@ package rt
 // are told to stop and waited for; then, with no worker left, the Run
 // goroutine closes the list (later spawns are cancelled at once), calls
 // Cancel on each remaining task and completes it as aborted, waking its
-// joiner. Wakes after that point are dropped.
+// joiner; then the blocking pool is closed (queued jobs aborted, running
+// ones waited for). The whole is bounded by ShutdownTimeout if set (see
+// executor.close). Wakes after that point are dropped.
 
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -62,17 +69,35 @@ type executor struct {
 	searching atomic.Int32
 	unparks   atomic.Uint64 // statistics, for tests
 
-	stopping atomic.Bool // workers exit
-	closed   atomic.Bool // no more scheduling: wakes and spawns are dropped
+	stopping     atomic.Bool // workers exit
+	graceExpired atomic.Bool // close returned before everything ended
+	closed       atomic.Bool // no more scheduling: wakes and spawns are dropped
 
 	owned [ownedShards]ownedShard
 
 	wg       sync.WaitGroup // worker goroutines
 	mainDone chan struct{}  // closed when the main task completes
+
+	// Time and I/O: the global driver, its wheel and clock; in a
+	// deterministic runtime drv is nil and wheel/clk are virtual.
+	drv   *ioDriver
+	wheel *timerWheel
+	clk   clock
+	det   *detState // non-nil in deterministic mode
+
+	blockingOnce sync.Once
+	blocking     *blockingPool
+	blockingMax  int
+
+	// Statistics flushed by the workers (see stats.go).
+	stats execStats
 }
 
 func newExecutor(n int, single bool) *executor {
 	e := &executor{single: single, mainDone: make(chan struct{})}
+	e.drv = globalDriver()
+	e.wheel = e.drv.wheel
+	e.clk = e.drv.clk
 	e.workers = make([]*worker, n)
 	for i := range e.workers {
 		e.workers[i] = &worker{
@@ -81,6 +106,7 @@ func newExecutor(n int, single bool) *executor {
 			park: make(chan struct{}, 1),
 			rng:  uint32(i)*2654435761 + 1,
 		}
+		e.workers[i].cx.timers = e.wheel
 	}
 	return e
 }
@@ -106,12 +132,19 @@ func (e *executor) schedule(h *header) {
 	if e.closed.Load() {
 		return
 	}
+	if e.det != nil {
+		e.det.push(h)
+		return
+	}
 	if w := currentWorker(); w != nil && w.exec == e {
+		w.st.wakeups++
 		w.pushLIFO(h)
 		return
 	}
-	e.inject.push(h)
-	e.notifyOne()
+	e.stats.wakeups.Add(1)
+	if e.inject.push(h) {
+		e.notifyOne()
+	}
 }
 
 // notifyOne unparks one idle worker if there is one and nobody searches.
@@ -130,7 +163,18 @@ func (e *executor) notifyOne() {
 	e.searching.Add(1) // w wakes up searching
 	e.idleMu.Unlock()
 	e.unparks.Add(1)
+	e.unpark(w)
+}
+
+// unpark wakes w, which the caller has just taken out of the idle list
+// (the parking protocol is described in driver.go): the token on its
+// channel, and the driver's eventfd only if w may be parked in the driver.
+func (e *executor) unpark(w *worker) {
+	w.unparked.Store(true)
 	w.park <- struct{}{}
+	if w.driving.Load() {
+		e.drv.drv.unpark()
+	}
 }
 
 // addIdle records w as parked; removeIdle takes it back if nobody
@@ -178,7 +222,7 @@ func (e *executor) requestStop() {
 	e.searching.Add(int32(len(idle))) // unparked workers count as searching
 	e.idleMu.Unlock()
 	for _, w := range idle {
-		w.park <- struct{}{}
+		e.unpark(w)
 	}
 }
 
@@ -188,49 +232,138 @@ func (e *executor) stop() {
 	e.wg.Wait()
 }
 
+// close ends the runtime once its main task or function is done: the
+// workers stop after their current poll, the tasks still alive are
+// cancelled (shutdown), queued blocking jobs are aborted and running ones
+// waited for. With grace > 0 close returns after at most grace; whatever
+// is still running then (a poll or a blocking job that does not return)
+// is finished in the background: the remaining tasks are cancelled as
+// soon as the last worker has stopped.
+func (e *executor) close(grace time.Duration) {
+	finish := func() {
+		e.stop()
+		e.shutdown()
+		p := e.blockingPool()
+		p.close()
+		p.wait()
+	}
+	if grace <= 0 {
+		finish()
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		finish()
+		close(done)
+	}()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		e.graceExpired.Store(true)
+	}
+}
+
 // shutdown is called on the Run goroutine once no worker polls any more:
 // it cancels every live task (Cancel runs here, never concurrently with a
 // Poll) and completes it as aborted.
 func (e *executor) shutdown() {
 	e.closed.Store(true)
+	var all []*header
 	for i := range e.owned {
-		for _, h := range e.owned[i].close() {
-			if h.state.Load()&stComplete != 0 {
-				continue
-			}
-			h.ops.cancel()
-			h.complete(stAborted)
+		all = append(all, e.owned[i].close()...)
+	}
+	// Queued tasks that never parked are only in the queues.
+	for h := e.inject.close(); h != nil; {
+		n := h.next
+		h.next = nil
+		all = append(all, h)
+		h = n
+	}
+	for _, w := range e.workers {
+		if w.lifo != nil {
+			all = append(all, w.lifo)
+			w.lifo = nil
 		}
+		for h := w.local.pop(); h != nil; h = w.local.pop() {
+			all = append(all, h)
+		}
+	}
+	if d := e.det; d != nil {
+		all = append(all, d.close()...)
+	}
+	for _, h := range all {
+		// A task both parked and queued is listed twice: cancel it once.
+		if h.state.Load()&stComplete != 0 {
+			continue
+		}
+		h.cancel()
+		h.complete(stAborted)
+		e.stats.completed.Add(1)
 	}
 }
 
+// spawn binds a new task to the current runtime (see currentExecutor),
+// with one lookup of the calling goroutine.
+func spawn(h *header) {
+	g := currentG()
+	e := g.exec
+	if e == nil {
+		e = currentExecutor()
+	}
+	e.bindFrom(h, g.worker)
+}
+
 // bind registers a new task with e and queues it.
-func (e *executor) bind(h *header) {
+func (e *executor) bind(h *header) { e.bindFrom(h, currentWorker()) }
+
+// bindFrom is bind called on worker w (nil: not on a worker).
+//
+// A new task is only in a run queue; it enters the list of live tasks
+// (owned) when it first parks (worker.runTask), so a task that completes
+// on its first poll never takes the list's lock. Shutdown drains the queues
+// as well as the list.
+func (e *executor) bindFrom(h *header, w *worker) {
 	h.exec = e
 	h.state.Store(stNotified)
-	if !e.ownedShard(h).add(h) {
-		// The runtime is shutting down: the task never runs.
-		h.state.Store(stRunning)
-		h.ops.cancel()
-		h.complete(stAborted)
-		return
-	}
-	if w := currentWorker(); w != nil && w.exec == e {
+	if w != nil && w.exec == e && e.det == nil {
+		// A running worker: the runtime is not shut down (shutdown
+		// happens after every worker stopped).
+		w.st.spawned++
 		w.pushLIFO(h)
 		return
 	}
-	e.inject.push(h)
-	e.notifyOne()
+	e.stats.spawned.Add(1)
+	var ok bool
+	if e.det != nil {
+		ok = e.det.push(h)
+	} else {
+		ok = e.inject.push(h)
+	}
+	if !ok {
+		// The runtime is shut down: the task never runs.
+		h.state.Store(stRunning)
+		h.cancel()
+		h.complete(stAborted)
+		e.stats.completed.Add(1)
+		return
+	}
+	if e.det == nil {
+		e.notifyOne()
+	}
 }
 
 func (e *executor) ownedShard(h *header) *ownedShard {
 	return &e.owned[(uintptr(unsafe.Pointer(h))>>6)%ownedShards]
 }
 
-// release removes a completed task from the live list.
+// release removes a completed task from the live list, if it entered it.
+// Called by the worker that completed h (inList was last written under
+// the state protocol's happens-before chain).
 func (e *executor) release(h *header) {
-	if s := h.shard; s != nil {
-		s.remove(h)
+	if h.inList {
+		e.ownedShard(h).remove(h)
 	}
 }
 
@@ -249,7 +382,7 @@ func (s *ownedShard) add(h *header) bool {
 	if s.closed {
 		return false
 	}
-	h.shard = s
+	h.inList = true
 	h.onext = s.head
 	if s.head != nil {
 		s.head.prev = h
@@ -261,7 +394,7 @@ func (s *ownedShard) add(h *header) bool {
 func (s *ownedShard) remove(h *header) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if h.shard != s {
+	if !h.inList {
 		return
 	}
 	if h.prev != nil {
@@ -272,7 +405,7 @@ func (s *ownedShard) remove(h *header) {
 	if h.onext != nil {
 		h.onext.prev = h.prev
 	}
-	h.prev, h.onext, h.shard = nil, nil, nil
+	h.prev, h.onext, h.inList = nil, nil, false
 }
 
 func (s *ownedShard) close() []*header {
@@ -282,7 +415,7 @@ func (s *ownedShard) close() []*header {
 	var all []*header
 	for h := s.head; h != nil; {
 		n := h.onext
-		h.prev, h.onext, h.shard = nil, nil, nil
+		h.prev, h.onext, h.inList = nil, nil, false
 		all = append(all, h)
 		h = n
 	}
@@ -295,10 +428,16 @@ type injectQueue struct {
 	mu         sync.Mutex
 	head, tail *header
 	len        atomic.Int64
+	closed     bool
 }
 
-func (q *injectQueue) push(h *header) {
+// push appends h; false if the queue is closed (runtime shut down).
+func (q *injectQueue) push(h *header) bool {
 	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return false
+	}
 	h.next = nil
 	if q.tail == nil {
 		q.head = h
@@ -308,6 +447,7 @@ func (q *injectQueue) push(h *header) {
 	q.tail = h
 	q.len.Add(1)
 	q.mu.Unlock()
+	return true
 }
 
 // pushBatch appends a linked chain first..last of n tasks.
@@ -321,6 +461,17 @@ func (q *injectQueue) pushBatch(first, last *header, n int) {
 	q.tail = last
 	q.len.Add(int64(n))
 	q.mu.Unlock()
+}
+
+// close closes the queue and returns its tasks as a chain.
+func (q *injectQueue) close() *header {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	h := q.head
+	q.head, q.tail = nil, nil
+	q.len.Store(0)
+	return h
 }
 
 // popN removes up to n tasks and returns them as a chain.

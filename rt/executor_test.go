@@ -398,6 +398,11 @@ func TestDetachedPanicCrashes(t *testing.T) {
 		if err == nil || !strings.Contains(string(out), "detached boom") {
 			t.Errorf("%s: child exited with %v, output:\n%s", mode, err, out)
 		}
+		// The report names the task's future and the panic's position.
+		if !strings.Contains(string(out), "in task rt.funcFuture at ") ||
+			!strings.Contains(string(out), "executor_test.go:") {
+			t.Errorf("%s: crash report lacks the task or its position:\n%s", mode, out)
+		}
 	}
 }
 
@@ -532,4 +537,31 @@ func TestIdleWorkersParkAndWakeOne(t *testing.T) {
 			}
 		}, Workers(4))
 	})
+}
+
+// A task whose operations all complete at once is preempted after the
+// cooperative budget: Proceed fails, the task is rescheduled behind the
+// other runnable task, and continues after it.
+func TestCooperativeBudget(t *testing.T) {
+	var order []string
+	Run(func() {
+		n := 0
+		h := SpawnFuture[funcFuture, int](funcFuture{poll: func(cx *Context) bool {
+			if n == 0 { // spawned from the task: runnable on this worker
+				GoFuture(funcFuture{poll: func(*Context) bool { order = append(order, "other"); return true }})
+			}
+			for cx.Proceed() {
+				n++
+			}
+			order = append(order, "hog")
+			return n >= 3*coopBudget
+		}})
+		Await[int](h)
+	}, SingleThreaded())
+	if got := strings.Join(order, ","); got != "hog,other,hog,hog" {
+		t.Fatalf("order %s: want the hog preempted after each %d operations, the other task in between", got, coopBudget)
+	}
+	if f := NewContext(Waker{}); !f.Proceed() {
+		t.Fatal("Proceed without a budget returned false")
+	}
 }

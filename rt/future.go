@@ -45,6 +45,39 @@ type FuturePtr[F, T any] interface {
 // it was passed to; keep the Waker, not the Context.
 type Context struct {
 	waker Waker
+	// timers is the timer wheel of the runtime polling the task (nil:
+	// the process's real-time wheel). Not part of the ABI.
+	timers *timerWheel
+	// budget is the cooperative budget left in this poll (see Proceed);
+	// budgeted is false for contexts without one (BlockOn, NewContext).
+	budget   int32
+	budgeted bool
+}
+
+// coopBudget is the number of operations a task may complete in one
+// poll before Proceed makes it yield.
+const coopBudget = 128
+
+// Proceed spends one unit of the polled task's cooperative budget and
+// reports whether the operation may complete now. When the budget of this
+// poll is used up it wakes the task and returns false: the primitive must
+// then return pending without side effects, and the task resumes after the
+// other runnable tasks had a turn. Primitives that can complete without
+// waiting (a receive from a non-empty channel, a read of buffered data, a
+// join of a finished task) call it first, so that a task whose awaits all
+// complete at once cannot starve the others: it is preempted at its next
+// suspension point, after coopBudget operations. Outside a runtime
+// (BlockOn) there is no budget and Proceed always returns true.
+func (cx *Context) Proceed() bool {
+	if !cx.budgeted {
+		return true
+	}
+	if cx.budget > 0 {
+		cx.budget--
+		return true
+	}
+	cx.waker.Wake()
+	return false
 }
 
 // NewContext returns a Context whose Waker is w. Executors and tests that

@@ -11,8 +11,9 @@ package rt
 // Close. Waiting never adds or removes kernel interest; it only stores a
 // Waker in the Source.
 //
-// A dedicated poller goroutine parks in the driver, receives events in
-// batches, maps each event's token to its Source through the table (the
+// Whoever turns the global driver (an idle worker, or the fallback poller
+// goroutine: see driver.go) parks in the platform driver, receives events
+// in batches, maps each event's token to its Source through the table (the
 // token carries a slot index and a generation, so a late event for a
 // closed Source never reaches the Source that reused its slot), and calls
 // setReadiness, which ORs the new readiness bits into the Source's state and
@@ -65,8 +66,6 @@ package rt
 
 import (
 	"errors"
-	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -444,29 +443,14 @@ type slot struct {
 	gen uint32
 }
 
-var global struct {
-	once sync.Once
-	r    *reactor
-	err  error
-}
-
-// defaultReactor returns the process-wide reactor, creating it and
-// starting its poller goroutine on first use.
+// defaultReactor returns the process-wide reactor (part of the global
+// driver, see driver.go).
 func defaultReactor() (*reactor, error) {
-	global.once.Do(func() {
-		if newDriver == nil {
-			global.err = fmt.Errorf("rt: no I/O reactor for %s", runtime.GOOS)
-			return
-		}
-		drv, err := newDriver()
-		if err != nil {
-			global.err = err
-			return
-		}
-		global.r = newReactor(drv)
-		go global.r.loop()
-	})
-	return global.r, global.err
+	d := globalDriver()
+	if d.r == nil {
+		return nil, d.rerr
+	}
+	return d.r, nil
 }
 
 func newReactor(drv driver) *reactor { return &reactor{drv: drv} }
@@ -511,20 +495,6 @@ func (r *reactor) remove(s *Source) error {
 	err := r.drv.deregister(s.fd)
 	r.freeSlot(s)
 	return err
-}
-
-// loop is the poller goroutine: park, dispatch, repeat.
-func (r *reactor) loop() {
-	evs := make([]event, 0, 256)
-	var batch []dispatch
-	for {
-		var err error
-		evs, err = r.drv.park(evs[:0], -1)
-		if err != nil {
-			panic("rt: reactor: " + err.Error())
-		}
-		batch = r.dispatch(evs, batch[:0])
-	}
 }
 
 type dispatch struct {

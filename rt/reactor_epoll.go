@@ -91,7 +91,7 @@ func (d *epollDriver) closeFD(fd int) error {
 func (d *epollDriver) park(evs []event, timeout time.Duration) ([]event, error) {
 	msec := -1
 	if timeout >= 0 {
-		msec = int((timeout + time.Millisecond - 1) / time.Millisecond)
+		msec = int(min((timeout+time.Millisecond-1)/time.Millisecond, 1<<30))
 	}
 	n, err := unix.EpollWait(d.epfd, d.buf, msec)
 	if err != nil {

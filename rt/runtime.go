@@ -17,14 +17,37 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Option configures a runtime started by Run or RunFuture.
 type Option func(*config)
 
 type config struct {
-	workers int
-	single  bool
+	workers  int
+	single   bool
+	det      bool
+	seed     uint64
+	grace    time.Duration
+	blocking int
+}
+
+// ShutdownTimeout bounds the shutdown of a runtime by Run or RunFuture
+// once the main function or task has ended. Shutdown stops the workers
+// (each after its current poll), cancels every task still alive (its
+// in-flight child first, then its deferred calls), aborts queued
+// SpawnBlocking jobs and waits for running ones. With d > 0, Run returns
+// after at most d even if a poll or a blocking job does not return; the
+// rest of the shutdown then completes in the background. The default
+// (d <= 0) waits as long as it takes.
+func ShutdownTimeout(d time.Duration) Option {
+	return func(c *config) { c.grace = d }
+}
+
+// BlockingThreads sets the maximum number of goroutines that run
+// SpawnBlocking jobs at once (default 512).
+func BlockingThreads(n int) Option {
+	return func(c *config) { c.blocking = n }
 }
 
 // Workers sets the number of worker goroutines polling tasks (default
@@ -72,16 +95,22 @@ func Run(main func(), opts ...Option) {
 		panic("rt: Run called on a runtime worker: a task cannot start and wait for a runtime")
 	}
 	cfg := newConfig(opts)
+	if cfg.det {
+		runDet(main, cfg)
+		return
+	}
 	e := newExecutor(cfg.workers, cfg.single)
+	e.blockingMax = cfg.blocking
 	pushActive(e)
 	defer popActive(e)
+	e.drv.runtimeStarted()
+	defer e.drv.runtimeStopped()
 	if !cfg.single {
 		e.start()
 		g, prev := registerG(gidEntry{exec: e})
 		defer func() {
 			deregisterG(g, prev)
-			e.stop()
-			e.shutdown()
+			e.close(cfg.grace)
 		}()
 		main()
 		return
@@ -102,7 +131,7 @@ func Run(main func(), opts ...Option) {
 	}()
 	e.workers[0].run()
 	<-done
-	e.shutdown()
+	e.close(cfg.grace)
 	if pe != nil {
 		panic(pe)
 	}
@@ -118,23 +147,37 @@ func RunFuture[F any, PF PollablePtr[F]](f F, opts ...Option) {
 		panic("rt: RunFuture called on a runtime worker: a task cannot start and wait for a runtime")
 	}
 	cfg := newConfig(opts)
-	e := newExecutor(cfg.workers, cfg.single)
+	var e *executor
+	if cfg.det {
+		e = newDetExecutor(cfg.seed)
+	} else {
+		e = newExecutor(cfg.workers, cfg.single)
+	}
+	e.blockingMax = cfg.blocking
 	pushActive(e)
 	defer popActive(e)
-	t := &task[F, PF]{fut: f}
-	t.ops = t
-	t.flags = flagJoinable | flagMain
+	t := newMainTask[F, PF](f)
 	e.bind(&t.header)
+	if cfg.det {
+		e.detRun()
+		e.close(cfg.grace)
+		if t.state.Load()&stPanicked != 0 {
+			t.jh.js.panic.Deterministic, t.jh.js.panic.Seed = true, cfg.seed
+			panic(t.jh.js.panic)
+		}
+		return
+	}
+	e.drv.runtimeStarted()
+	defer e.drv.runtimeStopped()
 	if cfg.single {
 		e.workers[0].run()
 	} else {
 		e.start()
 		<-e.mainDone
-		e.stop()
 	}
-	e.shutdown()
+	e.close(cfg.grace)
 	if t.state.Load()&stPanicked != 0 {
-		panic(t.panic)
+		panic(t.jh.js.panic)
 	}
 }
 
@@ -177,6 +220,7 @@ var defaultRuntime struct {
 func defaultExecutor() *executor {
 	defaultRuntime.once.Do(func() {
 		e := newExecutor(runtime.GOMAXPROCS(0), false)
+		e.drv.runtimeStarted()
 		e.start()
 		defaultRuntime.e = e
 	})
@@ -193,4 +237,33 @@ func currentExecutor() *executor {
 		return e
 	}
 	return defaultExecutor()
+}
+
+// runDet is Run in deterministic mode: main runs on the calling goroutine,
+// which also runs every task, inside main's blocking calls (det.go).
+func runDet(main func(), cfg config) {
+	e := newDetExecutor(cfg.seed)
+	e.blockingMax = cfg.blocking
+	pushActive(e)
+	defer popActive(e)
+	e.det.g = getg()
+	g, prev := registerG(gidEntry{exec: e, worker: e.workers[0]})
+	var pe *PanicError
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				var ok bool
+				if pe, ok = r.(*PanicError); !ok {
+					pe = newPanicError(r)
+				}
+			}
+		}()
+		main()
+	}()
+	deregisterG(g, prev)
+	e.close(cfg.grace)
+	if pe != nil {
+		pe.Deterministic, pe.Seed = true, cfg.seed
+		panic(pe)
+	}
 }

@@ -2,6 +2,8 @@ package rt
 
 // Spawning tasks and goroutines, and joining them.
 
+import "unsafe"
+
 // Spawn runs f in a new goroutine and returns a handle to its result. It
 // is the plain-function form used by ordinary goroutine code (and by the
 // asyncsrc build); inside async code asyncgen turns a spawn of an async
@@ -13,11 +15,7 @@ package rt
 //
 //asyncgo:lower SpawnFuture
 func Spawn[T any](f func() T) *JoinHandle[T] {
-	t := &goTask[T]{}
-	t.ops = t
-	t.flags = flagJoinable
-	t.state.Store(stRunning)
-	t.jh = JoinHandle[T]{h: &t.header, res: t}
+	t := newGoTask[T]()
 	go func() {
 		ok := false
 		defer func() {
@@ -30,7 +28,7 @@ func Spawn[T any](f func() T) *JoinHandle[T] {
 				return
 			}
 			pe := newPanicError(r)
-			t.panic = pe
+			t.jh.js.panic = pe
 			if !t.complete(stPanicked) {
 				panic(pe) // detached by Abort: crash like a goroutine
 			}
@@ -52,11 +50,8 @@ func Spawn[T any](f func() T) *JoinHandle[T] {
 // value and the task's stack, in whoever awaits the handle; if nobody
 // does, it is lost, as with a dropped handle's result.
 func SpawnFuture[F any, T any, PF FuturePtr[F, T]](f F) *JoinHandle[T] {
-	t := &joinTask[F, T, PF]{fut: f}
-	t.ops = t
-	t.flags = flagJoinable
-	t.jh = JoinHandle[T]{h: &t.header, res: t}
-	currentExecutor().bind(&t.header)
+	t := newJoinTask[F, T, PF](f)
+	spawn(&t.header)
 	return &t.jh
 }
 
@@ -73,48 +68,54 @@ func Go(f func()) {
 // statement inside async code becomes. A panic in it crashes the process,
 // like a panic in a goroutine.
 func GoFuture[F any, PF PollablePtr[F]](f F) {
-	t := &task[F, PF]{fut: f}
-	t.ops = t
-	currentExecutor().bind(&t.header)
+	t := newTask[F, PF](f)
+	spawn(&t.header)
 }
 
 // JoinHandle is the handle of a spawned task or goroutine. It is a
 // Future[T]: Await(h) waits for the task and returns its result.
-// Dropping the handle detaches the task, which keeps running.
+// Dropping the handle detaches the task, which keeps running. The handle
+// lives inside the task's allocation (it is the task's join state); only
+// pointers to it are handed out, and it must not be copied (go vet's
+// copylocks check reports copies).
 type JoinHandle[T any] struct {
-	h   *header
-	res interface{ result() T }
+	js joinState
+}
+
+// hdr returns the header of the task that j is the join state of.
+func (j *JoinHandle[T]) hdr() *header {
+	return (*header)(unsafe.Add(unsafe.Pointer(j), -int(headerSize)))
 }
 
 // Poll reports whether the task has completed (normally, by panicking, or
 // aborted); otherwise it registers cx's waker to be woken when it does.
 // Only the waker of the latest Poll is kept.
 func (j *JoinHandle[T]) Poll(cx *Context) bool {
-	return j.h.pollJoin(cx.Waker())
+	return j.hdr().pollJoin(cx.Waker()) && cx.Proceed()
 }
 
 // Result returns the task's result once Poll returned true. It returns
 // the zero T if the task was aborted, and re-raises a panic of the task as
 // a *PanicError (original value and the task's stack).
 func (j *JoinHandle[T]) Result() T {
-	s := j.h.state.Load()
+	s := j.hdr().state.Load()
 	switch {
 	case s&stComplete == 0:
 		panic("rt: JoinHandle.Result called before the task completed")
 	case s&stPanicked != 0:
-		panic(j.h.panic)
+		panic(j.js.panic)
 	case s&stAborted != 0:
 		var zero T
 		return zero
 	}
-	return j.res.result()
+	return j.hdr().ops().(resulter[T]).resultOf()
 }
 
 // Cancel stops waiting for the task (the registered waker is dropped); the
 // task itself keeps running. It is what a combinator calls when it
 // abandons an await of the handle. Use Abort to cancel the task.
 func (j *JoinHandle[T]) Cancel() {
-	j.h.detachJoin()
+	j.hdr().detachJoin()
 }
 
 // Abort cancels the task: unless it completes first, its future's Cancel
@@ -125,18 +126,18 @@ func (j *JoinHandle[T]) Cancel() {
 // ends with either the result or ErrAborted, never both. For a handle of
 // plain-function Spawn, Abort only detaches (see Spawn).
 func (j *JoinHandle[T]) Abort() {
-	j.h.abort()
+	j.hdr().abort()
 }
 
 // Err returns nil while the task runs or if it completed normally,
 // ErrAborted if it was aborted, and the *PanicError if it panicked.
 func (j *JoinHandle[T]) Err() error {
-	s := j.h.state.Load()
+	s := j.hdr().state.Load()
 	switch {
 	case s&stComplete == 0:
 		return nil
 	case s&stPanicked != 0:
-		return j.h.panic
+		return j.js.panic
 	case s&stAborted != 0:
 		return ErrAborted
 	}

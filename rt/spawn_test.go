@@ -300,3 +300,52 @@ func TestJoinHandleCancelDetaches(t *testing.T) {
 		}, Workers(2))
 	})
 }
+
+// The join waker protocol under races: completion from one goroutine while
+// the joiner re-registers different wakers and detaches at random. The
+// last registered waker is always woken (or the completion seen), so no
+// join hangs.
+func TestJoinWakerRaces(t *testing.T) {
+	n := 3000
+	if raceEnabled {
+		n = 500
+	}
+	within(t, 30*time.Second, func() {
+		Run(func() {
+			for i := 0; i < n; i++ {
+				s := &stepper{}
+				h := SpawnFuture[stepFuture, int](stepFuture{s: s, p: &probe{}, want: 1})
+				a, b := newCountWaker(), newCountWaker()
+				go func() {
+					if i%3 == 0 {
+						time.Sleep(time.Duration(i%50) * time.Microsecond)
+					}
+					s.grant()
+				}()
+				for k := 0; ; k++ {
+					w := a
+					if k%2 == 1 {
+						w = b
+					}
+					if k%5 == 4 {
+						h.Cancel() // detach, then poll again
+					}
+					if h.Poll(NewContext(NewWaker(w))) {
+						break
+					}
+					if k < 6 {
+						continue
+					}
+					select {
+					case <-w.ch:
+					case <-time.After(5 * time.Second):
+						t.Fatalf("task %d: join waker never woken", i)
+					}
+				}
+				if h.Result() != 1 {
+					t.Fatalf("task %d: result %d", i, h.Result())
+				}
+			}
+		}, Workers(2))
+	})
+}

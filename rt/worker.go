@@ -13,13 +13,19 @@ type worker struct {
 	id   int
 	park chan struct{} // one token: unparked
 
+	// The parking protocol with the driver (driver.go).
+	driving  atomic.Bool // may be parked in the driver
+	unparked atomic.Bool // taken out of the idle list by an unparker
+
 	// Owned by the worker goroutine.
 	lifo      *header
 	lifoPolls int
 	tick      uint32
 	searching bool
+	polling   bool // deterministic mode: a task's Poll is on the stack
 	rng       uint32
 	cx        Context
+	st        workerStats
 
 	local localQueue
 }
@@ -48,8 +54,9 @@ func (w *worker) run() {
 		w.searching = false
 		e.searching.Add(-1)
 	}
-	// Tasks left in the queues are cancelled by the shutdown sweep.
-	w.lifo = nil
+	// Tasks left in the queues (LIFO slot included) are cancelled by the
+	// shutdown sweep.
+	w.flushStats()
 }
 
 // next returns the next task of this worker's own queues, or of the
@@ -57,6 +64,7 @@ func (w *worker) run() {
 func (w *worker) next() *header {
 	w.tick++
 	if w.tick%globalCheckInterval == 0 {
+		w.maintenance()
 		if h := w.popInject(); h != nil {
 			return h
 		}
@@ -119,6 +127,7 @@ func (w *worker) search() *header {
 			continue
 		}
 		if h := w.local.stealFrom(&v.local); h != nil {
+			w.st.steals++
 			return h
 		}
 	}
@@ -141,6 +150,8 @@ func (w *worker) parkIdle() {
 		w.searching = false
 		e.searching.Add(-1)
 	}
+	w.st.parks++
+	w.flushStats()
 	e.addIdle(w)
 	// Re-check after registering as idle: a producer that queued work
 	// before seeing us idle did not unpark anybody.
@@ -148,9 +159,43 @@ func (w *worker) parkIdle() {
 		if e.removeIdle(w) {
 			return
 		}
+		w.waitToken()
+		return
 	}
+	if d := e.drv; d != nil && d.tryLock() {
+		w.driving.Store(true)
+		if !w.unparked.Load() {
+			d.turn(-1)
+		}
+		w.driving.Store(false)
+		d.release()
+		// The tasks the turn woke are in our own queues: run them here.
+		// (If it woke several, pushing them already unparked another
+		// worker to share them. The driver is not handed over to an idle
+		// worker: that would cost a cross-thread wake per event; busy
+		// workers and the fallback's watch keep it turning, see driver.go.)
+		if e.removeIdle(w) {
+			return
+		}
+	}
+	w.waitToken()
+}
+
+// waitToken waits for the token of the unparker that took w out of the
+// idle list.
+func (w *worker) waitToken() {
 	<-w.park
+	w.unparked.Store(false)
 	w.searching = true // the unparker counted us as searching
+}
+
+// maintenance runs every globalCheckInterval tasks: keep the driver
+// turning while every worker is busy.
+func (w *worker) maintenance() {
+	w.flushStats()
+	if d := w.exec.drv; d != nil {
+		d.maybeTurn(pollInterval)
+	}
 }
 
 func (w *worker) rand() uint32 {
@@ -207,16 +252,27 @@ func (w *worker) runTask(h *header) {
 		return
 	}
 	w.cx.waker = Waker{target: h}
+	w.cx.budget, w.cx.budgeted = coopBudget, true
+	w.st.polls++
 	done, outcome := w.poll(h)
 	w.cx.waker = Waker{}
 	if done {
 		w.finish(h, outcome)
 		return
 	}
+	if !h.inList {
+		// First park: from now on wakers hold the task, so it joins the
+		// list of live tasks that shutdown cancels.
+		w.exec.ownedShard(h).add(h)
+	}
 	switch h.endPoll() {
 	case endRequeue:
 		// Woken during its poll (a yield, or a quick wake): back of the
 		// queue, after the tasks that were already waiting.
+		if d := w.exec.det; d != nil {
+			d.push(h)
+			return
+		}
 		w.pushLocal(h, w.local.len() > 0)
 	case endCancel:
 		w.cancelTask(h)
@@ -225,34 +281,37 @@ func (w *worker) runTask(h *header) {
 
 // poll calls the future's Poll. Panics of joinable tasks are kept for the
 // join handle; a panic in a detached task crashes the process, as in a
-// goroutine (on a worker goroutine it simply is not recovered).
+// goroutine, with the value, the task's future type, the source position
+// of the panic and the task's stack.
 func (w *worker) poll(h *header) (done bool, outcome uint32) {
-	if h.flags&flagJoinable == 0 && !w.exec.single {
-		return h.ops.poll(&w.cx), 0
-	}
 	defer func() {
 		if r := recover(); r != nil {
 			pe := newPanicError(r)
+			pe.Task = h.name()
+			if d := w.exec.det; d != nil {
+				pe.Seed, pe.Deterministic = d.seed, true
+			}
 			if h.flags&flagJoinable == 0 {
 				crash(pe)
 			}
-			h.panic = pe
+			h.join().panic = pe
 			done, outcome = true, stPanicked
 		}
 	}()
-	return h.ops.poll(&w.cx), 0
+	return h.poll(&w.cx), 0
 }
 
-// crash ends the process with pe, like an unrecovered panic in a goroutine.
-// Used for detached tasks in single-threaded mode, where the worker is the
-// Run goroutine and a plain panic could be recovered by Run's caller.
+// crash ends the process with pe, like an unrecovered panic in a
+// goroutine. It panics on a fresh goroutine, so that nobody (not even
+// Run's caller, whose goroutine is the worker in single-threaded mode)
+// can recover it.
 func crash(pe *PanicError) {
 	go panic(pe)
 	select {}
 }
 
 func (w *worker) cancelTask(h *header) {
-	h.ops.cancel()
+	h.cancel()
 	w.finish(h, stAborted)
 }
 
@@ -261,6 +320,7 @@ func (w *worker) finish(h *header, outcome uint32) {
 	e := w.exec
 	h.complete(outcome)
 	e.release(h)
+	w.st.completed++
 	if h.flags&flagMain != 0 {
 		close(e.mainDone)
 		if e.single {

@@ -85,7 +85,10 @@ func currentG() gidEntry {
 func currentWorker() *worker { return currentG().worker }
 
 func init() {
-	onWorker = func() bool { return currentWorker() != nil }
+	onWorker = func() bool {
+		w := currentWorker()
+		return w != nil && (w.exec.det == nil || w.polling)
+	}
 }
 
 // parseGoid extracts the goroutine id from the first line of a

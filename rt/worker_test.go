@@ -134,3 +134,39 @@ func TestLocalQueueConcurrentSteal(t *testing.T) {
 func uintptrOf(h *header) uintptr { return uintptr(unsafe.Pointer(h)) }
 
 const sizeofHeader = unsafe.Sizeof(header{})
+
+// The task layout: a 48-byte header; a join handle adds 24 bytes; one
+// allocation per spawn.
+func TestTaskLayout(t *testing.T) {
+	if s := unsafe.Sizeof(header{}); s != 48 {
+		t.Errorf("header is %d bytes, want 48", s)
+	}
+	if s := unsafe.Sizeof(joinTask[readyFuture, int, *readyFuture]{}); s != 80 {
+		t.Errorf("joinTask[readyFuture] is %d bytes, want 48+24+8", s)
+	}
+	if s := unsafe.Sizeof(task[readyFuture, *readyFuture]{}); s != 56 {
+		t.Errorf("task[readyFuture] is %d bytes, want 48+8", s)
+	}
+	Run(func() {
+		n := testing.AllocsPerRun(100, func() {
+			SpawnFuture[pendingFuture, int](pendingFuture{})
+		})
+		if n != 1 {
+			t.Errorf("SpawnFuture: %v allocations, want 1", n)
+		}
+		n = testing.AllocsPerRun(100, func() {
+			GoFuture(pendingFuture{})
+		})
+		if n != 1 {
+			t.Errorf("GoFuture: %v allocations, want 1", n)
+		}
+	}, Workers(2))
+}
+
+// pendingFuture never completes and registers nothing (cancelled at
+// shutdown).
+type pendingFuture struct{ _ int }
+
+func (pendingFuture) Poll(*Context) bool { return false }
+func (pendingFuture) Result() int        { return 0 }
+func (pendingFuture) Cancel()            {}

@@ -709,7 +709,11 @@ func (c *conv) lowerLitCall(x *ast.CallExpr) (jen.Code, bool) {
 		return nil, false
 	}
 	lw, l := c.fc.lits.lower[lit], c.fc.lits.layouts[lit]
-	targs := []jen.Code{jen.Id(l.future)}
+	ft := jen.Id(l.future)
+	if ta := l.typeArgNames(); len(ta) > 0 {
+		ft = ft.Types(ta...)
+	}
+	targs := []jen.Code{ft}
 	for _, t := range lw.inst {
 		tc, _ := c.fc.typeCode(t)
 		targs = append(targs, tc)
@@ -744,5 +748,9 @@ func (c *conv) litCtor(lit *ast.FuncLit, args []ast.Expr) jen.Code {
 		as = append(as, p)
 	}
 	as = append(as, c.exprs(args)...)
-	return jen.Id(l.ctor).Call(as...)
+	ctor := jen.Id(l.ctor)
+	if ta := l.typeArgNames(); len(ta) > 0 {
+		ctor = ctor.Types(ta...)
+	}
+	return ctor.Call(as...)
 }

@@ -197,7 +197,14 @@ func (fd *finder) siteOf(call *ast.CallExpr) *site {
 		if len(call.Args) != 1 {
 			return nil
 		}
-		return &site{kind: siteAwait, call: call, fn: fn, argType: fd.info.TypeOf(call.Args[0])}
+		t := fd.info.TypeOf(call.Args[0])
+		if b, ok := t.(*types.Basic); ok && b.Kind() == types.UntypedNil {
+			// rt.Await[T](nil): the future's static type is the parameter's.
+			if sig, ok := fd.info.TypeOf(call.Fun).(*types.Signature); ok && sig.Params().Len() == 1 {
+				t = sig.Params().At(0).Type()
+			}
+		}
+		return &site{kind: siteAwait, call: call, fn: fn, argType: t}
 	}
 	if !fd.async.isAsync(fn) {
 		return nil

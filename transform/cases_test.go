@@ -16,6 +16,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the committed *_async.go files of testdata cases")
 
+// chaosK is the K of ASYNCGO_CHAOS=SEED:K for the chaos runs of the cases.
+const chaosK = 3
+
+// chaosSeeds are the seeds of the chaos runs of every case; a failure
+// names the seed, so ASYNCGO_CHAOS=SEED:3 ./binary reproduces it.
+var chaosSeeds = []uint64{1, 7, 42, 20260101}
+
+// chaosHook is what generated code calls at each suspension point when the
+// compiler emits the chaos hook; without it the chaos runs would only
+// repeat the plain run, so they are skipped.
+var chaosHook = []byte("InjectPending()")
+
 // caseDirs lists the compiler cases: the directories of <repo>/testdata
 // with a main.go.
 func caseDirs(t *testing.T) []string {
@@ -50,11 +62,16 @@ func generate(t *testing.T, dir string) map[string][]byte {
 
 // TestCases regenerates every case in memory and compares it with the
 // committed file (-update rewrites it), then checks that the compiled
-// build prints exactly what the goroutine build prints.
+// build prints exactly what the goroutine build prints, also in rt's chaos
+// mode (every suspension point made pending 0 to chaosK times) for each of
+// chaosSeeds once the compiler emits the chaos hook.
 func TestCases(t *testing.T) {
 	for _, dir := range caseDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			hooked := false
 			for path, src := range generate(t, dir) {
+				hooked = hooked || bytes.Contains(src, chaosHook)
 				if *update {
 					if err := os.WriteFile(path, src, 0o666); err != nil {
 						t.Fatal(err)
@@ -72,7 +89,10 @@ func TestCases(t *testing.T) {
 			if testing.Short() {
 				return
 			}
-			buildtest.SameOutput(t, dir, time.Minute)
+			ref := buildtest.SameOutput(t, dir, time.Minute)
+			if hooked && !t.Failed() {
+				buildtest.SameOutputChaos(t, dir, ref, chaosK, chaosSeeds, time.Minute)
+			}
 		})
 	}
 }

@@ -29,7 +29,7 @@
 //		x      int       // parameters: always fields
 //		r0     int       // results: always fields (named results keep their names)
 //		r1     error
-//		child1 GFuture   // one child future per suspension point, by value
+//		child1 GFuture   // child futures by value (one field per child type)
 //	}
 //
 //	func FAsync(x int) FFuture { return FFuture{x: x} }
@@ -92,19 +92,21 @@
 // Everything outside the supported subset is reported before any rewriting,
 // as file:line:col: message plus a hint, and no file is written. In async
 // functions this version lowers straight-line code, if/else chains, for
-// loops of the three forms with unlabeled break and continue, returns, and
-// go statements of async calls. Statements that contain no suspension point
-// (switch, range, select, closures, nested loops, ...) are carried over
-// whole. Diagnosed: suspension points in switch, type switch, range and
-// select statements and in deferred calls; async literals anywhere but in
-// the positions lowered below; defer in async functions; labels and goto;
-// local type and const declarations; async methods of generic types; async
-// literals in generic functions; calls of async functions that have a
-// lowering (rt.Timeout); a call on the left of an assignment whose right
-// side suspends; and recursive async calls within the package (a state
-// struct cannot contain itself by value; go F(x) is not a cycle). Blocking
-// operations in async code (time.Sleep, sync.Mutex.Lock, Go channel
-// operations, select) get a warning: they stall a worker thread.
+// loops, switch and type switch statements, range statements (over
+// slices, arrays, pointers to arrays, strings, maps, integers and iterator
+// functions), labels, labeled break and continue, goto, fallthrough,
+// defer, panic and recover, returns, and go statements of async calls.
+// Statements that contain no suspension point are carried over whole.
+// Diagnosed: suspension points in select statements and in deferred
+// calls or deferred func literals; range over a Go channel, over a
+// func(yield func() bool), or over a value of type parameter type, when
+// the body suspends; goto and labeled branches out of a range over an
+// iterator function that suspends; async literals anywhere but in the
+// positions lowered below; local type and const declarations; calls of
+// async functions that have a lowering (rt.Timeout); a call on the left
+// of an assignment whose right side suspends. Blocking operations in
+// async code (time.Sleep, sync.Mutex.Lock, Go channel operations and
+// range, select) get a warning: they stall a worker thread.
 //
 // # Async func literals (lits.go)
 //
@@ -178,18 +180,102 @@
 // reaches it). The loaded AST is never modified: changed nodes are new,
 // unchanged subtrees are shared.
 //
+// A switch that suspends (in its tag, a case expression or a body)
+// becomes a chain of tests in source order followed by the bodies; the tag
+// is evaluated once, the case expressions lazily, and the first test that
+// holds wins (default is taken when none does, wherever it is written):
+//
+//	switch x := f(); G(x) {        tmp_1 := G(x)          // spilled as usual
+//	case 1, H():           =>      if tmp_1 == 1 { goto body1 }
+//		A()                        tmp_2 := H()           // only if the first test failed
+//		fallthrough                if tmp_1 == tmp_2 { goto body1 }
+//	default:                       goto body2
+//		B()                  body1: A(); goto body2     // fallthrough
+//	}                        body2: B()                 // break: goto the end
+//
+// (the tests and bodies are kept beside the new switch statement, in
+// unit.switches, for the blocks stage). A type switch that suspends tests
+// each type with a comma-ok assertion on a temporary holding the operand;
+// a clause's variable is a variable of its own (types.Info.Implicits),
+// declared at the top of its body if the body uses it, so it keeps its
+// writes across suspension points like any local:
+//
+//	switch v := y.(type) {         tmp := y
+//	case int:                      _, ok_1 := tmp.(int); if ok_1 { goto c1 }
+//		A(v)               =>      if tmp == nil { goto c2 }; goto end
+//	case nil:                c1:   v := tmp.(int); A(v); goto end
+//	}                        c2:   ...
+//
+// A range statement that suspends becomes a three-clause for loop over
+// temporaries, evaluated once; the iteration variables are declared at the
+// top of the body, so each iteration has its own (go1.22 semantics):
+//
+//	for i, v := range xs { B }    =>   tmp_x := xs       // an array is copied once
+//	                                   for tmp_i := 0; tmp_i < len(tmp_x); tmp_i++ {
+//	                                       i, v := tmp_i, tmp_x[tmp_i]; B
+//	                                   }
+//
+// Over a pointer to an array nothing is copied, and with at most one
+// iteration variable the length is the constant and the operand is not
+// evaluated, as in Go. Strings decode one rune per iteration with
+// utf8.DecodeRuneInString (U+FFFD of width 1 for an invalid byte, as range
+// does); the next index is kept in a temporary so that continue reaches
+// it. Integers count from 0 in the operand's type. Maps: a snapshot of the
+// keys is taken in Go's own iteration order (slices.Collect(maps.Keys(m)),
+// so the order stays unspecified), and each key is looked up when reached;
+// a key that is no longer present is skipped:
+//
+//	for k, v := range m { B }     =>   tmp_m := m; tmp_k := slices.Collect(maps.Keys(tmp_m))
+//	                                   for tmp_i := 0; tmp_i < len(tmp_k); tmp_i++ {
+//	                                       key := tmp_k[tmp_i]
+//	                                       val, ok := tmp_m[key]
+//	                                       if !ok { continue }   // deleted: never visited
+//	                                       k, v := key, val; B
+//	                                   }
+//
+// This is exact for Go's rules: no deleted key is visited, no key twice,
+// every key present for the whole loop once, each value read when its key
+// is reached; a key added during the loop is not visited, which Go allows.
+// (A snapshot plus a presence check was chosen over a reflect.MapIter: no
+// reflection, no allocation per key. One difference: a NaN key cannot be
+// looked up, so NaN keys are skipped.)
+//
+// A range over an iterator function that suspends runs the function as a
+// pull iterator (iter.Pull, iter.Pull2), whose stop is a deferred call of
+// the async function (so return, panic and Cancel stop it) and is called,
+// and its deferred entry dropped if it is on top, when the loop ends
+// (exhausted or break). stop(p) during a panic p makes the iterator's
+// yield panic with p, so the iterator unwinds (runs its deferred calls)
+// as it would if the loop body's panic went through it, as in Go:
+//
+//	for x := range seq { B }      =>   tmp_next, tmp_stop := pull(seq)   // see pullCode in emit.go
+//	                                   tmp_depth := len(s.defers)
+//	                                   defer tmp_stop(<the panic in flight>)
+//	                                   for { x_1, ok := tmp_next(); if !ok { break }; x := x_1; B }
+//	                                   tmp_stop(nil); <pop the deferred stop if on top>
+//
+// A goto or labeled break/continue out of such a loop is diagnosed.
+//
 // # Basic blocks (blocks.go)
 //
 // The normalised body becomes a graph of basic blocks. Only statements that
-// contain a suspension point, and the if/for/block statements around them,
-// are flattened; each other statement is carried over whole into the
+// contain a suspension point, and the if/for/switch/block statements around
+// them, are flattened; each other statement is carried over whole into the
 // current block. A block ends in a jump, a two-way branch, a return, or an
 // await: starting a child future, after which control continues in the
-// resume block, which is always the next block created and emitted. A
-// carried-over statement containing a break or continue of a flattened loop
-// ends its block, with the loop's exit or continue block as a side exit, so
+// resume block, which is always the next block created and emitted.
+//
+// Branches: each flattened loop or switch has a context (its break target
+// and, for a loop, its continue target), chained to the enclosing one. A
+// label of a statement at the flattened level starts a block: the target
+// of gotos (forward ones are resolved after the body is built); the
+// labeled loop or switch records its context for break L and continue L.
+// A carried-over statement containing a branch to a flattened target (an
+// unlabeled break or continue that leaves it, a labeled branch or goto to
+// a flattened label) ends its block, with the targets as side exits, so
 // that the emitter can turn the branch into a goto and liveness sees the
-// edge where it leaves.
+// edge where it leaves. A carried-over labeled statement keeps its label
+// only if a break or continue inside it names it.
 //
 // # Liveness and hoisting (liveness.go)
 //
@@ -220,13 +306,39 @@
 //
 // # Layout (layout.go)
 //
-// Fields, in order: state, receiver and parameters, results, hoisted locals,
-// then one child future per suspension point (childK for point K), by value:
+// Fields, in order: state, the defer stack (if any), receiver and
+// parameters, results, hoisted locals, then the child futures, by value:
 // a task is one allocation however deep its chain of async calls. The type
 // of a child is FFuture of the callee (with its type arguments), or for
 // rt.Await(f) the static type of f. A variable whose type cannot be named
 // at package level (a local type) cannot be a field or a Poll local:
 // diagnosed.
+//
+// State size. Only locals live across a suspension point are fields.
+// At most one child is in flight at a time, so suspension points whose
+// children have the same type share one field. Hoisted locals of identical
+// type share a field when the blocks in which they are live or referenced
+// are disjoint (escaping locals, whose field is the variable's address,
+// never share). When the task suspends at a point, the pointer-bearing
+// fields of locals dead there are zeroed (after the child is started, whose
+// arguments may read them), so that a parked task pins no garbage:
+//
+//	buf := read()              s.buf = ...
+//	n := len(buf)              s.n = len(s.buf)
+//	G()            =>          s.child2 = GAsync()
+//	use(n)                     s.buf = nil          // dead at the resume point
+//	                       resume2: ...
+//
+// A call in a cycle of async calls of the package (F calls G calls F) keeps
+// its child behind a pointer, allocated at its suspension point, since a
+// struct cannot contain itself:
+//
+//	return fib(n-1) + fib(n-2)  =>  s.child1 = new(fibFuture); *s.child1 = fibAsync(s.n - 1) ...
+//
+// Type parameters of the struct are the function's, the receiver type's
+// for a method of a generic type (TMFuture[K, V], constructor method
+// MAsync on the generic receiver), or the enclosing function's for an
+// async literal in a generic function (mainFunc1Future[T]).
 //
 // # Emission (emit.go, astjen.go)
 //
@@ -254,6 +366,65 @@
 // go statement:
 //
 //	go F(x)   =>   rt.GoFuture(FAsync(x))
+//
+// At every suspension point, before the child is polled, the chaos hook
+// (rt.ChaosEnv) may make the point pending; the next Poll resumes at the
+// same label, so the child, started before the label, is neither started
+// twice nor skipped:
+//
+//	s.child1 = GAsync(x)
+//	resume1:
+//	if cx.InjectPending() { s.state = 1; return false }
+//	if !s.child1.Poll(cx) { s.state = 1; return false }
+//
+// # Defer, panic, recover and cancellation (emit.go)
+//
+// A function with defer statements has a defer stack in its state struct,
+// a slice of runners, func(p any). A defer statement evaluates the callee
+// (a method value binds its receiver) and the arguments at once, into the
+// parameters of a function returning the runner. The runner defers the
+// call itself, so that a recover() in the callee is called directly by a
+// deferred function, then raises the panic in flight, if any, so that the
+// call runs while that panic unwinds:
+//
+//	defer c.show(x)       =>   s.defers = append(s.defers, func(f func(int), a int) func(any) {
+//	                               return func(p any) {
+//	                                   defer f(a)
+//	                                   if p != nil { panic(p) }
+//	                               }
+//	                           }(s.c.show, s.x))
+//
+// (package-level functions and builtins are called by name; defer
+// recover() thus stays a deferred call of recover, which stops nothing.)
+// unwind(p) pops and runs the runners, last first, each under a recover
+// that yields the panic still in flight after it: a runner whose callee
+// recovered returns normally and the panic is over; one that panics anew
+// replaces it. Poll becomes a wrapper around the state machine, poll,
+// with a deferred function that, if poll panics while deferred calls are
+// pending (in the Poll call of the panic, however many Polls after the
+// defer statements), recovers it, runs them, and either re-raises what
+// is left or completes the future normally, with the (named) results as
+// the deferred calls left them:
+//
+//	func (s *FFuture) Poll(cx *rt.Context) (ready bool) {
+//		normal := false
+//		defer func() {
+//			if !normal && len(s.defers) > 0 {
+//				s.state = -1
+//				if p := s.unwind(recover()); p != nil { panic(p) }
+//				ready = true
+//			}
+//		}()
+//		ready = s.poll(cx)
+//		normal = true
+//		return ready
+//	}
+//
+// A return stores the results, then runs unwind(nil) (deferred closures
+// see and change named results, which are fields). Cancel cancels the
+// in-flight child first, then runs unwind(nil): the pending deferred
+// calls run once, with recover() returning nil, and no other user code;
+// the stack is then empty and state -1, so Cancel is idempotent.
 //
 // Every statement is preceded by an inline line directive, /*line
 // main.go:12:2*/, so that panics, runtime.Caller, coverage and compiler

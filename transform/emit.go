@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 )
@@ -30,14 +31,13 @@ type emitter struct {
 func (e *emitter) self() *jen.Statement { return jen.Id(e.l.recv) }
 
 // typeArgs returns [T, U] of the function's type parameters, or nil.
-func (e *emitter) typeArgNames() []jen.Code {
+func (e *emitter) typeArgNames() []jen.Code { return e.l.typeArgNames() }
+
+// typeArgNames returns [T, U] of the state struct's type parameters, or nil.
+func (l *layout) typeArgNames() []jen.Code {
 	var out []jen.Code
-	if e.l.typeParamsAST != nil {
-		for _, f := range e.l.typeParamsAST.List {
-			for _, n := range f.Names {
-				out = append(out, jen.Id(n.Name))
-			}
-		}
+	for _, n := range l.tpNames {
+		out = append(out, jen.Id(n))
 	}
 	return out
 }
@@ -74,6 +74,23 @@ func (e *emitter) bodyConv() *conv {
 			return jen.Id(n)
 		}
 		return nil
+	}
+	ident := c.ident
+	c.ident = func(id *ast.Ident) jen.Code {
+		if p, ok := e.u.synth[id]; ok {
+			return jen.Qual(p, id.Name)
+		}
+		if pi, ok := e.u.pulls[id]; ok {
+			return e.pullCode(pi)
+		}
+		if e.u.defersRef[id] {
+			return e.self().Dot(e.l.defers)
+		}
+		if t, ok := e.u.synthType[id]; ok {
+			tc, _ := e.fc.typeCode(t)
+			return tc
+		}
+		return ident(id)
 	}
 	c.stmt = e.rewriteStmt
 	c.lit = e.wrapLit
@@ -147,15 +164,44 @@ func (e *emitter) rewriteStmt(c *conv, s ast.Stmt) ([]jen.Code, bool) {
 	case *ast.ReturnStmt:
 		return e.finish(c, s.Results), true
 	case *ast.BranchStmt:
-		if s.Label != nil || e.cur == nil || e.cur.loop == nil {
+		if e.cur == nil {
 			return nil, false
 		}
-		switch {
-		case s.Tok == token.BREAK && c.breakables == 0:
-			return []jen.Code{e.gotoBlock(e.cur.loop.brk)}, true
-		case s.Tok == token.CONTINUE && c.loops == 0:
-			return []jen.Code{e.gotoBlock(e.cur.loop.cont)}, true
+		if t := e.u.branchTarget(s, e.cur.ctx, c.breakables, c.loops); t != nil {
+			return []jen.Code{e.gotoBlock(t())}, true
 		}
+	case *ast.ExprStmt:
+		if m, ok := e.u.marks[s]; ok && m.pop {
+			// Leaving a range-over-function loop: stop the iterator and
+			// drop its deferred stop if nothing was deferred after it.
+			d := e.self().Dot(e.l.defers)
+			depth := c.expr(m.depth)
+			return []jen.Code{
+				jen.Add(c.expr(m.stop)).Call(jen.Nil()),
+				jen.If(jen.Len(d).Op("==").Add(depth).Op("+").Lit(1)).Block(
+					jen.Add(d).Index(depth).Dot("run").Op("=").Nil(),
+					jen.Add(d).Op("=").Add(d).Index(jen.Empty(), depth),
+				),
+			}, true
+		}
+	case *ast.DeferStmt:
+		if e.l.defers == "" {
+			return nil, false
+		}
+		if m, ok := e.u.marks[s]; ok {
+			// The deferred stop of a pull iterator: stop(p) raises the
+			// panic p inside the iterator (its deferred calls run).
+			f := e.self().Dot(e.l.defers)
+			runner := jen.Func().Params(jen.Id("stop").Func().Params(jen.Any())).Func().Params(jen.Any()).Block(
+				jen.Return(jen.Func().Params(jen.Id("p").Any()).Block(
+					jen.Defer().Id("stop").Call(jen.Id("p")),
+					jen.If(jen.Id("p").Op("!=").Nil()).Block(jen.Panic(jen.Id("p"))),
+				))).Call(c.expr(m.stop))
+			return []jen.Code{jen.Add(f).Op("=").Append(f, deferEntryType().Values(runner, jen.True()))}, true
+		}
+		f := e.self().Dot(e.l.defers)
+		entry := deferEntryType().Values(e.deferRunner(c, s.Call), jen.Lit(e.mayRecover(s.Call)))
+		return []jen.Code{jen.Add(f).Op("=").Append(f, entry)}, true
 	case *ast.GoStmt:
 		if lit, ok := s.Call.Fun.(*ast.FuncLit); ok && e.fc.lits != nil && e.fc.lits.units[lit] != nil {
 			return []jen.Code{jen.Qual(rtPath, "GoFuture").Call(c.litCtor(lit, s.Call.Args))}, true
@@ -193,7 +239,161 @@ func (e *emitter) finish(c *conv, results []ast.Expr) []jen.Code {
 			out = append(out, jen.List(lhs...).Op("=").List(rhs...))
 		}
 	}
-	return append(out, e.self().Dot("state").Op("=").Lit(-1), jen.Return(jen.True()))
+	out = append(out, e.self().Dot("state").Op("=").Lit(-1))
+	if e.l.defers != "" {
+		out = append(out, e.runDefers())
+	}
+	return append(out, jen.Return(jen.True()))
+}
+
+// runDefers runs the pending deferred calls on a normal return (or a
+// cancellation) and raises a panic that one of them left in flight.
+func (e *emitter) runDefers() jen.Code {
+	return jen.If(jen.Id("p").Op(":=").Add(e.self()).Dot(e.l.unwind).Call(jen.Nil()), jen.Id("p").Op("!=").Nil()).Block(jen.Panic(jen.Id("p")))
+}
+
+// deferRunner returns the runner of a defer statement: its callee and
+// arguments are evaluated now, into the parameters of a function that
+// returns the runner; the runner defers the call itself (so that a
+// recover() in the callee is called directly by a deferred function) and
+// then raises the panic in flight, if any, so that the call runs as part
+// of that panic:
+//
+//	defer mu.Unlock()   =>   s.defers = append(s.defers, func(f func()) func(any) {
+//	                             return func(p any) {
+//	                                 defer f()
+//	                                 if p != nil { panic(p) }
+//	                             }
+//	                         }(s.mu.Unlock))
+//
+// Package-level functions and builtins are called by name (defer
+// recover() stays a deferred call of recover, which stops nothing).
+func (e *emitter) deferRunner(c *conv, call *ast.CallExpr) jen.Code {
+	names := namer{}
+	for k := range e.l.all {
+		names[k] = true
+	}
+	pv := names.fresh("p")
+	var params, args []jen.Code
+	var callee jen.Code
+	fun := ast.Unparen(call.Fun)
+	base := fun
+	switch b := base.(type) {
+	case *ast.IndexExpr:
+		base = b.X
+	case *ast.IndexListExpr:
+		base = b.X
+	}
+	direct := false
+	switch b := base.(type) {
+	case *ast.Ident:
+		switch o := e.u.objOf(b).(type) {
+		case *types.Builtin:
+			direct = true
+		case *types.Func:
+			direct = o.Parent() == o.Pkg().Scope()
+		}
+	case *ast.SelectorExpr:
+		if id, ok := b.X.(*ast.Ident); ok {
+			if _, ok := e.u.info.Uses[id].(*types.PkgName); ok {
+				direct = true
+			}
+		}
+	}
+	if _, ok := fun.(*ast.FuncLit); ok {
+		direct = false
+	}
+	sig, _ := e.u.typeOf(call.Fun).(*types.Signature)
+	if direct {
+		callee = c.expr(call.Fun)
+	} else {
+		fv := names.fresh("f")
+		tc, ok := e.fc.typeCode(e.u.typeOf(call.Fun))
+		if !ok {
+			e.fc.r.errorf(call.Pos(), "declare the type at package level", "the type of the deferred function cannot be named outside the function")
+		}
+		params = append(params, jen.Id(fv).Add(tc))
+		args = append(args, c.expr(call.Fun))
+		callee = jen.Id(fv)
+	}
+	// Argument types: the callee's parameters (arguments are converted
+	// to them at the defer statement), or the arguments' own types.
+	var ptypes []types.Type
+	variadic := false
+	if sig != nil {
+		for i := 0; i < sig.Params().Len(); i++ {
+			ptypes = append(ptypes, sig.Params().At(i).Type())
+		}
+		variadic = sig.Variadic() && !call.Ellipsis.IsValid()
+	}
+	var inner []jen.Code
+	addParam := func(t types.Type, arg jen.Code) string {
+		if t == nil {
+			t = types.Typ[types.Invalid]
+		}
+		name := names.fresh("a")
+		tc, ok := e.fc.typeCode(t)
+		if !ok {
+			e.fc.r.errorf(call.Pos(), "declare the type at package level", "the type %s of a deferred call's argument cannot be named outside the function", t)
+		}
+		params = append(params, jen.Id(name).Add(tc))
+		args = append(args, arg)
+		return name
+	}
+	if len(call.Args) == 1 && len(ptypes) > 1 {
+		if tup, ok := e.u.info.TypeOf(call.Args[0]).(*types.Tuple); ok && tup.Len() > 1 {
+			// defer f(g()) with a multi-value g: g is called now.
+			if !direct {
+				e.fc.r.errorf(call.Pos(), "assign the results of the inner call to variables first", "deferred call of a function value with a multi-value argument is not supported")
+			}
+			var names []string
+			for i := 0; i < tup.Len(); i++ {
+				name := addParam(ptypes[i], nil)
+				names = append(names, name)
+				inner = append(inner, jen.Id(name))
+			}
+			args = append(args[:len(args)-tup.Len()], c.expr(call.Args[0]))
+			_ = names
+			return e.runnerCode(pv, params, args, callee, inner, false)
+		}
+	}
+	nfixed := len(call.Args)
+	if variadic {
+		nfixed = len(ptypes) - 1
+	}
+	for i := 0; i < nfixed && i < len(call.Args); i++ {
+		var t types.Type
+		if i < len(ptypes) {
+			t = ptypes[i]
+		} else {
+			t = types.Default(e.u.info.TypeOf(call.Args[i]))
+		}
+		inner = append(inner, jen.Id(addParam(t, c.expr(call.Args[i]))))
+	}
+	spread := call.Ellipsis.IsValid()
+	if variadic {
+		st := ptypes[len(ptypes)-1]
+		tc, _ := e.fc.typeCode(st)
+		var rest []jen.Code
+		for _, a := range call.Args[nfixed:] {
+			rest = append(rest, c.expr(a))
+		}
+		name := addParam(st, jen.Add(tc).Values(rest...))
+		inner = append(inner, jen.Id(name))
+		spread = true
+	}
+	return e.runnerCode(pv, params, args, callee, inner, spread)
+}
+
+func (e *emitter) runnerCode(pv string, params, args []jen.Code, callee jen.Code, inner []jen.Code, spread bool) jen.Code {
+	if spread && len(inner) > 0 {
+		inner[len(inner)-1] = jen.Add(inner[len(inner)-1]).Op("...")
+	}
+	runner := jen.Func().Params(jen.Id(pv).Any()).Block(
+		jen.Defer().Add(callee).Call(inner...),
+		jen.If(jen.Id(pv).Op("!=").Nil()).Block(jen.Panic(jen.Id(pv))),
+	)
+	return jen.Func().Params(params...).Func().Params(jen.Any()).Block(jen.Return(runner)).Call(args...)
 }
 
 func (e *emitter) gotoBlock(b *block) jen.Code {
@@ -460,7 +660,16 @@ func (e *emitter) pollBody() []jen.Code {
 			} else {
 				start = e.ctorCall(c, st, st.call)
 			}
-			out = append(out, addLine(e.self().Dot(e.l.child[st.index]).Op("=").Add(start)))
+			if elem, ok := e.l.childElem[st.index]; ok {
+				out = append(out, addLine(e.self().Dot(e.l.child[st.index]).Op("=").New(elem)),
+					jen.Op("*").Add(e.self()).Dot(e.l.child[st.index]).Op("=").Add(start))
+			} else {
+				out = append(out, addLine(e.self().Dot(e.l.child[st.index]).Op("=").Add(start)))
+			}
+			// Drop what dead fields point to before parking here.
+			for _, f := range e.l.deadAt(e.u, b.succs[0]) {
+				out = append(out, e.self().Dot(f.name).Op("=").Add(e.zero(f.t, f.typ)))
+			}
 		}
 		blocks = append(blocks, out)
 	}
@@ -481,14 +690,17 @@ func (e *emitter) resumeCode(c *conv, b *block) []jen.Code {
 	st := b.resume
 	child := e.self().Dot(e.l.child[st.index])
 	line := e.fc.lineDirective(st.call.Pos())
-	poll := jen.If(jen.Op("!").Add(e.self().Dot(e.l.child[st.index])).Dot("Poll").Call(jen.Id(e.l.cx))).Block(
-		e.self().Dot("state").Op("=").Lit(st.index),
-		jen.Return(jen.False()),
-	)
+	pending := []jen.Code{e.self().Dot("state").Op("=").Lit(st.index), jen.Return(jen.False())}
+	// The chaos hook (rt.ChaosEnv): the point may be made pending before
+	// its child is polled; the next Poll resumes here, so the child,
+	// started before the label, is neither started again nor skipped.
+	inject := jen.If(jen.Id(e.l.cx).Dot("InjectPending").Call()).Block(pending...)
+	poll := jen.If(jen.Op("!").Add(e.self().Dot(e.l.child[st.index])).Dot("Poll").Call(jen.Id(e.l.cx))).Block(pending...)
 	if line != nil {
+		inject = jen.Add(line).Add(inject)
 		poll = jen.Add(line).Add(poll)
 	}
-	out := []jen.Code{poll}
+	out := []jen.Code{inject, poll}
 	result := jen.Add(child).Dot("Result").Call()
 	if as, ok := st.stmt.(*ast.AssignStmt); ok {
 		if as.Tok == token.DEFINE {
@@ -502,6 +714,9 @@ func (e *emitter) resumeCode(c *conv, b *block) []jen.Code {
 	if st.kind == siteAwait {
 		t = st.argType
 	}
+	if _, ok := e.l.childElem[st.index]; ok {
+		t = types.NewPointer(types.Typ[types.Uint8]) // zero: nil
+	}
 	out = append(out, e.self().Dot(e.l.child[st.index]).Op("=").Add(e.zero(t, e.l.childType[st.index])))
 	return out
 }
@@ -511,7 +726,7 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 	e := &emitter{u: u, l: l, fc: fc, used: map[string]bool{}}
 	pc := e.plainConv()
 	decl := u.decl
-	tparams := pc.typeParams(decl.Type.TypeParams)
+	tparams := l.tpDecl
 
 	// Parameters of the constructor and bridge, named after the fields.
 	var params []jen.Code
@@ -572,12 +787,15 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 	for _, n := range l.paramNames[off:] {
 		argIDs = append(argIDs, jen.Id(n))
 	}
+	if u.sig.Variadic() && len(argIDs) > 0 {
+		argIDs[len(argIDs)-1] = jen.Id(l.paramNames[len(l.paramNames)-1]).Op("...")
+	}
 	var ctorCall *jen.Statement
 	if decl.Recv != nil {
 		ctorCall = jen.Id(recvName).Dot(l.ctor).Call(argIDs...)
 	} else {
 		ctorCall = jen.Id(l.ctor)
-		if ta := e.typeArgNames(); len(ta) > 0 {
+		if ta := e.typeArgNames(); len(ta) > 0 && u.lit == nil {
 			ctorCall = ctorCall.Types(ta...)
 		}
 		ctorCall = ctorCall.Call(argIDs...)
@@ -599,7 +817,7 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 	if u.lit == nil {
 		docLines(f, decl.Doc)
 		bridge := fn().Id(decl.Name.Name)
-		if len(tparams) > 0 {
+		if len(tparams) > 0 && decl.Recv == nil {
 			bridge = bridge.Types(tparams...)
 		}
 		bridgeBody := []jen.Code{
@@ -645,8 +863,12 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 	recv := jen.Id(l.recv).Op("*").Add(e.futureType())
 	// Poll.
 	f.Comment("Poll advances " + what + " to its next suspension point; it reports whether it has completed.")
-	f.Func().Params(recv).Id("Poll").Params(jen.Id(l.cx).Op("*").Qual(rtPath, "Context")).Bool().Block(e.pollBody()...)
-	f.Line()
+	if l.defers == "" {
+		f.Func().Params(recv).Id("Poll").Params(jen.Id(l.cx).Op("*").Qual(rtPath, "Context")).Bool().Block(e.pollBody()...)
+		f.Line()
+	} else {
+		e.deferMethods(f, recv)
+	}
 
 	// Result.
 	f.Comment("Result returns the results of " + what + "; valid once Poll returned true.")
@@ -672,6 +894,9 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 		cancel = append(cancel, jen.Switch(e.self().Dot("state")).Block(cases...))
 	}
 	cancel = append(cancel, e.self().Dot("state").Op("=").Lit(-1))
+	if l.defers != "" {
+		cancel = append(cancel, e.runDefers())
+	}
 	f.Func().Params(recv).Id("Cancel").Params().Block(cancel...)
 	f.Line()
 }
@@ -679,4 +904,174 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 func litPos(fc *fileConv, lit *ast.FuncLit) string {
 	p := fc.fset.Position(lit.Pos())
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(p.Filename), p.Line, p.Column)
+}
+
+// deferMethods emits Poll, poll and unwind of a function with defer
+// statements. poll is the state machine; Poll calls it under a deferred
+// function that, if poll panics while deferred calls are pending,
+// recovers the panic and runs them with it in flight (unwind): if one of
+// them recovers, the function completes normally, with the results as
+// they are; otherwise the panic goes on.
+func (e *emitter) deferMethods(f *jen.File, recv jen.Code) {
+	l := e.l
+	names := namer{l.recv: true, l.cx: true}
+	ready, normal := names.fresh("ready"), names.fresh("normal")
+	f.Func().Params(recv).Id("Poll").Params(jen.Id(l.cx).Op("*").Qual(rtPath, "Context")).Params(jen.Id(ready).Bool()).Block(
+		jen.Id(normal).Op(":=").False(),
+		jen.Defer().Func().Params().Block(
+			jen.If(jen.Id(normal).Op("||").Len(e.self().Dot(l.defers)).Op("==").Lit(0)).Block(jen.Return()),
+			e.self().Dot("state").Op("=").Lit(-1),
+			jen.Id("rec").Op(":=").False(),
+			jen.For(jen.List(jen.Id("_"), jen.Id("d")).Op(":=").Range().Add(e.self()).Dot(l.defers)).Block(
+				jen.Id("rec").Op("=").Id("rec").Op("||").Id("d").Dot("rec"),
+			),
+			jen.If(jen.Op("!").Id("rec")).Block(
+				jen.Comment("Nothing can recover: the panic goes on as it is, after the deferred calls."),
+				jen.If(jen.Id("p").Op(":=").Add(e.self()).Dot(l.unwind).Call(jen.Nil()), jen.Id("p").Op("!=").Nil()).Block(jen.Panic(jen.Id("p"))),
+				jen.Return(),
+			),
+			jen.If(jen.Id("p").Op(":=").Add(e.self()).Dot(l.unwind).Call(jen.Recover()), jen.Id("p").Op("!=").Nil()).Block(jen.Panic(jen.Id("p"))),
+			jen.Id(ready).Op("=").True(),
+		).Call(),
+		jen.Id(ready).Op("=").Add(e.self()).Dot(l.poll).Call(jen.Id(l.cx)),
+		jen.Id(normal).Op("=").True(),
+		jen.Return(jen.Id(ready)),
+	)
+	f.Line()
+	f.Commentf("%s is the state machine of Poll.", l.poll)
+	f.Func().Params(recv).Id(l.poll).Params(jen.Id(l.cx).Op("*").Qual(rtPath, "Context")).Bool().Block(e.pollBody()...)
+	f.Line()
+	f.Commentf("%s runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.", l.unwind)
+	d := e.self().Dot(l.defers)
+	last := jen.Len(d).Op("-").Lit(1)
+	f.Func().Params(recv).Id(l.unwind).Params(jen.Id("p").Any()).Any().Block(
+		jen.For(jen.Len(d).Op(">").Lit(0)).Block(
+			jen.Id("run").Op(":=").Add(d).Index(last).Dot("run"),
+			jen.Add(d).Index(last).Dot("run").Op("=").Nil(),
+			jen.Add(d).Op("=").Add(d).Index(jen.Empty(), last),
+			jen.Id("p").Op("=").Func().Params().Params(jen.Id("q").Any()).Block(
+				jen.Defer().Func().Params().Block(jen.Id("q").Op("=").Recover()).Call(),
+				jen.Id("run").Call(jen.Id("p")),
+				jen.Return(jen.Nil()),
+			).Call(),
+		),
+		jen.Return(jen.Id("p")),
+	)
+	f.Line()
+}
+
+// pullCode returns the pull iterator of a range over an iterator
+// function: next and stop(p) functions, where stop(nil) stops the
+// iterator as a break does (yield returns false), and stop(p) with a
+// panic p makes yield panic with p, so that the iterator unwinds as if
+// the panic of the loop body went through it, as it does in Go.
+//
+//	func(seq iter.Seq[V]) (func() (V, bool), func(any)) {
+//		var pv any
+//		next, stop := iter.Pull(func(yield func(V) bool) {
+//			seq(func(v V) bool {
+//				if yield(v) { return true }
+//				if pv != nil { panic(pv) }
+//				return false
+//			})
+//		})
+//		return next, func(p any) { pv = p; stop() }
+//	}(iter.Seq[V](tmp))
+func (e *emitter) pullCode(pi *pullInfo) jen.Code {
+	var ts, params, args []jen.Code
+	for i, t := range pi.elems {
+		tc, ok := e.fc.typeCode(t)
+		if !ok {
+			e.fc.r.errorf(pi.seq.Pos(), "declare the type at package level", "the element type %s of the sequence cannot be named outside the function", t)
+		}
+		ts = append(ts, tc)
+		n := fmt.Sprintf("v%d", i)
+		params = append(params, jen.Id(n).Add(tc))
+		args = append(args, jen.Id(n))
+	}
+	pull, seqT := "Pull", "Seq"
+	if len(ts) == 2 {
+		pull, seqT = "Pull2", "Seq2"
+	}
+	seq := jen.Qual("iter", seqT).Types(ts...)
+	nextT := jen.Func().Params().Params(append(append([]jen.Code{}, ts...), jen.Bool())...)
+	inner := jen.Func().Params(jen.Id("yield").Func().Params(ts...).Bool()).Block(
+		jen.Id("seq").Call(jen.Func().Params(params...).Bool().Block(
+			jen.If(jen.Id("yield").Call(args...)).Block(jen.Return(jen.True())),
+			jen.If(jen.Id("pv").Op("!=").Nil()).Block(jen.Panic(jen.Id("pv"))),
+			jen.Return(jen.False()),
+		)),
+	)
+	c := e.bodyConv()
+	return jen.Func().Params(jen.Id("seq").Add(seq)).Params(nextT, jen.Func().Params(jen.Any())).Block(
+		jen.Var().Id("pv").Any(),
+		jen.List(jen.Id("next"), jen.Id("stop")).Op(":=").Qual("iter", pull).Call(inner),
+		jen.Return(jen.Id("next"), jen.Func().Params(jen.Id("p").Any()).Block(
+			jen.Id("pv").Op("=").Id("p"),
+			jen.Id("stop").Call(),
+		)),
+	).Call(jen.Add(seq).Call(c.expr(pi.seq)))
+}
+
+// mayRecover reports whether the function a defer statement calls may
+// call recover (and so stop a panic): a func literal whose body calls
+// recover, a function or method of this package whose body does, or any
+// function value or function of another module; not a builtin (defer
+// recover() stops nothing) nor a function of the standard library.
+func (e *emitter) mayRecover(call *ast.CallExpr) bool {
+	fun := ast.Unparen(call.Fun)
+	if lit, ok := fun.(*ast.FuncLit); ok {
+		return callsRecover(e.u.info, lit.Body)
+	}
+	switch b := fun.(type) {
+	case *ast.IndexExpr:
+		fun = b.X
+	case *ast.IndexListExpr:
+		fun = b.X
+	}
+	var fn *types.Func
+	switch f := fun.(type) {
+	case *ast.Ident:
+		switch o := e.u.objOf(f).(type) {
+		case *types.Builtin:
+			return false
+		case *types.Func:
+			fn = o
+		}
+	case *ast.SelectorExpr:
+		if sel, ok := e.u.info.Selections[f]; ok {
+			fn, _ = sel.Obj().(*types.Func)
+		} else {
+			fn, _ = e.u.info.Uses[f.Sel].(*types.Func)
+		}
+	}
+	if fn == nil || fn.Pkg() == nil {
+		return true
+	}
+	if d, ok := e.u.find.async.local[fn.Origin()]; ok {
+		return d.Body == nil || callsRecover(e.u.info, d.Body)
+	}
+	path := fn.Pkg().Path()
+	first, _, _ := strings.Cut(path, "/")
+	return strings.Contains(first, ".")
+}
+
+// callsRecover reports whether body calls the builtin recover (outside
+// nested func literals).
+func callsRecover(info *types.Info, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "recover" {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }

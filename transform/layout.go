@@ -38,9 +38,24 @@ type layout struct {
 	paramObjs     []*types.Var
 	resultNames   []string
 	child         map[int]string   // site index -> field name
+	childElem     map[int]jen.Code // site index -> future type of a child kept behind a pointer (recursion)
 	childType     map[int]jen.Code // site index -> type of the child future
 	sitesInOrder  []*site
 	typeParamsAST *ast.FieldList
+	// Type parameters of the state struct: the function's, the receiver
+	// type's (a method of a generic type), or the enclosing function's (an
+	// async literal in a generic function).
+	tpNames []string
+	tpDecl  []jen.Code
+
+	// fieldVars are the hoisted locals stored in each field: fields of
+	// identical type whose lives never overlap are shared.
+	fieldVars map[string][]types.Object
+
+	// For a function with defer statements: the field holding the
+	// pending deferred calls, and the names of the methods poll (the
+	// state machine proper) and unwind (runs the deferred calls).
+	defers, poll, unwind string
 }
 
 // namer hands out unique names.
@@ -85,9 +100,10 @@ func futureNames(fn *types.Func) (future, ctor string) {
 }
 
 func doLayout(u *unit, fc *fileConv) *layout {
-	l := &layout{fieldOf: map[types.Object]string{}, boxed: map[types.Object]bool{}, localOf: map[types.Object]string{}, child: map[int]string{}, childType: map[int]jen.Code{}}
+	l := &layout{fieldOf: map[types.Object]string{}, boxed: map[types.Object]bool{}, localOf: map[types.Object]string{}, child: map[int]string{}, childType: map[int]jen.Code{}, childElem: map[int]jen.Code{}, fieldVars: map[string][]types.Object{}}
 	l.future, l.ctor = futureNames(u.fn)
 	l.typeParamsAST = u.decl.Type.TypeParams
+	l.setTypeParams(u, fc)
 
 	all := namer{}
 	funcNames(u.decl, all)
@@ -99,6 +115,11 @@ func doLayout(u *unit, fc *fileConv) *layout {
 	l.cx = all.fresh("cx")
 
 	fields := namer{"state": true, "Poll": true, "Result": true, "Cancel": true}
+	if hasDefer(u.body) {
+		l.defers = fields.fresh("defers")
+		l.poll = fields.fresh("poll")
+		l.unwind = fields.fresh("unwind")
+	}
 	add := func(obj *types.Var, base string, pos ast.Node) string {
 		name := fields.fresh(base)
 		code, ok := fc.typeCode(obj.Type())
@@ -110,6 +131,9 @@ func doLayout(u *unit, fc *fileConv) *layout {
 			l.fieldOf[obj] = name
 		}
 		return name
+	}
+	if l.defers != "" {
+		l.fields = append(l.fields, field{name: l.defers, typ: jen.Index().Add(deferEntryType()), t: types.NewSlice(types.NewSignatureType(nil, nil, nil, types.NewTuple(types.NewVar(0, nil, "", types.NewInterfaceType(nil, nil))), nil, false))})
 	}
 	for _, v := range u.captures {
 		name := fields.fresh(v.Name())
@@ -172,7 +196,11 @@ func doLayout(u *unit, fc *fileConv) *layout {
 			fc.r.errorf(pos, "copy it into a variable declared in the loop body", "loop variable %s is captured or has its address taken in a loop that suspends; per-iteration loop variables are not supported there yet", v.Name())
 		}
 		if u.hoisted[v] {
+			if !u.escaping[v] && l.share(u, v) {
+				continue
+			}
 			add(v, v.Name(), nil)
+			l.fieldVars[l.fieldOf[v]] = append(l.fieldVars[l.fieldOf[v]], v)
 			if u.escaping[v] {
 				// Captured or address taken: each execution of the
 				// declaration makes a new variable (one per loop
@@ -194,13 +222,16 @@ func doLayout(u *unit, fc *fileConv) *layout {
 		l.localOf[v] = name
 		l.pollLocals = append(l.pollLocals, v)
 	}
-	// Child futures, one field per suspension point, by value.
+	// Child futures, by value. At most one child is in flight at a time
+	// (it is started at its suspension point and dropped when it
+	// completes), so suspension points whose children have the same type
+	// share one field.
+	byType := map[string]string{}
 	for _, b := range u.blocks {
 		if b.kind != termAwait {
 			continue
 		}
 		s := b.site
-		name := fields.fresh(fmt.Sprintf("child%d", s.index))
 		var code jen.Code
 		var t types.Type
 		if s.kind == siteAwait {
@@ -225,7 +256,13 @@ func doLayout(u *unit, fc *fileConv) *layout {
 				st = st.Types(args...)
 			}
 			code = st
-			if s.fn.Pkg() != u.pkg {
+			if u.recursive[s.fn] {
+				// A call in a cycle of async calls: the child is
+				// allocated at its suspension point.
+				l.childElem[s.index] = st
+				code = jen.Op("*").Add(st)
+				t = types.NewPointer(types.Typ[types.Uint8])
+			} else if s.fn.Pkg() != u.pkg {
 				if o, ok := s.fn.Pkg().Scope().Lookup(future).(*types.TypeName); ok {
 					t = o.Type()
 					if len(s.inst) > 0 {
@@ -236,10 +273,155 @@ func doLayout(u *unit, fc *fileConv) *layout {
 				}
 			}
 		}
+		key := fmt.Sprintf("%#v", code)
+		name, shared := byType[key]
+		if !shared {
+			name = fields.fresh(fmt.Sprintf("child%d", s.index))
+			byType[key] = name
+			l.fields = append(l.fields, field{name: name, typ: code, t: t})
+		}
 		l.child[s.index] = name
 		l.childType[s.index] = code
 		l.sitesInOrder = append(l.sitesInOrder, s)
-		l.fields = append(l.fields, field{name: name, typ: code, t: t})
 	}
 	return l
+}
+
+// hasDefer reports whether a function body has a defer statement of its
+// own (not of a nested func literal).
+func hasDefer(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// setTypeParams sets the type parameters of the state struct.
+func (l *layout) setTypeParams(u *unit, fc *fileConv) {
+	decl := u.decl
+	if u.encl != nil {
+		decl = u.encl
+	}
+	if decl.Type.TypeParams != nil {
+		pc := &conv{fc: fc}
+		l.tpDecl = pc.typeParams(decl.Type.TypeParams)
+		for _, f := range decl.Type.TypeParams.List {
+			for _, n := range f.Names {
+				l.tpNames = append(l.tpNames, n.Name)
+			}
+		}
+		return
+	}
+	fn, _ := u.info.Defs[decl.Name].(*types.Func)
+	if fn == nil {
+		return
+	}
+	sig := fn.Type().(*types.Signature)
+	tps := sig.RecvTypeParams()
+	for i := 0; i < tps.Len(); i++ {
+		tp := tps.At(i)
+		c, ok := fc.typeCode(tp.Constraint())
+		if !ok {
+			fc.r.errorf(decl.Pos(), "", "the constraint of %s cannot be named at package level", tp.Obj().Name())
+		}
+		l.tpNames = append(l.tpNames, tp.Obj().Name())
+		l.tpDecl = append(l.tpDecl, jen.Id(tp.Obj().Name()).Add(c))
+	}
+}
+
+// presence returns the blocks in which v is live on entry, live on exit
+// or referenced: outside them, its field holds nothing anyone reads.
+func presence(u *unit, v types.Object) map[int]bool {
+	out := map[int]bool{}
+	for i := range u.blocks {
+		if u.liveIn[i][v] || u.liveOut[i][v] || u.refd[i][v] {
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// share stores the hoisted local v in the field of earlier locals of
+// identical type whose blocks (presence) are disjoint from v's, if there
+// is such a field, and reports whether it did. Escaping locals are never
+// shared (their field points to the variable).
+func (l *layout) share(u *unit, v *types.Var) bool {
+	pv := presence(u, v)
+	for _, f := range l.fields {
+		vars := l.fieldVars[f.name]
+		if len(vars) == 0 || u.escaping[vars[0]] || !types.Identical(vars[0].Type(), v.Type()) {
+			continue
+		}
+		disjoint := true
+		for _, w := range vars {
+			for i := range presence(u, w) {
+				if pv[i] {
+					disjoint = false
+				}
+			}
+		}
+		if disjoint {
+			l.fieldOf[v] = f.name
+			l.fieldVars[f.name] = append(vars, v)
+			return true
+		}
+	}
+	return false
+}
+
+// hasPointers reports whether values of type t may point to memory (a
+// field of such a type pins what it points to while the task is parked).
+func hasPointers(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return u.Info()&types.IsString != 0 || u.Kind() == types.UnsafePointer
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if hasPointers(u.Field(i).Type()) {
+				return true
+			}
+		}
+		return false
+	case *types.Array:
+		return u.Len() > 0 && hasPointers(u.Elem())
+	}
+	return true
+}
+
+// deadAt returns the fields of hoisted locals that hold a pointer and
+// are dead at the resume block r: they are zeroed when the task suspends
+// there, so that a parked task pins no garbage.
+func (l *layout) deadAt(u *unit, r *block) []field {
+	var out []field
+	for _, f := range l.fields {
+		vars := l.fieldVars[f.name]
+		// A boxed (escaping) local's field is the variable's address,
+		// needed by every assignment: it is not zeroed.
+		if len(vars) == 0 || f.t == nil || !hasPointers(f.t) || u.escaping[vars[0]] {
+			continue
+		}
+		live := false
+		for _, v := range vars {
+			if u.liveIn[r.id][v] {
+				live = true
+			}
+		}
+		if !live {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// deferEntryType is the type of an entry of the defer stack: the runner,
+// and whether the deferred function may call recover.
+func deferEntryType() *jen.Statement {
+	return jen.Struct(jen.Id("run").Func().Params(jen.Any()), jen.Id("rec").Bool())
 }

@@ -250,6 +250,21 @@ func liveness(u *unit) {
 			}
 		}
 	}
+	u.liveIn = in
+	u.liveOut = make([]map[types.Object]bool, n)
+	u.refd = make([]map[types.Object]bool, n)
+	for i, b := range u.blocks {
+		u.liveOut[i] = map[types.Object]bool{}
+		for _, s := range b.edges() {
+			for o := range in[s.id] {
+				u.liveOut[i][o] = true
+			}
+		}
+		u.refd[i] = map[types.Object]bool{}
+		for _, r := range u.blockRefs(b) {
+			u.refd[i][r.obj] = true
+		}
+	}
 	u.hoisted = map[types.Object]bool{}
 	for i, b := range u.blocks {
 		if b.resume != nil {

@@ -13,6 +13,7 @@ package transform
 // nodes, unchanged subtrees are shared.
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -40,11 +41,7 @@ func (n *normaliser) list(stmts []ast.Stmt) []ast.Stmt {
 }
 
 // newTemp returns a fresh temporary of type t.
-func (n *normaliser) newTemp(pos token.Pos, t types.Type) *ast.Ident {
-	id := &ast.Ident{NamePos: pos, Name: "tmp"}
-	n.u.objs[id] = types.NewVar(pos, n.u.pkg, "tmp", types.Default(t))
-	return id
-}
+func (n *normaliser) newTemp(pos token.Pos, t types.Type) *ast.Ident { return n.u.newTemp(pos, t) }
 
 // canonical returns the canonical statement for a suspension call whose
 // arguments have been spilled: newCall is registered as the site of orig.
@@ -177,9 +174,438 @@ func (n *normaliser) stmt(s ast.Stmt) []ast.Stmt {
 		}
 		f.Body = &ast.BlockStmt{Lbrace: s.Body.Lbrace, List: body, Rbrace: s.Body.Rbrace}
 		return []ast.Stmt{f}
+	case *ast.LabeledStmt:
+		out := n.stmt(s.Stmt)
+		if len(out) != 1 {
+			out = []ast.Stmt{&ast.BlockStmt{Lbrace: s.Stmt.Pos(), List: out, Rbrace: s.Stmt.End()}}
+		}
+		return []ast.Stmt{&ast.LabeledStmt{Label: s.Label, Colon: s.Colon, Stmt: out[0]}}
+
+	case *ast.SwitchStmt:
+		return n.switchStmt(s)
+
+	case *ast.TypeSwitchStmt:
+		return n.typeSwitchStmt(s)
+
+	case *ast.RangeStmt:
+		return n.rangeStmt(s)
 	}
 	// validate has reported everything else.
 	return []ast.Stmt{s}
+}
+
+// A caseTest is one test of a lowered switch: statements (spills of the
+// case expression), then a condition; the first test that holds selects
+// its clause.
+type caseTest struct {
+	pre  []ast.Stmt
+	cond ast.Expr
+	pos  token.Pos
+}
+
+// switchLow is a lowered expression switch: tests[i] are the tests of
+// clause i in order (none for default).
+type switchLow struct {
+	tests [][]caseTest
+}
+
+// typeSwitchLow is a lowered type switch; prologue(i) declares the clause
+// variable of clause i.
+type typeSwitchLow struct {
+	tests    [][]caseTest
+	prologue func(i int) []ast.Stmt
+}
+
+func define(lhs ast.Expr, rhs ast.Expr) *ast.AssignStmt {
+	return &ast.AssignStmt{Lhs: []ast.Expr{lhs}, TokPos: lhs.Pos(), Tok: token.DEFINE, Rhs: []ast.Expr{rhs}}
+}
+
+// switchStmt lowers a switch that suspends:
+//
+//	switch init; tag { case a, b: B1; default: B2 }
+//	=>
+//	{ init; tmp := tag; <switch tests [tmp == a], [tmp == b]; bodies B1, B2> }
+//
+// the tests and bodies are recorded in u.switches for the blocks stage.
+func (n *normaliser) switchStmt(s *ast.SwitchStmt) []ast.Stmt {
+	var pre []ast.Stmt
+	if s.Init != nil {
+		pre = n.stmt(s.Init)
+	}
+	var tag ast.Expr
+	if s.Tag != nil {
+		tpre, t := n.spill([]ast.Expr{s.Tag})
+		pre = append(pre, tpre...)
+		tmp := n.newTemp(s.Tag.Pos(), n.u.info.TypeOf(s.Tag))
+		pre = append(pre, define(tmp, t[0]))
+		tag = tmp
+	}
+	low := &switchLow{}
+	sw := &ast.SwitchStmt{Switch: s.Switch, Body: &ast.BlockStmt{Lbrace: s.Body.Lbrace, Rbrace: s.Body.Rbrace}}
+	for _, cl := range s.Body.List {
+		cc := cl.(*ast.CaseClause)
+		sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon, Body: n.list(cc.Body)})
+		var tests []caseTest
+		for _, e := range cc.List {
+			epre, ex := n.spill([]ast.Expr{e})
+			cond := ex[0]
+			if tag != nil {
+				cond = &ast.BinaryExpr{X: tag, OpPos: e.Pos(), Op: token.EQL, Y: ex[0]}
+			}
+			tests = append(tests, caseTest{pre: epre, cond: cond, pos: e.Pos()})
+		}
+		low.tests = append(low.tests, tests)
+	}
+	n.u.switches[sw] = low
+	return []ast.Stmt{&ast.BlockStmt{Lbrace: s.Pos(), List: append(pre, sw), Rbrace: s.End()}}
+}
+
+// isNilExpr reports whether e is the predeclared nil.
+func (n *normaliser) isNilExpr(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	_, isNil := n.u.info.Uses[id].(*types.Nil)
+	return isNil
+}
+
+// typeSwitchStmt lowers a type switch that suspends:
+//
+//	switch x := y.(type) { case T: B1; case U, nil: B2 }
+//	=>
+//	{ tmp := y; <tests [_, ok := tmp.(T); ok], [_, ok := tmp.(U); ok], [tmp == nil];
+//	  bodies { x := tmp.(T); B1 }, { x := tmp; B2 }> }
+//
+// Each clause's x is its own variable (types.Info.Implicits), declared
+// only if the clause uses it.
+func (n *normaliser) typeSwitchStmt(s *ast.TypeSwitchStmt) []ast.Stmt {
+	var pre []ast.Stmt
+	if s.Init != nil {
+		pre = n.stmt(s.Init)
+	}
+	var x ast.Expr
+	var bind *ast.Ident
+	switch a := s.Assign.(type) {
+	case *ast.AssignStmt:
+		bind = a.Lhs[0].(*ast.Ident)
+		x = a.Rhs[0].(*ast.TypeAssertExpr).X
+	case *ast.ExprStmt:
+		x = a.X.(*ast.TypeAssertExpr).X
+	}
+	xpre, xs := n.spill([]ast.Expr{x})
+	pre = append(pre, xpre...)
+	tmp := n.newTemp(x.Pos(), n.u.info.TypeOf(x))
+	pre = append(pre, define(tmp, xs[0]))
+	low := &typeSwitchLow{}
+	ts := &ast.TypeSwitchStmt{Switch: s.Switch, Assign: s.Assign, Body: &ast.BlockStmt{Lbrace: s.Body.Lbrace, Rbrace: s.Body.Rbrace}}
+	var clauses []*ast.CaseClause
+	for _, cl := range s.Body.List {
+		cc := cl.(*ast.CaseClause)
+		clauses = append(clauses, cc)
+		ts.Body.List = append(ts.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon, Body: n.list(cc.Body)})
+		var tests []caseTest
+		for _, te := range cc.List {
+			if n.isNilExpr(te) {
+				tests = append(tests, caseTest{cond: &ast.BinaryExpr{X: tmp, OpPos: te.Pos(), Op: token.EQL, Y: te}, pos: te.Pos()})
+				continue
+			}
+			ok := n.newTemp(te.Pos(), types.Typ[types.Bool])
+			as := &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: te.Pos(), Name: "_"}, ok}, TokPos: te.Pos(), Tok: token.DEFINE,
+				Rhs: []ast.Expr{&ast.TypeAssertExpr{X: tmp, Type: te}}}
+			tests = append(tests, caseTest{pre: []ast.Stmt{as}, cond: ok, pos: te.Pos()})
+		}
+		low.tests = append(low.tests, tests)
+	}
+	low.prologue = func(i int) []ast.Stmt {
+		cc := clauses[i]
+		v, _ := n.u.info.Implicits[cc].(*types.Var)
+		if v == nil || bind == nil || !usesObj(n.u, cc.Body, v) {
+			return nil
+		}
+		id := &ast.Ident{NamePos: bind.Pos(), Name: v.Name()}
+		n.u.objs[id] = v
+		var rhs ast.Expr = tmp
+		if len(cc.List) == 1 && !n.isNilExpr(cc.List[0]) {
+			rhs = &ast.TypeAssertExpr{X: tmp, Type: cc.List[0]}
+		}
+		return []ast.Stmt{define(id, rhs)}
+	}
+	n.u.typeSwitches[ts] = low
+	return []ast.Stmt{&ast.BlockStmt{Lbrace: s.Pos(), List: append(pre, ts), Rbrace: s.End()}}
+}
+
+// usesObj reports whether an identifier in stmts denotes o.
+func usesObj(u *unit, stmts []ast.Stmt, o types.Object) bool {
+	found := false
+	for _, s := range stmts {
+		ast.Inspect(s, func(m ast.Node) bool {
+			if id, ok := m.(*ast.Ident); ok && u.info.Uses[id] == o {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// rangeKind classifies the range expression of a range statement that
+// asyncgen lowers; "" if it cannot.
+func rangeKind(info *types.Info, s *ast.RangeStmt) string {
+	t := info.TypeOf(s.X)
+	if t == nil {
+		return ""
+	}
+	if _, ok := t.(*types.TypeParam); ok {
+		return ""
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsString != 0:
+			return "string"
+		case u.Info()&types.IsInteger != 0:
+			return "int"
+		}
+	case *types.Slice:
+		return "slice"
+	case *types.Array:
+		return "array"
+	case *types.Pointer:
+		if _, ok := u.Elem().Underlying().(*types.Array); ok {
+			return "array"
+		}
+	case *types.Map:
+		return "map"
+	case *types.Chan:
+		return "chan"
+	case *types.Signature:
+		return "func"
+	}
+	return ""
+}
+
+func (n *normaliser) synth(pos token.Pos, path, name string) *ast.Ident {
+	id := &ast.Ident{NamePos: pos, Name: name}
+	n.u.synth[id] = path
+	return id
+}
+
+func intLit(pos token.Pos, v int64) *ast.BasicLit {
+	return &ast.BasicLit{ValuePos: pos, Kind: token.INT, Value: fmt.Sprint(v)}
+}
+
+func call(fun ast.Expr, args ...ast.Expr) *ast.CallExpr {
+	return &ast.CallExpr{Fun: fun, Lparen: fun.Pos(), Args: args}
+}
+
+func varDecl(id *ast.Ident) ast.Stmt {
+	return &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: id.Pos(), Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{id}}}}}
+}
+
+// rangeStmt lowers a range statement that suspends to a three-clause for
+// loop over temporaries; the iteration variables are declared (or
+// assigned) at the top of the body, so that they are new variables in
+// each iteration:
+//
+//	for i, v := range xs { B }          // slice, array, pointer to array
+//	=>
+//	tmpX := xs                          // evaluated once (an array is copied)
+//	for tmpI := 0; tmpI < len(tmpX); tmpI++ { i := tmpI; v := tmpX[tmpI]; B }
+//
+// Strings decode a rune per iteration (utf8.DecodeRuneInString, which
+// yields U+FFFD of width 1 for invalid UTF-8, as range does); integers
+// count; maps iterate over a snapshot of their keys taken in Go's own
+// iteration order, skipping keys no longer present when reached.
+func (n *normaliser) rangeStmt(s *ast.RangeStmt) []ast.Stmt {
+	kind := rangeKind(n.u.info, s)
+	pos := s.For
+	xt := n.u.info.TypeOf(s.X)
+	var init []ast.Stmt
+	var cond ast.Expr
+	var post []ast.Stmt
+	var body []ast.Stmt
+	idx := n.newTemp(pos, types.Typ[types.Int])
+	key := func() ast.Expr { return idx }
+	var val func() ast.Expr
+	bind := func(k, v ast.Expr) {
+		var lhs, rhs []ast.Expr
+		if s.Key != nil && !isBlank(s.Key) {
+			lhs, rhs = append(lhs, s.Key), append(rhs, k)
+		}
+		if s.Value != nil && !isBlank(s.Value) {
+			lhs, rhs = append(lhs, s.Value), append(rhs, v)
+		}
+		if len(lhs) == 0 {
+			return
+		}
+		tok := s.Tok
+		if tok == token.ILLEGAL {
+			tok = token.ASSIGN
+		}
+		body = append(body, &ast.AssignStmt{Lhs: lhs, TokPos: s.TokPos, Tok: tok, Rhs: rhs})
+	}
+	evalX := func() ast.Expr {
+		xpre, xs := n.spill([]ast.Expr{s.X})
+		init = append(init, xpre...)
+		x := n.newTemp(s.X.Pos(), xt)
+		init = append(init, define(x, xs[0]))
+		return x
+	}
+	switch kind {
+	case "int":
+		x := evalX()
+		n.u.objs[idx] = types.NewVar(pos, n.u.pkg, "tmp", types.Default(xt))
+		init = append(init, varDecl(idx))
+		cond = &ast.BinaryExpr{X: idx, OpPos: pos, Op: token.LSS, Y: x}
+		post = []ast.Stmt{&ast.IncDecStmt{X: idx, TokPos: pos, Tok: token.INC}}
+		bind(idx, nil)
+	case "slice", "array":
+		var length ast.Expr
+		var x ast.Expr
+		if at, ok := arrayOf(xt); ok && (s.Value == nil || isBlank(s.Value)) && !containsCall(s.X) {
+			length = intLit(pos, at.Len()) // len(x) is constant: x is not evaluated
+			if id, ok := s.X.(*ast.Ident); ok {
+				init = append(init, &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: "_"}}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{id}})
+			}
+		} else {
+			x = evalX()
+			length = call(&ast.Ident{NamePos: pos, Name: "len"}, x)
+		}
+		init = append(init, varDecl(idx))
+		cond = &ast.BinaryExpr{X: idx, OpPos: pos, Op: token.LSS, Y: length}
+		post = []ast.Stmt{&ast.IncDecStmt{X: idx, TokPos: pos, Tok: token.INC}}
+		if x != nil {
+			bind(idx, &ast.IndexExpr{X: x, Lbrack: pos, Index: idx})
+		} else {
+			bind(idx, nil)
+		}
+	case "string":
+		x := evalX()
+		next := n.newTemp(pos, types.Typ[types.Int])
+		init = append(init, varDecl(idx), varDecl(next))
+		cond = &ast.BinaryExpr{X: idx, OpPos: pos, Op: token.LSS, Y: call(&ast.Ident{NamePos: pos, Name: "len"}, x)}
+		post = []ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{idx}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{next}}}
+		var r ast.Expr = &ast.Ident{NamePos: pos, Name: "_"}
+		if s.Value != nil && !isBlank(s.Value) {
+			r = n.newTemp(pos, types.Typ[types.Rune])
+		}
+		w := n.newTemp(pos, types.Typ[types.Int])
+		body = append(body,
+			&ast.AssignStmt{Lhs: []ast.Expr{r, w}, TokPos: pos, Tok: token.DEFINE,
+				Rhs: []ast.Expr{call(n.synth(pos, "unicode/utf8", "DecodeRuneInString"), &ast.SliceExpr{X: x, Lbrack: pos, Low: idx})}},
+			&ast.AssignStmt{Lhs: []ast.Expr{next}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.BinaryExpr{X: idx, OpPos: pos, Op: token.ADD, Y: w}}})
+		bind(idx, r)
+	case "map":
+		x := evalX()
+		mt := xt.Underlying().(*types.Map)
+		keys := n.newTemp(pos, types.NewSlice(mt.Key()))
+		init = append(init, define(keys, call(n.synth(pos, "slices", "Collect"), call(n.synth(pos, "maps", "Keys"), x))))
+		init = append(init, varDecl(idx))
+		cond = &ast.BinaryExpr{X: idx, OpPos: pos, Op: token.LSS, Y: call(&ast.Ident{NamePos: pos, Name: "len"}, keys)}
+		post = []ast.Stmt{&ast.IncDecStmt{X: idx, TokPos: pos, Tok: token.INC}}
+		k := n.newTemp(pos, mt.Key())
+		var v ast.Expr = &ast.Ident{NamePos: pos, Name: "_"}
+		if s.Value != nil && !isBlank(s.Value) {
+			v = n.newTemp(pos, mt.Elem())
+		}
+		present := n.newTemp(pos, types.Typ[types.Bool])
+		body = append(body,
+			define(k, &ast.IndexExpr{X: keys, Lbrack: pos, Index: idx}),
+			&ast.AssignStmt{Lhs: []ast.Expr{v, present}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.IndexExpr{X: x, Lbrack: pos, Index: k}}},
+			&ast.IfStmt{If: pos, Cond: &ast.UnaryExpr{OpPos: pos, Op: token.NOT, X: present},
+				Body: &ast.BlockStmt{List: []ast.Stmt{&ast.BranchStmt{TokPos: pos, Tok: token.CONTINUE}}}})
+		bind(k, v)
+	case "func":
+		// for k, v := range seq { B }
+		// =>
+		// tmpSeq := seq
+		// tmpNext, tmpStop := iter.Pull2(iter.Seq2[K, V](tmpSeq))
+		// tmpDepth := len(s.defers)
+		// defer tmpStop()
+		// for { k', v', ok := tmpNext(); if !ok { break }; k := k'; v := v'; B }
+		// tmpStop(); <drop the deferred stop if it is on top>
+		sig := xt.Underlying().(*types.Signature)
+		yield := sig.Params().At(0).Type().Underlying().(*types.Signature)
+		var elems []types.Type
+		for i := 0; i < yield.Params().Len(); i++ {
+			elems = append(elems, yield.Params().At(i).Type())
+		}
+		x := evalX()
+		pullID := &ast.Ident{NamePos: pos, Name: "pull"}
+		n.u.pulls[pullID] = &pullInfo{seq: x, elems: elems}
+		results := append(append([]*types.Var{}, tupleVars(elems)...), types.NewVar(pos, nil, "", types.Typ[types.Bool]))
+		next := n.newTemp(pos, types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(results...), false))
+		stop := n.newTemp(pos, types.NewSignatureType(nil, nil, nil, types.NewTuple(types.NewVar(pos, nil, "", types.NewInterfaceType(nil, nil))), nil, false))
+		depth := n.newTemp(pos, types.Typ[types.Int])
+		init = append(init, &ast.AssignStmt{Lhs: []ast.Expr{next, stop}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{pullID}})
+		dref := &ast.Ident{NamePos: pos, Name: "defers"}
+		n.u.defersRef[dref] = true
+		init = append(init, define(depth, call(&ast.Ident{NamePos: pos, Name: "len"}, dref)))
+		ds := &ast.DeferStmt{Defer: pos, Call: call(stop)}
+		n.u.marks[ds] = &mark{stop: stop}
+		init = append(init, ds)
+		var lhs []ast.Expr
+		var vals []ast.Expr
+		for i, t := range elems {
+			var bound ast.Expr
+			if i == 0 {
+				bound = s.Key
+			} else {
+				bound = s.Value
+			}
+			if bound == nil || isBlank(bound) {
+				lhs = append(lhs, &ast.Ident{NamePos: pos, Name: "_"})
+				vals = append(vals, nil)
+				continue
+			}
+			tv := n.newTemp(pos, t)
+			lhs = append(lhs, tv)
+			vals = append(vals, tv)
+		}
+		ok := n.newTemp(pos, types.Typ[types.Bool])
+		body = append(body,
+			&ast.AssignStmt{Lhs: append(lhs, ok), TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{call(next)}},
+			&ast.IfStmt{If: pos, Cond: &ast.UnaryExpr{OpPos: pos, Op: token.NOT, X: ok},
+				Body: &ast.BlockStmt{List: []ast.Stmt{&ast.BranchStmt{TokPos: pos, Tok: token.BREAK}}}})
+		var k, v ast.Expr
+		if len(vals) > 0 {
+			k = vals[0]
+		}
+		if len(vals) > 1 {
+			v = vals[1]
+		}
+		bind(k, v)
+		body = append(body, n.list(s.Body.List)...)
+		f := &ast.ForStmt{For: s.For, Init: &ast.BlockStmt{Lbrace: pos, List: init, Rbrace: pos},
+			Body: &ast.BlockStmt{Lbrace: s.Body.Lbrace, List: body, Rbrace: s.Body.Rbrace}}
+		end := &ast.ExprStmt{X: call(stop, &ast.Ident{NamePos: pos, Name: "nil"})}
+		n.u.marks[end] = &mark{pop: true, stop: stop, depth: depth}
+		return []ast.Stmt{f, end}
+	default:
+		n.r.errorf(s.Pos(), "", "internal error: range over %s", xt)
+		return []ast.Stmt{s}
+	}
+	_ = key
+	_ = val
+	body = append(body, n.list(s.Body.List)...)
+	f := &ast.ForStmt{For: s.For, Init: &ast.BlockStmt{Lbrace: pos, List: init, Rbrace: pos}, Cond: cond,
+		Post: &ast.BlockStmt{Lbrace: pos, List: post, Rbrace: pos}, Body: &ast.BlockStmt{Lbrace: s.Body.Lbrace, List: body, Rbrace: s.Body.Rbrace}}
+	return []ast.Stmt{f}
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// arrayOf returns the array type of t or of what t points to.
+func arrayOf(t types.Type) (*types.Array, bool) {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	a, ok := t.Underlying().(*types.Array)
+	return a, ok
 }
 
 func allIdents(xs []ast.Expr) bool {
@@ -435,4 +861,12 @@ func (sp *spiller) temp(v, orig ast.Expr) ast.Expr {
 func isTypeExpr(n *normaliser, e ast.Expr) bool {
 	tv, ok := n.u.info.Types[e]
 	return ok && tv.IsType()
+}
+
+func tupleVars(ts []types.Type) []*types.Var {
+	var out []*types.Var
+	for _, t := range ts {
+		out = append(out, types.NewVar(token.NoPos, nil, "", t))
+	}
+	return out
 }

@@ -63,8 +63,7 @@ func stagesFor(t *testing.T, src, name string) (*unit, *layout, *reporter) {
 			continue
 		}
 		fn := pkg.TypesInfo.Defs[decl.Name].(*types.Func)
-		u := &unit{decl: decl, fn: fn, sig: fn.Type().(*types.Signature), pkg: pkg.Types, info: pkg.TypesInfo, find: fd,
-			objs: map[*ast.Ident]types.Object{}, sites: map[*ast.CallExpr]*site{}, loopVars: map[types.Object]token.Pos{}}
+		u := newUnit(decl, fn, fn.Type().(*types.Signature), pkg.Types, pkg.TypesInfo, fd)
 		normalise(u, r)
 		buildBlocks(u, r)
 		collectLocals(u)
@@ -194,7 +193,7 @@ func F(n int) int {
 	// The carried-over "if i == 2 { continue }" ends its block with a side exit.
 	found := false
 	for _, b := range u.blocks {
-		if b.sideCont {
+		if len(b.sides()) > 0 {
 			found = true
 		}
 	}
@@ -335,5 +334,189 @@ func main() {
 		if !strings.Contains(src, want) {
 			t.Errorf("output lacks %q:\n%s", want, src)
 		}
+	}
+}
+
+// TestSwitchBlocks checks the blocks of a lowered switch: one test per
+// case expression in source order, the bodies after the tests, a
+// fallthrough jumping to the next body, and the default taken last.
+func TestSwitchBlocks(t *testing.T) {
+	u, _, r := stagesFor(t, `
+//asyncgo:async
+func A(x int) int { rt.Yield(); return x }
+
+//asyncgo:async
+func F(x int) (s string) {
+	switch A(x) {
+	default:
+		s = "d"
+	case 1, A(2):
+		s = "a"
+		fallthrough
+	case 3:
+		s += "b"
+	}
+	return s
+}
+`, "F")
+	if len(r.diags) > 0 {
+		t.Fatal(r.diags)
+	}
+	var conds []string
+	var fall bool
+	for _, b := range u.blocks {
+		if b.kind == termIf {
+			var buf bytes.Buffer
+			format.Node(&buf, token.NewFileSet(), b.cond)
+			conds = append(conds, buf.String())
+		}
+		for _, s := range b.stmts {
+			if as, ok := s.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && len(b.succs) == 1 {
+				if lit, ok := as.Rhs[0].(*ast.BasicLit); ok && lit.Value == `"a"` && b.kind == termJump {
+					// the body of case 1, A(2) falls through to the next body
+					next := b.succs[0]
+					if len(next.stmts) == 0 || next.stmts[0].(*ast.AssignStmt).Tok != token.ADD_ASSIGN {
+						t.Errorf("fallthrough does not reach the body of case 3")
+					}
+					fall = true
+				}
+			}
+		}
+	}
+	if got := strings.Join(conds, "; "); got != "tmp == 1; tmp == tmp; tmp == 3" {
+		t.Errorf("tests %q", got)
+	}
+	if !fall {
+		t.Error("no fallthrough jump found")
+	}
+}
+
+// TestLabels checks goto and labeled break/continue: a forward goto, a
+// labeled continue of an outer loop from inside a carried-over statement
+// (a side exit), and a labeled break of a carried-over loop that keeps
+// its label.
+func TestLabels(t *testing.T) {
+	u, l, r := stagesFor(t, `
+//asyncgo:async
+func F(n int) (k int) {
+	goto start
+start:
+outer:
+	for i := 0; i < n; i++ {
+		rt.Yield()
+		for j := 0; j < 3; j++ {
+			if j == i {
+				continue outer
+			}
+			k++
+		}
+	}
+inner:
+	for {
+		break inner
+	}
+	return k
+}
+`, "F")
+	if len(r.diags) > 0 {
+		t.Fatal(r.diags)
+	}
+	_ = l
+	side := 0
+	for _, b := range u.blocks {
+		side += len(b.sides())
+	}
+	if side != 1 {
+		t.Errorf("%d side exits, want 1 (continue outer)", side)
+	}
+	var kept bool
+	for _, b := range u.blocks {
+		for _, s := range b.stmts {
+			if ls, ok := s.(*ast.LabeledStmt); ok && ls.Label.Name == "inner" {
+				kept = true
+			}
+		}
+	}
+	if !kept {
+		t.Error("the carried-over loop lost the label its break refers to")
+	}
+	if len(u.labelBlock) != 3 {
+		t.Errorf("%d label blocks, want 3", len(u.labelBlock))
+	}
+}
+
+// TestStateSize asserts the fields and sizes of a few state structs:
+// children of the same type share a field, locals of identical type whose
+// lives do not overlap share one, a call in a recursive cycle keeps its
+// child behind a pointer.
+func TestStateSize(t *testing.T) {
+	pkg, f := loadUnit(t, unitHeader+`
+//asyncgo:async
+func add(a, b int) int { rt.Yield(); return a + b }
+
+//asyncgo:async
+func Seq(x int) int {
+	a := add(x, 1) + add(x, 2) // one child field for both
+	b := add(a, 3)
+	c := add(b, 4)             // only a temporary lives across a suspension
+	return c
+}
+
+//asyncgo:async
+func fib(n int) int {
+	if n < 2 {
+		rt.Yield()
+		return n
+	}
+	return fib(n-1) + fib(n-2)
+}
+`)
+	out, sizes, diags := TranslateFile(pkg, f, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := map[string]int64{"addFuture": 40, "SeqFuture": 72, "fibFuture": 48}
+	for _, s := range sizes {
+		if w, ok := want[s.Name]; ok && s.Size != w {
+			t.Errorf("%s: %d bytes, want %d", s.Name, s.Size, w)
+		}
+		delete(want, s.Name)
+	}
+	if len(want) > 0 {
+		t.Errorf("no sizes for %v", want)
+	}
+	src := string(out)
+	for _, w := range []string{"child2 *fibFuture", "s.child2 = new(fibFuture)", "\ttmp    int\n\tchild1 addFuture\n}"} {
+		if !strings.Contains(src, w) {
+			t.Errorf("output lacks %q", w)
+		}
+	}
+}
+
+// TestDeadFieldsZeroed checks that a pointer-bearing field whose local is
+// dead at a suspension point is zeroed before the task parks there.
+func TestDeadFieldsZeroed(t *testing.T) {
+	pkg, f := loadUnit(t, unitHeader+`
+func use(...any) {}
+
+//asyncgo:async
+func F() int {
+	buf := make([]byte, 1<<20)
+	rt.Yield()
+	n := len(buf)
+	rt.Yield()
+	return n
+}
+`)
+	out, _, diags := TranslateFile(pkg, f, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	src := string(out)
+	i := strings.Index(src, "s.n = len(s.buf)")
+	j := strings.Index(src, "s.buf = nil")
+	k := strings.Index(src, "resume2:")
+	if i < 0 || j < 0 || k < 0 || !(i < j && j < k) {
+		t.Errorf("buf is not zeroed before the second suspension:\n%s", src)
 	}
 }

@@ -92,10 +92,6 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 	lits := findLits(file, info, fd)
 	v := &validator{find: fd, info: info, r: r, lits: lits}
 	for _, lit := range lits.order {
-		encl := lits.enclosing[lit]
-		if encl.Type.TypeParams != nil || (encl.Recv != nil && hasTypeParams(encl.Recv.List[0].Type)) {
-			r.errorf(lit.Pos(), "move the literal's body into an //asyncgo:async generic function and call it", "async func literals in generic functions are not supported yet")
-		}
 		if call, ok := goCallOf(file, lit); ok && call.Ellipsis.IsValid() {
 			r.errorf(call.Pos(), "pass the slice as an ordinary argument", "go statement with ... arguments of an async func literal")
 		}
@@ -120,7 +116,7 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 			v.validatePlain(f)
 		}
 	}
-	checkRecursion(pkg, file, idx, fd, r)
+	recursive := recursiveCalls(idx, fd)
 	if r.diags.HasErrors() {
 		return nil, nil, r.diags
 	}
@@ -157,6 +153,13 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		}
 	}
 	f.ImportName(rtPath, "rt")
+	// Packages the lowering calls (range over strings and maps): aliased
+	// if their name is taken in the package.
+	for _, p := range [][2]string{{"unicode/utf8", "utf8"}, {"maps", "maps"}, {"slices", "slices"}, {"iter", "iter"}} {
+		if pkg.Types.Scope().Lookup(p[1]) != nil {
+			f.ImportAlias(p[0], "asyncgen_"+p[1])
+		}
+	}
 
 	units := map[*ast.FuncDecl]*unit{}
 	layouts := map[*ast.FuncDecl]*layout{}
@@ -165,8 +168,8 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		if fn == nil {
 			continue
 		}
-		u := &unit{decl: d, fn: fn, sig: fn.Type().(*types.Signature), pkg: pkg.Types, info: info, find: fd,
-			objs: map[*ast.Ident]types.Object{}, sites: map[*ast.CallExpr]*site{}, loopVars: map[types.Object]token.Pos{}}
+		u := newUnit(d, fn, fn.Type().(*types.Signature), pkg.Types, info, fd)
+		u.recursive = recursive[fn]
 		normalise(u, r)
 		buildBlocks(u, r)
 		collectLocals(u)
@@ -194,9 +197,8 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		}
 		usedNames[name] = true
 		sig := info.TypeOf(lit).(*types.Signature)
-		u := &unit{decl: litDecl(lit, name), fn: types.NewFunc(lit.Pos(), pkg.Types, name, sig), sig: sig, pkg: pkg.Types, info: info, find: fd,
-			objs: map[*ast.Ident]types.Object{}, sites: map[*ast.CallExpr]*site{}, loopVars: map[types.Object]token.Pos{},
-			lit: lit, litKind: lits.allowed[lit], captures: captures(lit, encl, info)}
+		u := newUnit(litDecl(lit, name), types.NewFunc(lit.Pos(), pkg.Types, name, sig), sig, pkg.Types, info, fd)
+		u.lit, u.litKind, u.captures, u.encl = lit, lits.allowed[lit], captures(lit, encl, info), encl
 		normalise(u, r)
 		buildBlocks(u, r)
 		collectLocals(u)
@@ -341,55 +343,62 @@ func negateTag(x constraint.Expr) constraint.Expr {
 	return x
 }
 
-// checkRecursion diagnoses cycles of async calls within the package: a
-// state struct cannot contain itself by value.
-func checkRecursion(pkg *packages.Package, file *ast.File, idx *asyncIndex, fd *finder, r *reporter) {
-	type edge struct {
-		to   *types.Func
-		call *ast.CallExpr
-	}
-	graph := map[*types.Func][]edge{}
+// recursiveCalls returns, for each async function of the package, the
+// async functions it calls that call it back (directly or through other
+// async functions of the package): a state struct cannot contain itself,
+// so the child futures of such calls are kept behind a pointer. go F(x)
+// starts a separate task and async literals are futures of their own:
+// neither is a call here.
+func recursiveCalls(idx *asyncIndex, fd *finder) map[*types.Func]map[*types.Func]bool {
+	graph := map[*types.Func][]*types.Func{}
 	for fn, d := range idx.local {
 		if !hasAsyncDirective(d.Doc) || d.Body == nil {
 			continue
 		}
 		ast.Inspect(d.Body, func(n ast.Node) bool {
-			if _, ok := n.(*ast.FuncLit); ok {
+			switch n := n.(type) {
+			case *ast.FuncLit, *ast.GoStmt:
 				return false
-			}
-			if _, ok := n.(*ast.GoStmt); ok {
-				return false // go F(x) starts a separate task
-			}
-			if c, ok := n.(*ast.CallExpr); ok {
-				if s := fd.siteOf(c); s != nil && s.kind == siteCall {
+			case *ast.CallExpr:
+				if s := fd.siteOf(n); s != nil && s.kind == siteCall {
 					if _, local := idx.local[s.fn]; local {
-						graph[fn] = append(graph[fn], edge{s.fn, c})
+						graph[fn] = append(graph[fn], s.fn)
 					}
 				}
 			}
 			return true
 		})
 	}
-	fileOf := func(n ast.Node) bool { return n.Pos() >= file.Pos() && n.Pos() <= file.End() }
-	for fn := range graph {
-		// Is fn reachable from itself?
-		seen := map[*types.Func]bool{}
-		var stack []*types.Func
-		stack = append(stack, fn)
+	reaches := func(from, to *types.Func) bool {
+		seen := map[*types.Func]bool{from: true}
+		stack := []*types.Func{from}
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for _, e := range graph[x] {
-				if e.to == fn && fileOf(e.call) {
-					r.errorf(e.call.Pos(), "break the cycle: spawn the recursive call (rt.Spawn / go) or make one function in the cycle non-async", "recursive async call (%s -> %s): a state struct cannot contain itself", x.Name(), fn.Name())
-				}
-				if !seen[e.to] {
-					seen[e.to] = true
-					stack = append(stack, e.to)
+			if x == to {
+				return true
+			}
+			for _, y := range graph[x] {
+				if !seen[y] {
+					seen[y] = true
+					stack = append(stack, y)
 				}
 			}
 		}
+		return false
 	}
+	out := map[*types.Func]map[*types.Func]bool{}
+	for fn, callees := range graph {
+		for _, c := range callees {
+			if reaches(c, fn) {
+				if out[fn] == nil {
+					out[fn] = map[*types.Func]bool{}
+				}
+				out[fn][c] = true
+			}
+		}
+	}
+	return out
 }
 
 func layoutsByName(m map[*ast.FuncDecl]*layout) map[string]*layout {
@@ -476,17 +485,6 @@ func parsePos(s string) token.Position {
 		p.Filename = s
 	}
 	return p
-}
-
-func hasTypeParams(recv ast.Expr) bool {
-	if s, ok := recv.(*ast.StarExpr); ok {
-		recv = s.X
-	}
-	switch recv.(type) {
-	case *ast.IndexExpr, *ast.IndexListExpr:
-		return true
-	}
-	return false
 }
 
 func recvTypeName(recv ast.Expr) string {

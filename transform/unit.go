@@ -14,11 +14,15 @@ type unit struct {
 	fn   *types.Func
 	// For an async func literal: the literal, how it is used, and the
 	// variables of the enclosing function it captures (by reference).
-	lit      *ast.FuncLit
-	litKind  litKind
-	captures []*types.Var
-	sig      *types.Signature
-	name     string // prefix of the generated names: "F" or, for a method, "TM"
+	lit  *ast.FuncLit
+	encl *ast.FuncDecl // the function enclosing lit
+	// recursive are the async callees that call this function back: their
+	// child futures are kept behind a pointer.
+	recursive map[*types.Func]bool
+	litKind   litKind
+	captures  []*types.Var
+	sig       *types.Signature
+	name      string // prefix of the generated names: "F" or, for a method, "TM"
 
 	pkg  *types.Package
 	info *types.Info
@@ -41,6 +45,44 @@ type unit struct {
 	escaping map[types.Object]bool // address taken or captured by a closure
 	loopVars map[types.Object]token.Pos
 	hoisted  map[types.Object]bool // locals live across a suspension point
+	// Per block (by id): locals live on entry, live on exit, referenced.
+	liveIn, liveOut, refd []map[types.Object]bool
+
+	// Lowered switches (normalise): the new switch statement -> its tests.
+	switches     map[*ast.SwitchStmt]*switchLow
+	typeSwitches map[*ast.TypeSwitchStmt]*typeSwitchLow
+	// synth maps identifiers made up by normalise for package-level
+	// functions it calls (utf8.DecodeRuneInString, ...) to their package.
+	synth map[*ast.Ident]string
+	// synthType maps identifiers made up by normalise for types.
+	synthType map[*ast.Ident]types.Type
+	// marks are statements made up by normalise that the emitter
+	// expands (the end of a range-over-function loop).
+	marks map[ast.Stmt]*mark
+	// pulls are identifiers standing for the pull iterator of a range
+	// over an iterator function.
+	pulls map[*ast.Ident]*pullInfo
+	// defersRef are identifiers standing for the defer stack field.
+	defersRef map[*ast.Ident]bool
+	// Labels of flattened statements: targets of break/continue and goto.
+	labelCtx   map[types.Object]*loopCtx
+	labelBlock map[types.Object]*block
+}
+
+// newTemp returns a fresh temporary of type t (its default type, for an
+// untyped constant).
+func (u *unit) newTemp(pos token.Pos, t types.Type) *ast.Ident {
+	id := &ast.Ident{NamePos: pos, Name: "tmp"}
+	u.objs[id] = types.NewVar(pos, u.pkg, "tmp", types.Default(t))
+	return id
+}
+
+// newUnit returns a unit for the async function decl (or literal).
+func newUnit(decl *ast.FuncDecl, fn *types.Func, sig *types.Signature, pkg *types.Package, info *types.Info, fd *finder) *unit {
+	return &unit{decl: decl, fn: fn, sig: sig, pkg: pkg, info: info, find: fd,
+		objs: map[*ast.Ident]types.Object{}, sites: map[*ast.CallExpr]*site{}, loopVars: map[types.Object]token.Pos{},
+		switches: map[*ast.SwitchStmt]*switchLow{}, typeSwitches: map[*ast.TypeSwitchStmt]*typeSwitchLow{},
+		synth: map[*ast.Ident]string{}, synthType: map[*ast.Ident]types.Type{}, marks: map[ast.Stmt]*mark{}, defersRef: map[*ast.Ident]bool{}, pulls: map[*ast.Ident]*pullInfo{}, labelCtx: map[types.Object]*loopCtx{}, labelBlock: map[types.Object]*block{}}
 }
 
 // objOf returns the object an identifier denotes or declares.
@@ -62,4 +104,18 @@ func (u *unit) typeOf(e ast.Expr) types.Type {
 		}
 	}
 	return u.info.TypeOf(e)
+}
+
+// A mark is a statement the emitter expands: the end of a range over an
+// iterator function (pop), or the depth of the defer stack (depth := ...).
+type mark struct {
+	pop         bool // the end of the loop (else: the deferred stop)
+	stop, depth ast.Expr
+}
+
+// pullInfo is the pull iterator of a range over seq, whose yield takes
+// values of types elems.
+type pullInfo struct {
+	seq   ast.Expr
+	elems []types.Type
 }

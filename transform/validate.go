@@ -15,23 +15,14 @@ type validator struct {
 	info *types.Info
 	r    *reporter
 	lits *litSet // async literals in a lowered position
+	// labeled maps each label to the statement it labels.
+	labeled map[*types.Label]ast.Stmt
 }
 
 const hintSplit = "move the code that suspends into a separate //asyncgo:async function, or restructure it as if/for"
 
 // validateAsync checks the body of the async function u.
 func (v *validator) validateAsync(fd *ast.FuncDecl) {
-	if fd.Recv != nil && len(fd.Recv.List) == 1 {
-		t := fd.Recv.List[0].Type
-		if s, ok := t.(*ast.StarExpr); ok {
-			t = s.X
-		}
-		switch t.(type) {
-		case *ast.IndexExpr, *ast.IndexListExpr:
-			v.r.errorf(fd.Pos(), "make it a generic function taking the receiver as a parameter", "async methods of generic types are not supported yet")
-			return
-		}
-	}
 	// susp reports whether n contains a suspension point.
 	susp := func(n ast.Node) bool { return n != nil && v.find.containsSuspend(n) }
 	var walk func(n ast.Node, flat bool) // flat: at a flattened level (not inside a carried-over statement)
@@ -62,6 +53,12 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 				}
 			case *ast.SendStmt:
 				v.r.warnf(n.Pos(), "use rt/sync channels in async code", "send on a Go channel may block the worker thread")
+			case *ast.RangeStmt:
+				if t := v.info.TypeOf(n.X); t != nil {
+					if _, ok := t.Underlying().(*types.Chan); ok {
+						v.r.warnf(n.Pos(), "use rt/sync channels in async code", "range over a Go channel blocks the worker thread")
+					}
+				}
 			case *ast.CallExpr:
 				if st := v.find.siteOf(n); st != nil && st.kind == siteCall && v.find.async.lowerOf(st.fn) != "" {
 					v.r.errorf(n.Pos(), "not lowered by this version of asyncgen; call it from ordinary code, or use rt.Spawn and rt.Await", "async call of %s, which is lowered to %s: not supported yet", st.fn.Name(), v.find.async.lowerOf(st.fn))
@@ -84,21 +81,28 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 			}
 			return
 		case *ast.LabeledStmt:
-			v.r.errorf(s.Pos(), "use unlabeled break/continue, or move the loop into a plain function", "labels are not supported in async functions yet")
+			if l, ok := v.info.Defs[s.Label].(*types.Label); ok {
+				if v.labeled == nil {
+					v.labeled = map[*types.Label]ast.Stmt{}
+				}
+				v.labeled[l] = s.Stmt
+			}
 			walk(s.Stmt, flat)
 			return
 		case *ast.BranchStmt:
-			if s.Label != nil || s.Tok == token.GOTO {
-				v.r.errorf(s.Pos(), "use unlabeled break/continue", "labeled %s / goto is not supported in async functions yet", s.Tok)
-			}
 			return
 		case *ast.DeferStmt:
 			if susp(s.Call) {
 				v.r.errorf(s.Pos(), "a deferred call cannot suspend; call the async function before returning instead", "suspension point inside a deferred call")
-			} else {
-				v.r.errorf(s.Pos(), "release resources explicitly before each return", "defer is not supported in async functions yet")
+				return
 			}
-			return
+			if lit, ok := ast.Unparen(s.Call.Fun).(*ast.FuncLit); ok && v.find.isAsyncLit(lit) {
+				v.r.errorf(s.Pos(), "a deferred function runs while the function returns or panics and cannot suspend; call the async function before returning instead", "suspension point inside a deferred function")
+				for _, a := range s.Call.Args {
+					visitExpr(a)
+				}
+				return
+			}
 		case *ast.SelectStmt:
 			if susp(s) {
 				v.r.errorf(s.Pos(), "use the select combinator of rt instead of a Go select statement", "suspension point inside a select statement")
@@ -107,11 +111,58 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 			}
 			visitExpr(s)
 			return
-		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.RangeStmt:
-			if susp(s) {
-				v.r.errorf(s.Pos(), hintSplit, "suspension point inside a %s statement is not supported yet", stmtName(n.(ast.Stmt)))
+		case *ast.SwitchStmt:
+			if !susp(s) || !flat {
+				visitExpr(s)
+				return
 			}
-			visitExpr(s)
+			walk(s.Init, flat)
+			visitExpr(s.Tag)
+			for _, cl := range s.Body.List {
+				cc := cl.(*ast.CaseClause)
+				for _, e := range cc.List {
+					visitExpr(e)
+				}
+				for _, st := range cc.Body {
+					walk(st, flat)
+				}
+			}
+			return
+		case *ast.TypeSwitchStmt:
+			if !susp(s) || !flat {
+				visitExpr(s)
+				return
+			}
+			walk(s.Init, flat)
+			visitExpr(s.Assign)
+			for _, cl := range s.Body.List {
+				for _, st := range cl.(*ast.CaseClause).Body {
+					walk(st, flat)
+				}
+			}
+			return
+		case *ast.RangeStmt:
+			if !susp(s) || !flat {
+				visitExpr(s)
+				return
+			}
+			switch rangeKind(v.info, s) {
+			case "chan":
+				v.r.errorf(s.Pos(), "receive from an rt/sync Channel in a for loop (v, err := ch.Recv()) instead; a Go channel blocks the worker thread", "range over a Go channel with a suspension point in the body")
+			case "func":
+				sig := v.info.TypeOf(s.X).Underlying().(*types.Signature)
+				if y, ok := sig.Params().At(0).Type().Underlying().(*types.Signature); !ok || y.Params().Len() == 0 {
+					v.r.errorf(s.Pos(), "range over a func(yield func(V) bool) instead", "range over a func(yield func() bool) with a suspension point in the body is not supported")
+				}
+				checkIterBranches(v, s)
+			case "":
+				v.r.errorf(s.Pos(), hintSplit, "range over %s with a suspension point in the body is not supported", v.info.TypeOf(s.X))
+			}
+			if s.Tok == token.ASSIGN && ((s.Key != nil && containsCall(s.Key)) || (s.Value != nil && containsCall(s.Value))) {
+				v.r.errorf(s.Pos(), "assign to plain variables in the range clause", "a call in the iteration variables of a range statement that suspends is not supported")
+			}
+			visitExpr(s.X)
+			walk(s.Body, flat)
 			return
 		case *ast.DeclStmt:
 			gd := s.Decl.(*ast.GenDecl)
@@ -271,4 +322,37 @@ func blockingCall(info *types.Info, call *ast.CallExpr) string {
 		return fn.Pkg().Path() + "." + name
 	}
 	return ""
+}
+
+// checkIterBranches diagnoses branches out of the body of a range over an
+// iterator function that suspends, other than break, continue and return:
+// the pull iterator is stopped when the loop ends and by return, panic and
+// cancellation, but not by a goto or a labeled branch to an outer
+// statement.
+func checkIterBranches(v *validator, s *ast.RangeStmt) {
+	inner := map[types.Object]bool{}
+	ast.Inspect(s.Body, func(n ast.Node) bool {
+		if ls, ok := n.(*ast.LabeledStmt); ok {
+			inner[v.info.Defs[ls.Label]] = true
+		}
+		return true
+	})
+	ast.Inspect(s.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			if n.Label != nil && !inner[v.info.Uses[n.Label]] && (n.Tok == token.GOTO || !isOwnLabel(v, s, n)) {
+				v.r.errorf(n.Pos(), "leave the loop with break (and a flag), or return", "%s out of a range over an iterator function that suspends is not supported", n.Tok)
+			}
+		}
+		return true
+	})
+}
+
+// isOwnLabel reports whether a labeled break or continue names the range
+// statement s itself (it is then the loop's own break or continue).
+func isOwnLabel(v *validator, s *ast.RangeStmt, br *ast.BranchStmt) bool {
+	l, _ := v.info.Uses[br.Label].(*types.Label)
+	return l != nil && v.labeled[l] == s
 }

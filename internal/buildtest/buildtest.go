@@ -62,16 +62,26 @@ type built struct {
 // executable. Builds are cached for the life of the test process.
 func Binary(t testing.TB, dir string, b Build) string {
 	t.Helper()
-	abs, err := filepath.Abs(dir)
+	path, err := BinaryErr(dir, b)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return path
+}
+
+// BinaryErr is Binary returning the build error (with the compiler's
+// output) instead of failing a test.
+func BinaryErr(dir string, b Build) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
 	}
 	key := abs + "\x00" + b.Name
 	cacheMu.Lock()
 	if tmpDir == "" {
 		if tmpDir, err = os.MkdirTemp("", "buildtest-"); err != nil {
 			cacheMu.Unlock()
-			t.Fatal(err)
+			return "", err
 		}
 	}
 	e := cache[key]
@@ -99,10 +109,7 @@ func Binary(t testing.TB, dir string, b Build) string {
 		}
 		e.path = out
 	})
-	if e.err != nil {
-		t.Fatal(e.err)
-	}
-	return e.path
+	return e.path, e.err
 }
 
 // ForEachBuild runs f as a subtest once per build, with the binary of the
@@ -127,15 +134,25 @@ type Result struct {
 // exit status. A run that exceeds the timeout is killed and fails the test.
 func Run(t testing.TB, binary string, timeout time.Duration, args ...string) Result {
 	t.Helper()
+	return RunEnv(t, binary, timeout, nil, args...)
+}
+
+// RunEnv is Run with extra environment variables ("KEY=VALUE") added to
+// the test process's environment.
+func RunEnv(t testing.TB, binary string, timeout time.Duration, env []string, args ...string) Result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	res := Result{Stdout: stdout.String(), Stderr: stderr.String(), ExitCode: cmd.ProcessState.ExitCode()}
 	if ctx.Err() != nil {
-		t.Fatalf("%s %s: killed after %v\nstdout:\n%s\nstderr:\n%s", binary, strings.Join(args, " "), timeout, res.Stdout, res.Stderr)
+		t.Fatalf("%s %s %s: killed after %v\nstdout:\n%s\nstderr:\n%s", binary, strings.Join(env, " "), strings.Join(args, " "), timeout, res.Stdout, res.Stderr)
 	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
@@ -161,6 +178,39 @@ func SameOutput(t *testing.T, dir string, timeout time.Duration, args ...string)
 		t.Errorf("%s: the builds fail differently\n--- goroutines stderr:\n%s\n--- compiled stderr:\n%s", dir, ref.Stderr, got.Stderr)
 	}
 	return ref
+}
+
+// ChaosEnv is the environment variable that turns on rt's chaos mode
+// (rt.ChaosEnv): ASYNCGO_CHAOS=SEED:K makes every suspension point of
+// generated code pending 0 to K times, chosen by a PRNG seeded with SEED.
+const ChaosEnv = "ASYNCGO_CHAOS"
+
+// ChaosSeeds are the fixed seeds SameOutputChaos uses when given none.
+var ChaosSeeds = []uint64{1, 2, 3, 42, 1234567}
+
+// SameOutputChaos runs the compiled build of the main package in dir once
+// per seed with ASYNCGO_CHAOS=SEED:k and fails the test, naming the seed,
+// unless each run prints what the reference run printed (want, as returned
+// by SameOutput) and exits with the same status.
+func SameOutputChaos(t *testing.T, dir string, want Result, k int, seeds []uint64, timeout time.Duration, args ...string) {
+	t.Helper()
+	if len(seeds) == 0 {
+		seeds = ChaosSeeds
+	}
+	bin := Binary(t, dir, Compiled)
+	for _, seed := range seeds {
+		env := fmt.Sprintf("%s=%d:%d", ChaosEnv, seed, k)
+		got := RunEnv(t, bin, timeout, []string{env}, args...)
+		if got.Stdout != want.Stdout || got.ExitCode != want.ExitCode {
+			t.Errorf("%s: the compiled build under %s disagrees with the goroutine build\n--- goroutines (exit %d) stdout:\n%s\n--- compiled, %s (exit %d) stdout:\n%s\n--- compiled stderr:\n%s",
+				dir, env, want.ExitCode, want.Stdout, env, got.ExitCode, got.Stdout, got.Stderr)
+			return
+		}
+		if firstLine(want.Stderr) != firstLine(got.Stderr) && (want.ExitCode != 0 || got.ExitCode != 0) {
+			t.Errorf("%s: under %s the builds fail differently\n--- goroutines stderr:\n%s\n--- compiled stderr:\n%s", dir, env, want.Stderr, got.Stderr)
+			return
+		}
+	}
 }
 
 func firstLine(s string) string {

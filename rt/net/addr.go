@@ -40,20 +40,33 @@ func splitHostPort(s string) (host, port string, err error) {
 	return host, port, nil
 }
 
-// parseAddr parses a "host:port" address. An empty host is the
-// unspecified address when listen is true (the caller picks the family)
-// and the IPv4 loopback otherwise.
+// parseAddr parses a "host:port" address whose host is an IP literal,
+// "localhost" or empty. An empty host is the unspecified address when
+// listen is true (the caller picks the family) and the IPv4 loopback
+// otherwise. Host names are an *AddrError here; Connect resolves them
+// (see parseHostPort).
 func parseAddr(s string, listen bool) (netip.AddrPort, error) {
+	ap, name, err := parseHostPort(s, listen)
+	if err == nil && name != "" {
+		err = &AddrError{Err: "not an IP address (only Connect and Resolve resolve host names)", Addr: s}
+	}
+	return ap, err
+}
+
+// parseHostPort parses a "host:port" address. When host is a host name
+// (not an IP literal, "localhost" or empty) it returns the name and an
+// AddrPort carrying only the port.
+func parseHostPort(s string, listen bool) (ap netip.AddrPort, name string, err error) {
 	host, port, err := splitHostPort(s)
 	if err != nil {
-		return netip.AddrPort{}, err
+		return netip.AddrPort{}, "", err
 	}
 	if port == "" {
-		return netip.AddrPort{}, &AddrError{Err: "missing port in address", Addr: s}
+		return netip.AddrPort{}, "", &AddrError{Err: "missing port in address", Addr: s}
 	}
 	pn, err := strconv.ParseUint(port, 10, 16)
 	if err != nil {
-		return netip.AddrPort{}, &AddrError{Err: "invalid port", Addr: s}
+		return netip.AddrPort{}, "", &AddrError{Err: "invalid port", Addr: s}
 	}
 	var ip netip.Addr
 	switch host {
@@ -68,15 +81,40 @@ func parseAddr(s string, listen bool) (netip.AddrPort, error) {
 	default:
 		ip, err = netip.ParseAddr(host)
 		if err != nil {
-			return netip.AddrPort{}, &AddrError{Err: "not an IP address (host names are not resolved)", Addr: s}
+			if strings.HasPrefix(s, "[") || !validHostName(host) {
+				return netip.AddrPort{}, "", &AddrError{Err: "not an IP address or host name", Addr: s}
+			}
+			return netip.AddrPortFrom(netip.Addr{}, uint16(pn)), host, nil
 		}
 		if z := ip.Zone(); z != "" {
 			if _, err := strconv.ParseUint(z, 10, 32); err != nil {
-				return netip.AddrPort{}, &AddrError{Err: "only numeric IPv6 zones are supported", Addr: s}
+				return netip.AddrPort{}, "", &AddrError{Err: "only numeric IPv6 zones are supported", Addr: s}
 			}
 		}
 	}
-	return netip.AddrPortFrom(ip, uint16(pn)), nil
+	return netip.AddrPortFrom(ip, uint16(pn)), "", nil
+}
+
+// validHostName reports whether name is syntactically a DNS name:
+// dot-separated labels of letters, digits, '-' and '_', each 1 to 63
+// bytes, 253 bytes at most (one trailing dot allowed).
+func validHostName(name string) bool {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(name, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // sockaddr converts ap to a socket address of the matching family.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/netip"
 	"os"
+	"sync/atomic"
+	"time"
 
 	"github.com/asyncgo/asyncgo/rt"
 	"golang.org/x/sys/unix"
@@ -18,21 +20,44 @@ type TCPListener struct {
 	addr netip.AddrPort
 }
 
+// ListenConfig holds the options of a TCP listener. The zero value gives
+// Listen's defaults.
+type ListenConfig struct {
+	// ReusePort sets SO_REUSEPORT before binding, so that several
+	// listeners (in this process or others of the same user) can bind the
+	// same address and port; the kernel spreads incoming connections
+	// among them. Every listener sharing the port must set it.
+	ReusePort bool
+	// Backlog is the length of the queue of connections not yet
+	// accepted; 0 means the system's maximum (SOMAXCONN).
+	Backlog int
+}
+
 // Listen opens a TCP listening socket on addr ("host:port"; see the
 // package documentation for the accepted forms) with SO_REUSEADDR set.
 // Port 0 picks an ephemeral port; Addr reports it. An empty host listens on
 // all interfaces, IPv6 and IPv4 (dual-stack) where the system allows.
+// Host names other than "localhost" are not resolved (an *AddrError).
 // Listen does not block: it is an ordinary function.
-func Listen(addr string) (*TCPListener, error) {
+func Listen(addr string) (*TCPListener, error) { return ListenConfig{}.Listen(addr) }
+
+// ListenAddrPort is Listen on an already parsed address. The unspecified
+// IPv6 address [::] listens dual-stack.
+func ListenAddrPort(ap netip.AddrPort) (*TCPListener, error) {
+	return ListenConfig{}.ListenAddrPort(ap)
+}
+
+// Listen is the package-level Listen with lc's options.
+func (lc ListenConfig) Listen(addr string) (*TCPListener, error) {
 	ap, err := parseAddr(addr, true)
 	if err != nil {
 		return nil, &OpError{Op: "listen", Net: "tcp", Err: err}
 	}
-	l, err := listen(ap)
+	l, err := lc.listen(ap)
 	if errors.Is(err, unix.EAFNOSUPPORT) && ap.Addr() == netip.IPv6Unspecified() && addr[0] != '[' {
 		// No IPv6 on this system: fall back to IPv4's any-address.
 		ap = netip.AddrPortFrom(netip.IPv4Unspecified(), ap.Port())
-		l, err = listen(ap)
+		l, err = lc.listen(ap)
 	}
 	if err != nil {
 		return nil, &OpError{Op: "listen", Net: "tcp", Addr: ap, Err: err}
@@ -40,7 +65,19 @@ func Listen(addr string) (*TCPListener, error) {
 	return l, nil
 }
 
-func listen(ap netip.AddrPort) (*TCPListener, error) {
+// ListenAddrPort is the package-level ListenAddrPort with lc's options.
+func (lc ListenConfig) ListenAddrPort(ap netip.AddrPort) (*TCPListener, error) {
+	if !ap.IsValid() {
+		return nil, &OpError{Op: "listen", Net: "tcp", Err: &AddrError{Err: "invalid address", Addr: ap.String()}}
+	}
+	l, err := lc.listen(ap)
+	if err != nil {
+		return nil, &OpError{Op: "listen", Net: "tcp", Addr: ap, Err: err}
+	}
+	return l, nil
+}
+
+func (lc ListenConfig) listen(ap netip.AddrPort) (*TCPListener, error) {
 	sa, family := sockaddr(ap)
 	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
 	if err != nil {
@@ -53,6 +90,11 @@ func listen(ap netip.AddrPort) (*TCPListener, error) {
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
 		return fail("setsockopt", err)
 	}
+	if lc.ReusePort {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+			return fail("setsockopt", err)
+		}
+	}
 	if family == unix.AF_INET6 && ap.Addr().IsUnspecified() {
 		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0); err != nil {
 			return fail("setsockopt", err)
@@ -61,7 +103,11 @@ func listen(ap netip.AddrPort) (*TCPListener, error) {
 	if err := unix.Bind(fd, sa); err != nil {
 		return fail("bind", err)
 	}
-	if err := unix.Listen(fd, unix.SOMAXCONN); err != nil {
+	backlog := lc.Backlog
+	if backlog <= 0 {
+		backlog = unix.SOMAXCONN
+	}
+	if err := unix.Listen(fd, backlog); err != nil {
 		return fail("listen", err)
 	}
 	local := localAddr(fd)
@@ -83,12 +129,19 @@ func (l *TCPListener) Close() error {
 	if err := l.src.Close(); err != nil {
 		return &OpError{Op: "close", Net: "tcp", Addr: l.addr, Err: wrapErr("close", err)}
 	}
+	fdFreed()
 	return nil
 }
 
 // Accept waits for the next incoming connection and returns it, with the
 // peer's address. The new stream is non-blocking, close-on-exec, and
 // registered with the reactor.
+//
+// When the process or the system is out of descriptors or memory
+// (EMFILE, ENFILE, ENOBUFS, ENOMEM), Accept does not fail and does not
+// spin: it retries after a back-off (5 ms doubling up to 100 ms), or as
+// soon as a socket of this package is closed, whichever comes first, and
+// returns the connection once a descriptor is available.
 //
 //asyncgo:async
 func (l *TCPListener) Accept() (*TCPStream, netip.AddrPort, error) {
@@ -106,46 +159,121 @@ func (l *TCPListener) AcceptAsync() TCPListenerAcceptFuture {
 // TCPListenerAcceptFuture is the future of TCPListener.Accept.
 type TCPListenerAcceptFuture struct {
 	l    *TCPListener
-	wait waitState
+	acc  acceptCore
 	s    *TCPStream
 	peer netip.AddrPort
 	err  error
 }
 
 // Poll tries accept4 and, while it says EAGAIN, waits for the listener to
-// become readable.
+// become readable (or, out of descriptors, for the back-off).
 func (f *TCPListenerAcceptFuture) Poll(cx *rt.Context) bool {
-	src := f.l.src
+	nfd, sa, err := f.acc.poll(cx, f.l.src)
+	switch {
+	case err == errPending:
+		return false
+	case err != nil:
+		f.err = &OpError{Op: "accept", Net: "tcp", Addr: f.l.addr, Err: err}
+		return true
+	}
+	local := localAddr(nfd)
+	s, err := rt.NewSource(nfd)
+	if err != nil {
+		unix.Close(nfd)
+		f.err = &OpError{Op: "accept", Net: "tcp", Addr: f.l.addr, Err: err}
+		return true
+	}
+	f.peer = addrPort(sa)
+	f.s = newTCPStream(s, local, f.peer)
+	return true
+}
+
+// Result returns the accepted stream and the peer's address, or the error.
+func (f *TCPListenerAcceptFuture) Result() (*TCPStream, netip.AddrPort, error) {
+	return f.s, f.peer, f.err
+}
+
+// Cancel abandons the accept, releasing the listener's waiter slot and
+// any back-off timer. It is idempotent.
+func (f *TCPListenerAcceptFuture) Cancel() { f.acc.cancel() }
+
+// Accept back-off bounds (see TCPListener.Accept).
+const (
+	acceptMinBackoff = 5 * time.Millisecond
+	acceptMaxBackoff = 100 * time.Millisecond
+)
+
+// acceptBackoffs counts accept attempts that failed for lack of
+// resources (for tests).
+var acceptBackoffs atomic.Int64
+
+// acceptCore is the accept loop shared by the listener types: accept4,
+// EAGAIN → wait for readability, EMFILE and friends → back off.
+type acceptCore struct {
+	wait  waitState
+	t     timer
+	delay time.Duration
+	until time.Time
+	fdw   rt.Waker // registered for fdFreed while backing off
+}
+
+// poll returns an accepted fd and its peer's address, an error (wrapped
+// for the caller's *OpError), or errPending.
+func (a *acceptCore) poll(cx *rt.Context, src *rt.Source) (int, unix.Sockaddr, error) {
 	for {
 		ev := src.Snapshot(rt.Readable)
 		nfd, sa, err := accept(src)
 		switch err {
 		case nil:
-			f.wait.done()
-			local := localAddr(nfd)
-			s, err := rt.NewSource(nfd)
-			if err != nil {
-				unix.Close(nfd)
-				f.err = &OpError{Op: "accept", Net: "tcp", Addr: f.l.addr, Err: err}
-				return true
-			}
-			f.peer = addrPort(sa)
-			f.s = &TCPStream{src: s, local: local, remote: f.peer}
-			return true
+			a.cancel()
+			return nfd, sa, nil
 		case unix.EAGAIN:
+			a.endBackoff()
+			src.ClearReady(ev) // ev predates the failed accept: no edge lost
+			if !a.wait.poll(cx, src, rt.Readable) {
+				return -1, nil, errPending
+			}
 		case unix.ECONNABORTED:
 			// The connection was reset before we took it: try the next.
-			continue
+		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
+			acceptBackoffs.Add(1)
+			now := rt.Now()
+			if a.until.IsZero() || !now.Before(a.until) {
+				// First failure, or the back-off ran out: wait longer.
+				// (An early poll, woken by a Close, keeps the deadline.)
+				a.delay = min(max(2*a.delay, acceptMinBackoff), acceptMaxBackoff)
+				a.until = now.Add(a.delay)
+			}
+			// (Re-)register: a wake by fdFreed consumed the registration.
+			if w := cx.Waker(); !a.fdw.WillWake(w) {
+				cancelFDFreed(a.fdw)
+				a.fdw = w
+			}
+			waitFDFreed(a.fdw)
+			if !a.t.poll(cx, a.until) {
+				return -1, nil, errPending
+			}
 		default:
-			f.wait.done()
-			f.err = &OpError{Op: "accept", Net: "tcp", Addr: f.l.addr, Err: wrapErr("accept4", err)}
-			return true
-		}
-		src.ClearReady(ev) // ev predates the failed accept: no edge lost
-		if !f.wait.poll(cx, src, rt.Readable) {
-			return false
+			a.cancel()
+			return -1, nil, wrapErr("accept4", err)
 		}
 	}
+}
+
+// endBackoff leaves the back-off state.
+func (a *acceptCore) endBackoff() {
+	if !a.until.IsZero() {
+		a.t.stop()
+		cancelFDFreed(a.fdw)
+		a.fdw = rt.Waker{}
+		a.delay, a.until = 0, time.Time{}
+	}
+}
+
+// cancel releases every registration; idempotent.
+func (a *acceptCore) cancel() {
+	a.wait.done()
+	a.endBackoff()
 }
 
 func accept(src *rt.Source) (int, unix.Sockaddr, error) {
@@ -161,15 +289,6 @@ func accept(src *rt.Source) (int, unix.Sockaddr, error) {
 		}
 	}
 }
-
-// Result returns the accepted stream and the peer's address, or the error.
-func (f *TCPListenerAcceptFuture) Result() (*TCPStream, netip.AddrPort, error) {
-	return f.s, f.peer, f.err
-}
-
-// Cancel abandons the accept, releasing the listener's waiter slot. It
-// is idempotent.
-func (f *TCPListenerAcceptFuture) Cancel() { f.wait.done() }
 
 // waitState remembers where a future stored its waker, so that Cancel (or
 // completion) can remove it: a waiter slot never outlives its future.

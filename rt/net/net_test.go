@@ -311,7 +311,7 @@ func TestConnectRefused(t *testing.T) {
 
 func TestMalformedAddresses(t *testing.T) {
 	for _, addr := range []string{
-		"", "nope", "1.2.3.4:99999", "[::1", "::1:80", "example.invalid:80",
+		"", "nope", "1.2.3.4:99999", "[::1", "::1:80", "bad host!:80", "[example.com]:80",
 		"[::1]x", "[::1]", "1.2.3.4:", "1.2.3.4:-1", "1.2.3.4:http", "[fe80::1%eth0]:80", "[1:2]:3]:4",
 	} {
 		l, err := Listen(addr)

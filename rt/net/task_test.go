@@ -4,7 +4,9 @@ package net
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -222,3 +224,169 @@ type mainTaskRef struct{ m *mainTask }
 
 func (r *mainTaskRef) Poll(cx *rt.Context) bool { return r.m.Poll(cx) }
 func (r *mainTaskRef) Cancel()                  { r.m.Cancel() }
+
+// writerTask writes data in chunks with WriteAll, then half-closes.
+type writerTask struct {
+	s    *TCPStream
+	data []byte
+	off  int
+	wr   TCPStreamWriteAllFuture
+	on   bool
+	err  error
+}
+
+func (f *writerTask) Poll(cx *rt.Context) bool {
+	for f.off < len(f.data) {
+		if !f.on {
+			f.wr = f.s.WriteAllAsync(f.data[f.off:min(f.off+50000, len(f.data))])
+			f.on = true
+		}
+		if !f.wr.Poll(cx) {
+			return false
+		}
+		f.on = false
+		if f.err = f.wr.Result(); f.err != nil {
+			return true
+		}
+		f.off = min(f.off+50000, len(f.data))
+	}
+	f.err = f.s.CloseWrite()
+	return true
+}
+
+func (f *writerTask) Result() error { return f.err }
+func (f *writerTask) Cancel()       { f.wr.Cancel() }
+
+// readerTask reads with ReadFull into got.
+type readerTask struct {
+	s   *TCPStream
+	got []byte
+	rd  TCPStreamReadFullFuture
+	on  bool
+	err error
+}
+
+func (f *readerTask) Poll(cx *rt.Context) bool {
+	if !f.on {
+		f.rd = f.s.ReadFullAsync(f.got)
+		f.on = true
+	}
+	if !f.rd.Poll(cx) {
+		return false
+	}
+	_, f.err = f.rd.Result()
+	return true
+}
+
+func (f *readerTask) Result() error { return f.err }
+func (f *readerTask) Cancel()       { f.rd.Cancel() }
+
+// duplexMain spawns a reader and a writer task on the same stream.
+type duplexMain struct {
+	s    *TCPStream
+	data []byte
+	got  []byte
+	hw   *rt.JoinHandle[error]
+	hr   *rt.JoinHandle[error]
+	errs []error
+	step int
+}
+
+func (f *duplexMain) Poll(cx *rt.Context) bool {
+	if f.step == 0 {
+		f.hr = rt.SpawnFuture[readerTask, error](readerTask{s: f.s, got: f.got})
+		f.hw = rt.SpawnFuture[writerTask, error](writerTask{s: f.s, data: f.data})
+		f.step = 1
+	}
+	if f.step == 1 {
+		if !f.hw.Poll(cx) {
+			return false
+		}
+		f.errs = append(f.errs, f.hw.Result())
+		f.step = 2
+	}
+	if !f.hr.Poll(cx) {
+		return false
+	}
+	f.errs = append(f.errs, f.hr.Result())
+	return true
+}
+
+func (f *duplexMain) Cancel() { f.hw.Cancel(); f.hr.Cancel() }
+
+func TestReadAndWriteSameStreamFromTwoTasks(t *testing.T) {
+	for _, opts := range [][]rt.Option{{rt.Workers(2)}, {rt.SingleThreaded()}} {
+		c, s := pair(t)
+		go func() { // echo peer
+			buf := make([]byte, 16<<10)
+			for {
+				n, err := s.Read(buf)
+				if err != nil {
+					s.CloseWrite()
+					return
+				}
+				if s.WriteAll(buf[:n]) != nil {
+					return
+				}
+			}
+		}()
+		data := bytes.Repeat([]byte("0123456789abcdef"), 256<<10) // 4 MiB: both directions fill up
+		m := &duplexMain{s: c, data: data, got: make([]byte, len(data))}
+		within(t, 30*time.Second, "duplex tasks", func() {
+			rt.RunFuture(duplexRef{m}, opts...)
+		})
+		for _, err := range m.errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		if !bytes.Equal(m.got, data) {
+			t.Fatal("echoed data differs")
+		}
+	}
+}
+
+type duplexRef struct{ m *duplexMain }
+
+func (r *duplexRef) Poll(cx *rt.Context) bool { return r.m.Poll(cx) }
+func (r *duplexRef) Cancel()                  { r.m.Cancel() }
+
+// Resolution from a task goes through the runtime's blocking pool.
+func TestConnectHostNameFromTask(t *testing.T) {
+	l := listenLocal(t)
+	withResolver(t, func(ctx context.Context, _, host string) ([]netip.Addr, error) {
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+	})
+	go func() {
+		for {
+			s, _, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer s.Close()
+				buf := make([]byte, 1024)
+				for {
+					n, err := s.Read(buf)
+					if err != nil || s.WriteAll(buf[:n]) != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	for _, opts := range [][]rt.Option{{rt.Workers(2)}, {rt.SingleThreaded()}} {
+		c := &client{addr: fmt.Sprintf("svc.test:%d", l.Addr().Port()), msg: []byte("by name")}
+		within(t, 10*time.Second, "task connect by name", func() {
+			rt.RunFuture(clientRef{c}, opts...)
+		})
+		if c.err != nil {
+			t.Fatal(c.err)
+		}
+	}
+}
+
+type clientRef struct{ c *client }
+
+func (r *clientRef) Poll(cx *rt.Context) bool { return r.c.Poll(cx) }
+func (r *clientRef) Cancel()                  { r.c.Cancel() }

@@ -63,7 +63,12 @@ func (s_1 *awaitSpawnedFuture) Poll(cx *rt.Context) bool {
 		/*line main.go:18:33*/ return fmt.Sprint("n=", s_1.n)
 	})
 	/*line main.go:19:7*/ s_1.child1 = h
+	s_1.s = ""
 resume1:
+	/*line main.go:19:7*/ if cx.InjectPending() {
+		s_1.state = 1
+		return false
+	}
 	/*line main.go:19:7*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
@@ -74,7 +79,13 @@ resume1:
 	(*s_1.v) = tmp_1 + 1
 	/*line main.go:20:2*/ f = s_1.h2
 	/*line main.go:21:2*/ s_1.child2 = f
+	s_1.h2 = nil
+	s_1.s = ""
 resume2:
+	/*line main.go:21:7*/ if cx.InjectPending() {
+		s_1.state = 2
+		return false
+	}
 	/*line main.go:21:7*/ if !s_1.child2.Poll(cx) {
 		s_1.state = 2
 		return false
@@ -87,7 +98,12 @@ resume2:
 		}
 	}(s_1.v))
 	/*line main.go:22:5*/ s_1.child3 = tmp_2
+	s_1.h2 = nil
 resume3:
+	/*line main.go:22:5*/ if cx.InjectPending() {
+		s_1.state = 3
+		return false
+	}
 	/*line main.go:22:5*/ if !s_1.child3.Poll(cx) {
 		s_1.state = 3
 		return false

@@ -39,9 +39,6 @@ type capturesFuture struct {
 	c      *counter
 	sb     *strings.Builder
 	child1 rt.YieldFuture
-	child2 rt.YieldFuture
-	child3 rt.YieldFuture
-	child4 rt.YieldFuture
 }
 
 // capturesAsync returns the future of captures without running any of it.
@@ -80,7 +77,12 @@ b1:
 	/*line main.go:27:3*/ s.j = new(int)
 	(*s.j) = s.i * 10
 	/*line main.go:28:3*/ s.child1 = rt.YieldAsync()
+	s.p = nil
 resume1:
+	/*line main.go:28:3*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:28:3*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -94,14 +96,18 @@ resume1:
 	}(s.j, s.total))
 	/*line main.go:30:3*/ s.add((*s.j))
 	/*line main.go:31:3*/ s.p = &(*s.j)
-	/*line main.go:32:3*/ s.child2 = rt.YieldAsync()
+	/*line main.go:32:3*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:32:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:32:3*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
+	/*line main.go:32:3*/ if !s.child1.Poll(cx) {
+		s.state = 2
+		return false
+	}
+	s.child1.Result()
+	s.child1 = rt.YieldFuture{}
 	/*line main.go:33:3*/ *s.p += 1
 	/*line main.go:26:21*/ s.i++
 	goto b1
@@ -109,26 +115,38 @@ b6:
 	/*line main.go:35:2*/ s.c = new(counter)
 	(*s.c) = counter{}
 	/*line main.go:36:2*/ (*s.c).inc()
-	/*line main.go:37:2*/ s.child3 = rt.YieldAsync()
+	/*line main.go:37:2*/ s.child1 = rt.YieldAsync()
+	s.add = nil
+	s.p = nil
 resume3:
-	/*line main.go:37:2*/ if !s.child3.Poll(cx) {
+	/*line main.go:37:2*/ if cx.InjectPending() {
 		s.state = 3
 		return false
 	}
-	s.child3.Result()
-	s.child3 = rt.YieldFuture{}
+	/*line main.go:37:2*/ if !s.child1.Poll(cx) {
+		s.state = 3
+		return false
+	}
+	s.child1.Result()
+	s.child1 = rt.YieldFuture{}
 	/*line main.go:38:2*/ (*s.c).inc()
 	/*line main.go:39:2*/ s.sb = new(strings.Builder)
 	(*s.sb) = strings.Builder{}
 	/*line main.go:40:2*/ (*s.sb).WriteString("x")
-	/*line main.go:41:2*/ s.child4 = rt.YieldAsync()
+	/*line main.go:41:2*/ s.child1 = rt.YieldAsync()
+	s.add = nil
+	s.p = nil
 resume4:
-	/*line main.go:41:2*/ if !s.child4.Poll(cx) {
+	/*line main.go:41:2*/ if cx.InjectPending() {
 		s.state = 4
 		return false
 	}
-	s.child4.Result()
-	s.child4 = rt.YieldFuture{}
+	/*line main.go:41:2*/ if !s.child1.Poll(cx) {
+		s.state = 4
+		return false
+	}
+	s.child1.Result()
+	s.child1 = rt.YieldFuture{}
 	/*line main.go:42:2*/ (*s.sb).WriteString("y")
 	/*line main.go:43:2*/ fmt.Println("total", (*s.total), "c", (*s.c).n, (*s.sb).String())
 	/*line main.go:44:2*/ s.r0 = s.fs
@@ -147,11 +165,11 @@ func (s *capturesFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s.child1.Cancel()
 	case 4:
-		s.child4.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

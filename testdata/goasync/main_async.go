@@ -43,6 +43,10 @@ func (s *childFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -107,6 +111,10 @@ b1:
 	/*line main.go:27:3*/ s.started++
 	/*line main.go:28:3*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:28:3*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:28:3*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false

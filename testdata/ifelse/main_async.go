@@ -44,6 +44,10 @@ func (s *isFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -84,9 +88,7 @@ type classifyFuture struct {
 	r0     string
 	r      int
 	child1 isFuture
-	child2 isFuture
 	child3 rt.YieldFuture
-	child4 rt.YieldFuture
 }
 
 // classifyAsync returns the future of classify without running any of it.
@@ -122,6 +124,10 @@ func (s *classifyFuture) Poll(cx *rt.Context) bool {
 b2:
 	/*line main.go:28:12*/ s.child1 = isAsync("zero?", s.n == 0)
 resume1:
+	/*line main.go:28:12*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:28:12*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -136,19 +142,27 @@ resume1:
 	return true
 b5:
 	/*line main.go:30:12*/ s.r = s.n % 2
-	/*line main.go:30:24*/ s.child2 = isAsync("even?", s.r == 0)
+	/*line main.go:30:24*/ s.child1 = isAsync("even?", s.r == 0)
 resume2:
-	/*line main.go:30:24*/ if !s.child2.Poll(cx) {
+	/*line main.go:30:24*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	tmp_2 = s.child2.Result()
-	s.child2 = isFuture{}
+	/*line main.go:30:24*/ if !s.child1.Poll(cx) {
+		s.state = 2
+		return false
+	}
+	tmp_2 = s.child1.Result()
+	s.child1 = isFuture{}
 	/*line main.go:30:9*/ if !(tmp_2) {
 		goto b9
 	}
 	/*line main.go:31:3*/ s.child3 = rt.YieldAsync()
 resume3:
+	/*line main.go:31:3*/ if cx.InjectPending() {
+		s.state = 3
+		return false
+	}
 	/*line main.go:31:3*/ if !s.child3.Poll(cx) {
 		s.state = 3
 		return false
@@ -159,14 +173,18 @@ resume3:
 	s.state = -1
 	return true
 b9:
-	/*line main.go:34:3*/ s.child4 = rt.YieldAsync()
+	/*line main.go:34:3*/ s.child3 = rt.YieldAsync()
 resume4:
-	/*line main.go:34:3*/ if !s.child4.Poll(cx) {
+	/*line main.go:34:3*/ if cx.InjectPending() {
 		s.state = 4
 		return false
 	}
-	s.child4.Result()
-	s.child4 = rt.YieldFuture{}
+	/*line main.go:34:3*/ if !s.child3.Poll(cx) {
+		s.state = 4
+		return false
+	}
+	s.child3.Result()
+	s.child3 = rt.YieldFuture{}
 	/*line main.go:36:2*/ s.r0 = "odd"
 	s.state = -1
 	return true
@@ -183,11 +201,11 @@ func (s *classifyFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
 		s.child3.Cancel()
 	case 4:
-		s.child4.Cancel()
+		s.child3.Cancel()
 	}
 	s.state = -1
 }
@@ -206,8 +224,6 @@ type logicFuture struct {
 	b      bool
 	out    []string
 	child1 isFuture
-	child2 isFuture
-	child3 isFuture
 }
 
 // logicAsync returns the future of logic without running any of it.
@@ -241,6 +257,10 @@ func (s *logicFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:41:10*/ s.child1 = isAsync("rhs-and", s.b)
 resume1:
+	/*line main.go:41:10*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:41:10*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -256,27 +276,35 @@ b3:
 	/*line main.go:44:7*/ if !(!tmp_3) {
 		goto b6
 	}
-	/*line main.go:44:10*/ s.child2 = isAsync("rhs-or", s.b)
+	/*line main.go:44:10*/ s.child1 = isAsync("rhs-or", s.b)
 resume2:
-	/*line main.go:44:10*/ if !s.child2.Poll(cx) {
+	/*line main.go:44:10*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	tmp_4 = s.child2.Result()
-	s.child2 = isFuture{}
+	/*line main.go:44:10*/ if !s.child1.Poll(cx) {
+		s.state = 2
+		return false
+	}
+	tmp_4 = s.child1.Result()
+	s.child1 = isFuture{}
 	/*line main.go:44:5*/ tmp_3 = tmp_4
 b6:
 	/*line main.go:44:2*/ if tmp_3 {
 		/*line main.go:45:3*/ s.out = append(s.out, "or")
 	}
-	/*line main.go:47:5*/ s.child3 = isAsync("x", s.a)
+	/*line main.go:47:5*/ s.child1 = isAsync("x", s.a)
 resume3:
-	/*line main.go:47:10*/ if !s.child3.Poll(cx) {
+	/*line main.go:47:10*/ if cx.InjectPending() {
 		s.state = 3
 		return false
 	}
-	x = s.child3.Result()
-	s.child3 = isFuture{}
+	/*line main.go:47:10*/ if !s.child1.Poll(cx) {
+		s.state = 3
+		return false
+	}
+	x = s.child1.Result()
+	s.child1 = isFuture{}
 	/*line main.go:47:2*/ if !x {
 		/*line main.go:48:3*/ s.out = append(s.out, "not-x")
 	} else {
@@ -297,9 +325,9 @@ func (s *logicFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -346,6 +374,10 @@ func (s *nestedFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:59:6*/ s.child1 = isAsync("inner", s.n > 2)
 resume1:
+	/*line main.go:59:6*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:59:6*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -358,6 +390,10 @@ resume1:
 	/*line main.go:62:3*/ s.total++
 	/*line main.go:63:3*/ s.child2 = rt.YieldAsync()
 resume2:
+	/*line main.go:63:3*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:63:3*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false

@@ -32,8 +32,6 @@ type whereFuture struct {
 	r0     string
 	a      string
 	child1 rt.YieldFuture
-	child2 rt.YieldFuture
-	child3 rt.YieldFuture
 }
 
 // whereAsync returns the future of where without running any of it.
@@ -55,7 +53,12 @@ func (s *whereFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: whereFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
+	s.a = ""
 resume1:
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -63,25 +66,33 @@ resume1:
 	s.child1.Result()
 	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.a = here()
-	/*line main.go:27:2*/ s.child2 = rt.YieldAsync()
+	/*line main.go:27:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:27:2*/ if !s.child2.Poll(cx) {
+	/*line main.go:27:2*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
+	/*line main.go:27:2*/ if !s.child1.Poll(cx) {
+		s.state = 2
+		return false
+	}
+	s.child1.Result()
+	s.child1 = rt.YieldFuture{}
 	/*line main.go:28:2*/ if !(s.n > 0) {
 		goto b5
 	}
-	/*line main.go:29:3*/ s.child3 = rt.YieldAsync()
+	/*line main.go:29:3*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:29:3*/ if !s.child3.Poll(cx) {
+	/*line main.go:29:3*/ if cx.InjectPending() {
 		s.state = 3
 		return false
 	}
-	s.child3.Result()
-	s.child3 = rt.YieldFuture{}
+	/*line main.go:29:3*/ if !s.child1.Poll(cx) {
+		s.state = 3
+		return false
+	}
+	s.child1.Result()
+	s.child1 = rt.YieldFuture{}
 	/*line main.go:30:3*/ s.r0 = s.a + " " + here()
 	s.state = -1
 	return true
@@ -102,9 +113,9 @@ func (s *whereFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -140,6 +151,10 @@ func (s *explodeFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:37:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:37:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:37:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false

@@ -43,6 +43,10 @@ func (s *squareFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -126,6 +130,10 @@ b1:
 	}
 	/*line main.go:39:12*/ s.child1 = s.handles[s.i]
 resume1:
+	/*line main.go:39:12*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:39:12*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -150,7 +158,12 @@ b6:
 		goto b9
 	}
 	/*line main.go:54:3*/ s.child2 = rt.YieldAsync()
+	s.handles = nil
 resume2:
+	/*line main.go:54:3*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:54:3*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false
@@ -214,6 +227,10 @@ func (s *fanOutFunc1Future) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:31:4*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:31:4*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:31:4*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -222,6 +239,10 @@ resume1:
 	s.child1 = rt.YieldFuture{}
 	/*line main.go:32:11*/ s.child2 = squareAsync((*s.k))
 resume2:
+	/*line main.go:32:11*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:32:11*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false
@@ -279,6 +300,10 @@ func (s *fanOutFunc2Future) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:46:4*/ s.child1 = squareAsync(s.id)
 resume1:
+	/*line main.go:46:9*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:46:9*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -346,6 +371,10 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:67:3*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:67:3*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:67:3*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -354,6 +383,10 @@ resume1:
 	s.child1 = rt.YieldFuture{}
 	/*line main.go:68:3*/ s.child2 = fanOutAsync(3)
 resume2:
+	/*line main.go:68:19*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:68:19*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false
@@ -363,6 +396,10 @@ resume2:
 	/*line main.go:69:22*/ tmp_1 = rt.SpawnFuture[mainFunc2Future, int](mainFunc2Async(s.result))
 	/*line main.go:69:13*/ s.child3 = tmp_1
 resume3:
+	/*line main.go:69:13*/ if cx.InjectPending() {
+		s.state = 3
+		return false
+	}
 	/*line main.go:69:13*/ if !s.child3.Poll(cx) {
 		s.state = 3
 		return false
@@ -417,6 +454,10 @@ func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:70:11*/ s.child1 = squareAsync((*s.result))
 resume1:
+	/*line main.go:70:11*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:70:11*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false

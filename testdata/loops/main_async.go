@@ -41,6 +41,10 @@ func (s *nextFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -98,6 +102,10 @@ func (s *lessFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:23:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:23:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:23:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -138,7 +146,6 @@ type threeClauseFuture struct {
 	i      int
 	child1 lessFuture
 	child2 nextFuture
-	child3 nextFuture
 }
 
 // threeClauseAsync returns the future of threeClause without running any of it.
@@ -167,6 +174,10 @@ func (s *threeClauseFuture) Poll(cx *rt.Context) bool {
 b1:
 	/*line main.go:29:14*/ s.child1 = lessAsync(s.i, s.n)
 resume1:
+	/*line main.go:29:14*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:29:14*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -184,6 +195,10 @@ resume1:
 	}
 	/*line main.go:36:10*/ s.child2 = nextAsync(s.i)
 resume2:
+	/*line main.go:36:10*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:36:10*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false
@@ -192,14 +207,18 @@ resume2:
 	s.child2 = nextFuture{}
 	/*line main.go:36:3*/ s.sum += tmp_2 * 10
 b8:
-	/*line main.go:29:26*/ s.child3 = nextAsync(s.i)
+	/*line main.go:29:26*/ s.child2 = nextAsync(s.i)
 resume3:
-	/*line main.go:29:30*/ if !s.child3.Poll(cx) {
+	/*line main.go:29:30*/ if cx.InjectPending() {
 		s.state = 3
 		return false
 	}
-	s.i = s.child3.Result()
-	s.child3 = nextFuture{}
+	/*line main.go:29:30*/ if !s.child2.Poll(cx) {
+		s.state = 3
+		return false
+	}
+	s.i = s.child2.Result()
+	s.child2 = nextFuture{}
 	goto b1
 b10:
 	/*line main.go:38:2*/ s.state = -1
@@ -219,7 +238,7 @@ func (s *threeClauseFuture) Cancel() {
 	case 2:
 		s.child2.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s.child2.Cancel()
 	}
 	s.state = -1
 }
@@ -266,6 +285,10 @@ func (s *condOnlyFuture) Poll(cx *rt.Context) bool {
 b1:
 	/*line main.go:45:6*/ s.child1 = lessAsync(s.i, s.n)
 resume1:
+	/*line main.go:45:6*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:45:6*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -277,6 +300,10 @@ resume1:
 	}
 	/*line main.go:46:3*/ s.child2 = nextAsync(s.i)
 resume2:
+	/*line main.go:46:7*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:46:7*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false
@@ -325,7 +352,6 @@ type infiniteFuture struct {
 	i      int
 	j      int
 	child1 nextFuture
-	child2 nextFuture
 }
 
 // infiniteAsync returns the future of infinite without running any of it.
@@ -351,6 +377,10 @@ func (s *infiniteFuture) Poll(cx *rt.Context) bool {
 b1:
 	/*line main.go:59:3*/ s.child1 = nextAsync(s.i)
 resume1:
+	/*line main.go:59:7*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:59:7*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -370,14 +400,18 @@ b5:
 	/*line main.go:69:3*/ if !(s.j < 100) {
 		goto b9
 	}
-	/*line main.go:70:8*/ s.child2 = nextAsync(s.j)
+	/*line main.go:70:8*/ s.child1 = nextAsync(s.j)
 resume2:
-	/*line main.go:70:8*/ if !s.child2.Poll(cx) {
+	/*line main.go:70:8*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child2.Result()
-	s.child2 = nextFuture{}
+	/*line main.go:70:8*/ if !s.child1.Poll(cx) {
+		s.state = 2
+		return false
+	}
+	tmp_1 = s.child1.Result()
+	s.child1 = nextFuture{}
 	/*line main.go:70:4*/ s.j = tmp_1 * 2
 	/*line main.go:71:4*/ if s.j > 50 {
 		/*line main.go:72:5*/ goto b9
@@ -402,7 +436,7 @@ func (s *infiniteFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -464,6 +498,10 @@ b3:
 b7:
 	/*line main.go:83:22*/ s.child1 = nextAsync(j)
 resume1:
+	/*line main.go:83:26*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:83:26*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -474,6 +512,10 @@ resume1:
 b9:
 	/*line main.go:92:3*/ s.child2 = rt.YieldAsync()
 resume2:
+	/*line main.go:92:3*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:92:3*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false

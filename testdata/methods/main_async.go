@@ -49,6 +49,10 @@ func (s *accaddFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:24:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:24:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:24:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -108,6 +112,10 @@ func (s_1 *accdescribeFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:31:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:31:2*/ if cx.InjectPending() {
+		s_1.state = 1
+		return false
+	}
 	/*line main.go:31:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
@@ -166,6 +174,10 @@ func (s *pickFuture[T]) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:38:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:38:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:38:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -215,8 +227,6 @@ type runFuture struct {
 	tmp_1  string
 	child1 accaddFuture
 	child2 accdescribeFuture
-	child3 accaddFuture
-	child4 accdescribeFuture
 	child5 pickFuture[string]
 	child6 pickFuture[int]
 }
@@ -256,7 +266,13 @@ b1:
 		goto b5
 	}
 	/*line main.go:49:3*/ s.child1 = s.a.addAsync(s.i)
+	s.tmp = ""
+	s.tmp_1 = ""
 resume1:
+	/*line main.go:49:3*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:49:3*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -267,7 +283,14 @@ resume1:
 	goto b1
 b5:
 	/*line main.go:51:20*/ s.child2 = s.a.describeAsync(0, "!")
+	s.a = nil
+	s.tmp = ""
+	s.tmp_1 = ""
 resume2:
+	/*line main.go:51:20*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:51:20*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false
@@ -277,24 +300,44 @@ resume2:
 	/*line main.go:51:2*/ s.out = append(s.out, tmp_1)
 	/*line main.go:52:2*/ s.v = new(acc)
 	(*s.v) = acc{}
-	/*line main.go:53:2*/ s.child3 = (*s.v).addAsync(5)
+	/*line main.go:53:2*/ s.child1 = (*s.v).addAsync(5)
+	s.a = nil
+	s.tmp = ""
+	s.tmp_1 = ""
 resume3:
-	/*line main.go:53:2*/ if !s.child3.Poll(cx) {
+	/*line main.go:53:2*/ if cx.InjectPending() {
 		s.state = 3
 		return false
 	}
-	s.child3.Result()
-	s.child3 = accaddFuture{}
-	/*line main.go:54:20*/ s.child4 = (*s.v).describeAsync(1, "?")
+	/*line main.go:53:2*/ if !s.child1.Poll(cx) {
+		s.state = 3
+		return false
+	}
+	s.child1.Result()
+	s.child1 = accaddFuture{}
+	/*line main.go:54:20*/ s.child2 = (*s.v).describeAsync(1, "?")
+	s.a = nil
+	s.tmp = ""
+	s.tmp_1 = ""
 resume4:
-	/*line main.go:54:20*/ if !s.child4.Poll(cx) {
+	/*line main.go:54:20*/ if cx.InjectPending() {
 		s.state = 4
 		return false
 	}
-	s.tmp = s.child4.Result()
-	s.child4 = accdescribeFuture{}
+	/*line main.go:54:20*/ if !s.child2.Poll(cx) {
+		s.state = 4
+		return false
+	}
+	s.tmp = s.child2.Result()
+	s.child2 = accdescribeFuture{}
 	/*line main.go:54:40*/ s.child5 = pickAsync[string](true, "x", "y")
+	s.a = nil
+	s.tmp_1 = ""
 resume5:
+	/*line main.go:54:40*/ if cx.InjectPending() {
+		s.state = 5
+		return false
+	}
 	/*line main.go:54:40*/ if !s.child5.Poll(cx) {
 		s.state = 5
 		return false
@@ -302,7 +345,12 @@ resume5:
 	s.tmp_1 = s.child5.Result()
 	s.child5 = pickFuture[string]{}
 	/*line main.go:54:73*/ s.child6 = pickAsync[int](false, 1, 2)
+	s.a = nil
 resume6:
+	/*line main.go:54:73*/ if cx.InjectPending() {
+		s.state = 6
+		return false
+	}
 	/*line main.go:54:73*/ if !s.child6.Poll(cx) {
 		s.state = 6
 		return false
@@ -327,9 +375,9 @@ func (s *runFuture) Cancel() {
 	case 2:
 		s.child2.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s.child1.Cancel()
 	case 4:
-		s.child4.Cancel()
+		s.child2.Cancel()
 	case 5:
 		s.child5.Cancel()
 	case 6:

@@ -46,13 +46,9 @@ func client(addr string, words []string) (string, error) {
 		if err := c.WriteAll([]byte(words[i])); err != nil {
 			return "", err
 		}
-		n := 0
-		for n < len(words[i]) {
-			m, err := c.Read(buf[n:len(words[i])])
-			if err != nil {
-				return "", err
-			}
-			n += m
+		n, err := c.ReadFull(buf[:len(words[i])])
+		if err != nil {
+			return "", err
 		}
 		out = append(out, string(buf[:n]))
 	}

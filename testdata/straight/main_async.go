@@ -44,6 +44,10 @@ func (s *addFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -102,6 +106,10 @@ func (s *divmodFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -160,6 +168,10 @@ func (s_1 *pairFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:33:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
+	/*line main.go:33:2*/ if cx.InjectPending() {
+		s_1.state = 1
+		return false
+	}
 	/*line main.go:33:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
@@ -203,18 +215,11 @@ type ComputeFuture struct {
 	r1     error
 	y      int
 	tmp    int
-	q      int
 	r      int
 	n      int
 	child1 addFuture
-	child2 addFuture
-	child3 addFuture
 	child4 divmodFuture
-	child5 addFuture
 	child6 pairFuture
-	child7 addFuture
-	child8 addFuture
-	child9 addFuture
 }
 
 // ComputeAsync returns the future of Compute without running any of it.
@@ -258,6 +263,10 @@ func (s_1 *ComputeFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:42:2*/ s_1.child1 = addAsync(s_1.x, 1)
 resume1:
+	/*line main.go:42:7*/ if cx.InjectPending() {
+		s_1.state = 1
+		return false
+	}
 	/*line main.go:42:7*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
@@ -265,44 +274,64 @@ resume1:
 	s_1.y = s_1.child1.Result()
 	s_1.child1 = addFuture{}
 	/*line main.go:43:2*/ fmt.Println("y", s_1.y)
-	/*line main.go:44:7*/ s_1.child2 = addAsync(s_1.y, 2)
+	/*line main.go:44:7*/ s_1.child1 = addAsync(s_1.y, 2)
 resume2:
-	/*line main.go:44:7*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:44:7*/ if cx.InjectPending() {
 		s_1.state = 2
 		return false
 	}
-	s_1.tmp = s_1.child2.Result()
-	s_1.child2 = addFuture{}
-	/*line main.go:44:19*/ s_1.child3 = addAsync(s_1.y, 3)
+	/*line main.go:44:7*/ if !s_1.child1.Poll(cx) {
+		s_1.state = 2
+		return false
+	}
+	s_1.tmp = s_1.child1.Result()
+	s_1.child1 = addFuture{}
+	/*line main.go:44:19*/ s_1.child1 = addAsync(s_1.y, 3)
 resume3:
-	/*line main.go:44:19*/ if !s_1.child3.Poll(cx) {
+	/*line main.go:44:19*/ if cx.InjectPending() {
 		s_1.state = 3
 		return false
 	}
-	tmp_1 = s_1.child3.Result()
-	s_1.child3 = addFuture{}
+	/*line main.go:44:19*/ if !s_1.child1.Poll(cx) {
+		s_1.state = 3
+		return false
+	}
+	tmp_1 = s_1.child1.Result()
+	s_1.child1 = addFuture{}
 	/*line main.go:44:2*/ z = s_1.tmp * tmp_1
 	/*line main.go:45:2*/ fmt.Println("z", z)
 	/*line main.go:46:2*/ s_1.child4 = divmodAsync(z, 7)
 resume4:
+	/*line main.go:46:10*/ if cx.InjectPending() {
+		s_1.state = 4
+		return false
+	}
 	/*line main.go:46:10*/ if !s_1.child4.Poll(cx) {
 		s_1.state = 4
 		return false
 	}
-	s_1.q, s_1.r = s_1.child4.Result()
+	s_1.tmp, s_1.r = s_1.child4.Result()
 	s_1.child4 = divmodFuture{}
-	/*line main.go:47:2*/ fmt.Println("q r", s_1.q, s_1.r)
-	/*line main.go:49:3*/ s_1.child5 = addAsync(s_1.y, 100)
+	/*line main.go:47:2*/ fmt.Println("q r", s_1.tmp, s_1.r)
+	/*line main.go:49:3*/ s_1.child1 = addAsync(s_1.y, 100)
 resume5:
-	/*line main.go:49:8*/ if !s_1.child5.Poll(cx) {
+	/*line main.go:49:8*/ if cx.InjectPending() {
 		s_1.state = 5
 		return false
 	}
-	y_1 = s_1.child5.Result()
-	s_1.child5 = addFuture{}
+	/*line main.go:49:8*/ if !s_1.child1.Poll(cx) {
+		s_1.state = 5
+		return false
+	}
+	y_1 = s_1.child1.Result()
+	s_1.child1 = addFuture{}
 	/*line main.go:50:3*/ fmt.Println("inner y", y_1)
 	/*line main.go:52:2*/ s_1.child6 = pairAsync("hi")
 resume6:
+	/*line main.go:52:10*/ if cx.InjectPending() {
+		s_1.state = 6
+		return false
+	}
 	/*line main.go:52:10*/ if !s_1.child6.Poll(cx) {
 		s_1.state = 6
 		return false
@@ -310,32 +339,44 @@ resume6:
 	s, s_1.n = s_1.child6.Result()
 	s_1.child6 = pairFuture{}
 	/*line main.go:53:2*/ fmt.Println(s, s_1.n, s_1.y)
-	/*line main.go:54:7*/ s_1.child7 = addAsync(s_1.n, s_1.n)
+	/*line main.go:54:7*/ s_1.child1 = addAsync(s_1.n, s_1.n)
 resume7:
-	/*line main.go:54:7*/ if !s_1.child7.Poll(cx) {
+	/*line main.go:54:7*/ if cx.InjectPending() {
 		s_1.state = 7
 		return false
 	}
-	tmp_2 = s_1.child7.Result()
-	s_1.child7 = addFuture{}
+	/*line main.go:54:7*/ if !s_1.child1.Poll(cx) {
+		s_1.state = 7
+		return false
+	}
+	tmp_2 = s_1.child1.Result()
+	s_1.child1 = addFuture{}
 	/*line main.go:54:2*/ s_1.n += tmp_2
-	/*line main.go:55:33*/ s_1.child8 = addAsync(1, 2)
+	/*line main.go:55:33*/ s_1.child1 = addAsync(1, 2)
 resume8:
-	/*line main.go:55:33*/ if !s_1.child8.Poll(cx) {
+	/*line main.go:55:33*/ if cx.InjectPending() {
 		s_1.state = 8
 		return false
 	}
-	tmp_3 = s_1.child8.Result()
-	s_1.child8 = addFuture{}
+	/*line main.go:55:33*/ if !s_1.child1.Poll(cx) {
+		s_1.state = 8
+		return false
+	}
+	tmp_3 = s_1.child1.Result()
+	s_1.child1 = addFuture{}
 	/*line main.go:55:2*/ fmt.Println("n", s_1.n, fmt.Sprint(tmp_3))
-	/*line main.go:56:9*/ s_1.child9 = addAsync(s_1.q, s_1.r)
+	/*line main.go:56:9*/ s_1.child1 = addAsync(s_1.tmp, s_1.r)
 resume9:
-	/*line main.go:56:9*/ if !s_1.child9.Poll(cx) {
+	/*line main.go:56:9*/ if cx.InjectPending() {
 		s_1.state = 9
 		return false
 	}
-	tmp_4 = s_1.child9.Result()
-	s_1.child9 = addFuture{}
+	/*line main.go:56:9*/ if !s_1.child1.Poll(cx) {
+		s_1.state = 9
+		return false
+	}
+	tmp_4 = s_1.child1.Result()
+	s_1.child1 = addFuture{}
 	/*line main.go:56:2*/ s_1.r0, s_1.r1 = tmp_4, nil
 	s_1.state = -1
 	return true
@@ -352,21 +393,21 @@ func (s_1 *ComputeFuture) Cancel() {
 	case 1:
 		s_1.child1.Cancel()
 	case 2:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 3:
-		s_1.child3.Cancel()
+		s_1.child1.Cancel()
 	case 4:
 		s_1.child4.Cancel()
 	case 5:
-		s_1.child5.Cancel()
+		s_1.child1.Cancel()
 	case 6:
 		s_1.child6.Cancel()
 	case 7:
-		s_1.child7.Cancel()
+		s_1.child1.Cancel()
 	case 8:
-		s_1.child8.Cancel()
+		s_1.child1.Cancel()
 	case 9:
-		s_1.child9.Cancel()
+		s_1.child1.Cancel()
 	}
 	s_1.state = -1
 }

@@ -21,19 +21,19 @@ func key() string { return "k" }
 type box[T any] struct{ v T }
 
 //asyncgo:async
-func (b *box[T]) get() T { // ERROR "async methods of generic types are not supported yet"
+func (b *box[T]) get() T { // supported
 	rt.Yield()
 	return b.v
 }
 
 //asyncgo:async
 func statements(ch chan int, xs []int) {
-	defer fmt.Println("done") // ERROR "defer is not supported in async functions yet"
+	defer fmt.Println("done") // supported
 	defer add(1, 2)           // ERROR "suspension point inside a deferred call"
-	switch add(1, 2) {        // ERROR "suspension point inside a switch statement"
+	switch add(1, 2) {        // supported
 	case 3:
 	}
-	for range xs { // ERROR "suspension point inside a range statement"
+	for range xs { // supported
 		rt.Yield()
 	}
 	select { // ERROR "suspension point inside a select statement"
@@ -44,10 +44,10 @@ func statements(ch chan int, xs []int) {
 	case <-ch:
 	default:
 	}
-L: // ERROR "labels are not supported in async functions yet"
+L:
 	for {
 		rt.Yield()
-		break L // ERROR "labeled break / goto is not supported"
+		break L
 	}
 	type local int // ERROR "local type declarations are not supported"
 	m := map[string]int{}
@@ -76,11 +76,18 @@ func main() {
 
 func generic[T any](x T) T {
 	var out T
-	rt.Run(func() { // ERROR "async func literals in generic functions are not supported yet"
+	rt.Run(func() { // supported
 		rt.Yield()
 		out = x
 	})
 	return out
+}
+
+//asyncgo:async
+func timeout() (int, error) {
+	return rt.Timeout(time.Second, func() int { // ERROR "async call of Timeout, which is lowered to TimeoutOf: not supported yet" // ERROR "async func literal in this position"
+		return add(1, 2)
+	})
 }
 
 //asyncgo:async

@@ -1,0 +1,344 @@
+//go:build linux
+
+package net
+
+import (
+	"io"
+	"net/netip"
+	"unsafe"
+
+	"github.com/asyncgo/asyncgo/rt"
+	"golang.org/x/sys/unix"
+)
+
+// conn is the part shared by the stream types (TCPStream, UnixStream): the
+// reactor Source and the addresses used in errors. The futures below
+// (readFuture, writeFuture, ...) hold a *conn; each exported stream type
+// wraps them in its own exported future types, as the naming convention
+// requires (TCPStreamReadFuture, UnixStreamReadFuture, ...).
+type conn struct {
+	src    *rt.Source
+	net    string         // "tcp" or "unix"
+	local  netip.AddrPort // tcp
+	remote netip.AddrPort // tcp
+	lpath  string         // unix: local socket path
+	rpath  string         // unix: peer socket path
+}
+
+func (c *conn) opError(op, call string, err error) error {
+	e := &OpError{Op: op, Net: c.net, Source: c.local, Addr: c.remote, Err: wrapErr(call, err)}
+	if c.net == "unix" {
+		e.Path = c.rpath
+		if e.Path == "" {
+			e.Path = c.lpath
+		}
+	}
+	return e
+}
+
+func (c *conn) close() error {
+	if err := c.src.Close(); err != nil {
+		return c.opError("close", "close", err)
+	}
+	fdFreed()
+	return nil
+}
+
+func (c *conn) closeWrite() error {
+	fd, err := c.src.Acquire()
+	if err == nil {
+		err = unix.Shutdown(fd, unix.SHUT_WR)
+		c.src.Release()
+	}
+	if err != nil {
+		return c.opError("shutdown", "shutdown", err)
+	}
+	return nil
+}
+
+// read is one read(2), retried on EINTR.
+func (c *conn) read(p []byte) (int, error) {
+	fd, err := c.src.Acquire()
+	if err != nil {
+		return 0, err
+	}
+	for {
+		n, err := unix.Read(fd, p)
+		if err != unix.EINTR {
+			c.src.Release()
+			return n, err
+		}
+	}
+}
+
+// send is one send(2) with MSG_NOSIGNAL, retried on EINTR.
+func (c *conn) send(p []byte) (int, error) {
+	fd, err := c.src.Acquire()
+	if err != nil {
+		return 0, err
+	}
+	for {
+		r, _, e := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd),
+			uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)),
+			unix.MSG_NOSIGNAL, 0, 0)
+		if e != unix.EINTR {
+			c.src.Release()
+			if e != 0 {
+				return 0, e
+			}
+			return int(r), nil
+		}
+	}
+}
+
+// checkOpen returns the error of an operation on a closed conn, or nil.
+func (c *conn) checkOpen(op, call string) error {
+	if _, err := c.src.Acquire(); err != nil {
+		return c.opError(op, call, err)
+	}
+	c.src.Release()
+	return nil
+}
+
+// errPending is the "not done" marker of the poll helpers; it never
+// escapes.
+var errPending = &OpError{}
+
+// pollRead reads at least one byte into p (nothing for an empty p), or
+// returns errPending after registering for readability. End of stream is
+// 0, io.EOF.
+func (c *conn) pollRead(cx *rt.Context, ws *waitState, p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, c.checkOpen("read", "read")
+	}
+	for {
+		ev := c.src.Snapshot(rt.Readable)
+		n, err := c.read(p)
+		if err != unix.EAGAIN {
+			ws.done()
+			switch {
+			case err != nil:
+				return 0, c.opError("read", "read", err)
+			case n == 0:
+				return 0, io.EOF
+			}
+			return n, nil
+		}
+		c.src.ClearReady(ev) // ev predates the failed read: no edge lost
+		if !ws.poll(cx, c.src, rt.Readable) {
+			return 0, errPending
+		}
+	}
+}
+
+// tryRead is one read attempt that never waits: ErrWouldBlock when no
+// data is available (the readiness it disproved is cleared, so a following
+// WaitReadable really waits).
+func (c *conn) tryRead(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, c.checkOpen("read", "read")
+	}
+	ev := c.src.Snapshot(rt.Readable)
+	n, err := c.read(p)
+	switch {
+	case err == unix.EAGAIN:
+		c.src.ClearReady(ev)
+		return 0, ErrWouldBlock
+	case err != nil:
+		return 0, c.opError("read", "read", err)
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// pollWrite writes at least one byte of p (nothing for an empty p), or
+// returns errPending after registering for writability.
+func (c *conn) pollWrite(cx *rt.Context, ws *waitState, p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, c.checkOpen("write", "write")
+	}
+	for {
+		ev := c.src.Snapshot(rt.Writable)
+		n, err := c.send(p)
+		if err != unix.EAGAIN {
+			ws.done()
+			if err != nil {
+				return 0, c.opError("write", "write", err)
+			}
+			return n, nil
+		}
+		c.src.ClearReady(ev) // ev predates the failed send: no edge lost
+		if !ws.poll(cx, c.src, rt.Writable) {
+			return 0, errPending
+		}
+	}
+}
+
+// pollWaitReadable completes when the conn is readable, at end of
+// stream, on a pending error, or when it is closed (then with ErrClosed).
+func (c *conn) pollWaitReadable(cx *rt.Context, ws *waitState) error {
+	if !ws.poll(cx, c.src, rt.Readable) {
+		return errPending
+	}
+	ws.done()
+	return c.checkOpen("wait", "")
+}
+
+// readFuture is the shared implementation of the Read futures.
+type readFuture struct {
+	c    *conn
+	p    []byte
+	wait waitState
+	n    int
+	err  error
+}
+
+// Poll tries read(2) and, while it says EAGAIN, waits for readability.
+func (f *readFuture) Poll(cx *rt.Context) bool {
+	f.n, f.err = f.c.pollRead(cx, &f.wait, f.p)
+	return f.err != errPending
+}
+
+// Result returns the number of bytes read and the error (io.EOF at end
+// of stream).
+func (f *readFuture) Result() (int, error) { return f.n, f.err }
+
+// Cancel abandons the read, releasing the stream's read waiter slot.
+// Nothing has been consumed from the stream. It is idempotent.
+func (f *readFuture) Cancel() { f.wait.done() }
+
+// readFullFuture is the shared implementation of the ReadFull futures.
+type readFullFuture struct {
+	c    *conn
+	p    []byte
+	off  int
+	wait waitState
+	err  error
+	done bool
+}
+
+// Poll reads until p is full, waiting for readability in between.
+func (f *readFullFuture) Poll(cx *rt.Context) bool {
+	if f.done {
+		return true
+	}
+	if len(f.p) == 0 {
+		f.err = f.c.checkOpen("read", "read")
+		f.done = true
+		return true
+	}
+	for f.off < len(f.p) {
+		n, err := f.c.pollRead(cx, &f.wait, f.p[f.off:])
+		if err == errPending {
+			return false
+		}
+		if err != nil {
+			if err == io.EOF && f.off > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+			f.err = err
+			break
+		}
+		f.off += n
+	}
+	f.done = true
+	return true
+}
+
+// Result returns the number of bytes read (len(p) on success) and the
+// error: io.EOF if the stream ended before any byte, io.ErrUnexpectedEOF
+// if it ended after some.
+func (f *readFullFuture) Result() (int, error) { return f.off, f.err }
+
+// Cancel abandons the read, releasing the stream's read waiter slot. A
+// prefix of p (Result's count) may already have been consumed from the
+// stream. It is idempotent.
+func (f *readFullFuture) Cancel() { f.wait.done(); f.done = true }
+
+// writeFuture is the shared implementation of the Write futures.
+type writeFuture struct {
+	c    *conn
+	p    []byte
+	wait waitState
+	n    int
+	err  error
+}
+
+// Poll tries send(2) and, while it says EAGAIN, waits for writability.
+func (f *writeFuture) Poll(cx *rt.Context) bool {
+	f.n, f.err = f.c.pollWrite(cx, &f.wait, f.p)
+	return f.err != errPending
+}
+
+// Result returns the number of bytes written and the error.
+func (f *writeFuture) Result() (int, error) { return f.n, f.err }
+
+// Cancel abandons the write, releasing the stream's write waiter slot.
+// It is idempotent.
+func (f *writeFuture) Cancel() { f.wait.done() }
+
+// writeAllFuture is the shared implementation of the WriteAll futures.
+type writeAllFuture struct {
+	c    *conn
+	p    []byte // what remains to be written
+	n    int    // written so far
+	wait waitState
+	err  error
+}
+
+// Poll writes as much as the socket takes, and waits for writability
+// while bytes remain.
+func (f *writeAllFuture) Poll(cx *rt.Context) bool {
+	if len(f.p) == 0 {
+		if f.n == 0 && f.err == nil {
+			f.err = f.c.checkOpen("write", "write")
+		}
+		return true
+	}
+	for len(f.p) > 0 {
+		n, err := f.c.pollWrite(cx, &f.wait, f.p)
+		if err == errPending {
+			return false
+		}
+		if err != nil {
+			f.err = err
+			f.p = nil
+			return true
+		}
+		f.p = f.p[n:]
+		f.n += n
+	}
+	return true
+}
+
+// Result returns nil if all of p was written, or the error.
+func (f *writeAllFuture) Result() error { return f.err }
+
+// Cancel abandons the write, releasing the stream's write waiter slot.
+// A prefix of p may already have been written. It is idempotent.
+func (f *writeAllFuture) Cancel() { f.wait.done() }
+
+// waitReadableFuture is the shared implementation of the WaitReadable
+// futures.
+type waitReadableFuture struct {
+	c    *conn
+	wait waitState
+	err  error
+}
+
+// Poll completes when the stream is readable (or at end of stream, on an
+// error, or on Close).
+func (f *waitReadableFuture) Poll(cx *rt.Context) bool {
+	f.err = f.c.pollWaitReadable(cx, &f.wait)
+	return f.err != errPending
+}
+
+// Result returns nil when the stream became readable (a read will return
+// data, io.EOF or the pending error, or ErrWouldBlock if the readiness was
+// stale), or an error wrapping ErrClosed.
+func (f *waitReadableFuture) Result() error { return f.err }
+
+// Cancel abandons the wait, releasing the stream's read waiter slot. It
+// is idempotent.
+func (f *waitReadableFuture) Cancel() { f.wait.done() }
