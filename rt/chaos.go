@@ -16,12 +16,23 @@ import (
 // code that is only correct when a child happens to complete at once, or
 // in one particular order, fails under it. The compiler's tests run every
 // program this way.
+//
+// Chaos mode also seeds the wake order: Run and RunFuture called without an
+// option that chooses the scheduler (Workers, SingleThreaded,
+// Deterministic) run as with Deterministic(SEED), so the next ready task is
+// chosen by a PRNG seeded with SEED as well, and the same SEED replays the
+// same schedule. Like every deterministic runtime, such a runtime has one
+// thread and a virtual clock that jumps to the next timer when no task is
+// runnable (see Deterministic). An explicit scheduler option wins over the
+// environment; the process's default runtime (spawns outside any Run) is
+// not affected.
 const ChaosEnv = "ASYNCGO_CHAOS"
 
 // chaos is the process's chaos state, nil when chaos mode is off.
 var chaos = parseChaos(os.Getenv(ChaosEnv))
 
 type chaosState struct {
+	seed    uint64 // SEED, also the seed of Run's deterministic mode
 	mu      sync.Mutex
 	rng     *rand.Rand
 	max     int
@@ -41,7 +52,7 @@ func parseChaos(v string) *chaosState {
 	if err != nil || k < 0 {
 		panic(fmt.Sprintf("rt: %s=%q: want SEED or SEED:K with non-negative integers", ChaosEnv, v))
 	}
-	return &chaosState{rng: rand.New(rand.NewPCG(seed, 0x6173796e63676f)), max: k, streaks: map[Wakeable]int{}}
+	return &chaosState{seed: seed, rng: rand.New(rand.NewPCG(seed, 0x6173796e63676f)), max: k, streaks: map[Wakeable]int{}}
 }
 
 // InjectPending is called by generated code at every suspension point,

@@ -45,12 +45,15 @@ import (
 // next timer when no task is runnable. The same seed gives the same
 // schedule, bit for bit, as long as the program itself is deterministic
 // and does not wait for real I/O or for other goroutines. A panic that
-// ends the run carries the seed (PanicError.Seed).
+// ends the run carries the seed (PanicError.Seed). In chaos mode (see
+// ChaosEnv), Run and RunFuture without a scheduler option run as with
+// Deterministic(SEED).
 func Deterministic(seed uint64) Option {
 	return func(c *config) {
 		c.det = true
 		c.seed = seed
 		c.single = true
+		c.sched = true
 	}
 }
 

@@ -31,6 +31,18 @@ package rt
 //     nobody else turned the driver meanwhile (all workers stuck in long
 //     polls). A runtime that starts interrupts its blocking turn.
 //
+// Whenever a runtime has an idle worker, one idle worker waits in
+// epoll_wait, so that I/O of plain goroutines (BlockOn), which wakes no
+// worker, is still handled at once. An idle worker that finds the driver
+// locked parks on its channel; that is only right if the holder parks in
+// the driver itself. The holders that do not (a busy worker's or the
+// fallback's non-blocking turn, the fallback's blocking turn interrupted
+// by a starting runtime) hand the driver over when they release it: they
+// unpark an idle worker, which parks again, in the driver (see
+// releaseHandOff). And a producer that unparks an idle worker picks one
+// parked on its channel before the one parked in the driver
+// (executor.notifyOne), so the driver stays turned while the others work.
+//
 // # Parking protocol (see worker.parkIdle and executor.unpark)
 //
 // A worker's park has two forms: on its channel, or in the driver. The
@@ -75,6 +87,10 @@ type ioDriver struct {
 	lastTurn atomic.Int64  // clock time of the last turn's end
 	runtimes atomic.Int32  // running executors whose workers turn the driver
 	resume   chan struct{} // wakes the fallback poller when runtimes drops to 0
+
+	// The running executors (copy on write under execsMu), for handOff.
+	execsMu sync.Mutex
+	execs   atomic.Pointer[[]*executor]
 
 	events atomic.Uint64 // I/O events dispatched (statistics)
 	turns  atomic.Uint64
@@ -157,19 +173,38 @@ func (d *ioDriver) maybeTurn(since time.Duration) {
 	}
 	if d.tryLock() {
 		d.turn(0)
-		d.release()
+		d.releaseHandOff()
 	}
 }
 
 // runtimeStarted and runtimeStopped count the executors whose workers
 // turn the driver; the fallback poller steps aside while there are any.
-func (d *ioDriver) runtimeStarted() {
+func (d *ioDriver) runtimeStarted(e *executor) {
+	d.execsMu.Lock()
+	var es []*executor
+	if p := d.execs.Load(); p != nil {
+		es = append(es, *p...)
+	}
+	es = append(es, e)
+	d.execs.Store(&es)
+	d.execsMu.Unlock()
 	if d.runtimes.Add(1) == 1 {
 		d.drv.unpark() // interrupt the fallback's blocking turn
 	}
 }
 
-func (d *ioDriver) runtimeStopped() {
+func (d *ioDriver) runtimeStopped(e *executor) {
+	d.execsMu.Lock()
+	var es []*executor
+	if p := d.execs.Load(); p != nil {
+		for _, x := range *p {
+			if x != e {
+				es = append(es, x)
+			}
+		}
+	}
+	d.execs.Store(&es)
+	d.execsMu.Unlock()
 	if d.runtimes.Add(-1) == 0 {
 		d.kick()
 	}
@@ -183,12 +218,55 @@ func (d *ioDriver) kick() {
 	}
 }
 
-// release unlocks the driver after a worker's turn; if no runtime counts
-// any more (a late worker of a stopped runtime), the fallback takes over.
+// release unlocks the driver after a worker's blocking turn (parkIdle);
+// if no runtime counts any more (a late worker of a stopped runtime), the
+// fallback takes over. A worker that leaves the driver to run what its
+// turn woke does not hand it over (that would cost a cross-thread wake per
+// event); it takes it back when it is idle again.
 func (d *ioDriver) release() {
 	d.unlock()
 	if d.runtimes.Load() == 0 {
 		d.kick()
+	}
+}
+
+// releaseHandOff unlocks the driver after a turn by a holder that does not
+// park in it (a non-blocking turn of a busy worker or of the fallback's
+// watch, or the fallback's blocking turn that a starting runtime
+// interrupted). An idle worker may have found the driver locked by it and
+// parked on its channel instead: then nobody would wait in epoll_wait, and
+// I/O of plain goroutines (BlockOn) would only progress at the fallback's
+// watch interval. So the driver is handed to an idle worker: one is
+// unparked, finds no work, and parks again, in the driver this time.
+//
+// No hand-off is missed: an idle worker registers as idle (executor.addIdle)
+// before it tries the driver lock, and the holder unlocks before it looks
+// for idle workers; with sequentially consistent atomics either the worker
+// gets the lock or the holder sees it idle.
+func (d *ioDriver) releaseHandOff() {
+	d.unlock()
+	if d.runtimes.Load() == 0 {
+		d.kick()
+		return
+	}
+	d.handOff()
+}
+
+// handOff unparks an idle worker of a running executor, unless somebody
+// holds the driver again.
+func (d *ioDriver) handOff() {
+	p := d.execs.Load()
+	if p == nil {
+		return
+	}
+	for _, e := range *p {
+		if d.lock.Load() {
+			return // taken: by an idle worker, or by one that will release it here
+		}
+		if e.numIdle.Load() > 0 {
+			e.notifyOne()
+			return
+		}
 	}
 }
 
@@ -216,7 +294,9 @@ func (d *ioDriver) fallback() {
 			continue
 		}
 		d.turn(-1)
-		d.unlock()
+		// A runtime that started interrupted this turn: its idle workers
+		// may have found the driver locked (see releaseHandOff).
+		d.releaseHandOff()
 	}
 }
 

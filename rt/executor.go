@@ -147,7 +147,8 @@ func (e *executor) schedule(h *header) {
 	}
 }
 
-// notifyOne unparks one idle worker if there is one and nobody searches.
+// notifyOne unparks one idle worker if there is one and nobody searches,
+// preferring a worker that is not parked in the driver.
 func (e *executor) notifyOne() {
 	if e.searching.Load() != 0 || e.numIdle.Load() == 0 {
 		return
@@ -157,8 +158,18 @@ func (e *executor) notifyOne() {
 		e.idleMu.Unlock()
 		return
 	}
-	w := e.idle[len(e.idle)-1]
-	e.idle = e.idle[:len(e.idle)-1]
+	// The most recently parked worker, but not the one parked in the
+	// driver if another is idle: the driver holder stays in epoll_wait
+	// (see driver.go).
+	i := len(e.idle) - 1
+	for j := i; j >= 0; j-- {
+		if !e.idle[j].driving.Load() {
+			i = j
+			break
+		}
+	}
+	w := e.idle[i]
+	e.idle = append(e.idle[:i], e.idle[i+1:]...)
 	e.numIdle.Add(-1)
 	e.searching.Add(1) // w wakes up searching
 	e.idleMu.Unlock()

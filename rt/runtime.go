@@ -26,6 +26,7 @@ type Option func(*config)
 type config struct {
 	workers  int
 	single   bool
+	sched    bool // Workers, SingleThreaded or Deterministic was given
 	det      bool
 	seed     uint64
 	grace    time.Duration
@@ -53,7 +54,7 @@ func BlockingThreads(n int) Option {
 // Workers sets the number of worker goroutines polling tasks (default
 // runtime.GOMAXPROCS(0)). n < 1 means the default.
 func Workers(n int) Option {
-	return func(c *config) { c.workers = n }
+	return func(c *config) { c.workers, c.sched = n, true }
 }
 
 // SingleThreaded makes the goroutine that calls Run or RunFuture the only
@@ -62,13 +63,17 @@ func Workers(n int) Option {
 // ordinary blocking code, so it runs on a goroutine of its own (where
 // BlockOn is allowed) while the calling goroutine runs the tasks.
 func SingleThreaded() Option {
-	return func(c *config) { c.single = true }
+	return func(c *config) { c.single, c.sched = true, true }
 }
 
 func newConfig(opts []Option) config {
 	var c config
 	for _, o := range opts {
 		o(&c)
+	}
+	if !c.sched && chaos != nil {
+		// Chaos mode seeds the wake order too (see ChaosEnv).
+		Deterministic(chaos.seed)(&c)
 	}
 	if c.single {
 		c.workers = 1
@@ -103,8 +108,8 @@ func Run(main func(), opts ...Option) {
 	e.blockingMax = cfg.blocking
 	pushActive(e)
 	defer popActive(e)
-	e.drv.runtimeStarted()
-	defer e.drv.runtimeStopped()
+	e.drv.runtimeStarted(e)
+	defer e.drv.runtimeStopped(e)
 	if !cfg.single {
 		e.start()
 		g, prev := registerG(gidEntry{exec: e})
@@ -167,8 +172,8 @@ func RunFuture[F any, PF PollablePtr[F]](f F, opts ...Option) {
 		}
 		return
 	}
-	e.drv.runtimeStarted()
-	defer e.drv.runtimeStopped()
+	e.drv.runtimeStarted(e)
+	defer e.drv.runtimeStopped(e)
 	if cfg.single {
 		e.workers[0].run()
 	} else {
@@ -220,7 +225,7 @@ var defaultRuntime struct {
 func defaultExecutor() *executor {
 	defaultRuntime.once.Do(func() {
 		e := newExecutor(runtime.GOMAXPROCS(0), false)
-		e.drv.runtimeStarted()
+		e.drv.runtimeStarted(e)
 		e.start()
 		defaultRuntime.e = e
 	})

@@ -211,6 +211,13 @@ func (fd *finder) siteOf(call *ast.CallExpr) *site {
 	}
 	s := &site{kind: siteCall, call: call, fn: fn.Origin(), recv: recv}
 	sig := fn.Type().(*types.Signature)
+	if sig.Recv() != nil && recv == nil {
+		// A method call whose selector has no recorded selection (a
+		// node made by normalise): the receiver is the selector's operand.
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			s.recv = sel.X
+		}
+	}
 	if r := sig.Recv(); r != nil {
 		t := r.Type()
 		if p, ok := t.(*types.Pointer); ok {

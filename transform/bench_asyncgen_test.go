@@ -22,7 +22,8 @@ func BenchmarkAsyncgen(b *testing.B) {
 	}
 	defer os.RemoveAll(dir)
 	// 125 units of 4 async functions each (plus the 3 shared leaves).
-	files := progen.GeneratePackage(progen.Config{Seed: 7, Units: 125, Funcs: 4, Stmts: 6}, 10)
+	files := progen.GeneratePackage(progen.Config{Seed: 7, Units: 125, Funcs: 4, Stmts: 6,
+		Features: progen.If | progen.For | progen.Closures | progen.AndOr | progen.Multi | progen.Composite | progen.Switch | progen.Range}, 10)
 	lines, funcs := 0, 0
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Src, 0o666); err != nil {

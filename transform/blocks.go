@@ -360,12 +360,16 @@ func (b *builder) stmt(s ast.Stmt, cur *block) *block {
 		b.jump(thenEnd, end)
 		return end
 	case *ast.ForStmt:
+		var loopVars []types.Object
 		if s.Init != nil {
 			for _, is := range s.Init.(*ast.BlockStmt).List {
 				if as, ok := is.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
 					for _, l := range as.Lhs {
 						if id, ok := l.(*ast.Ident); ok {
-							b.u.loopVars[b.u.objOf(id)] = id.Pos()
+							if o := b.u.objOf(id); o != nil && b.u.info.Defs[id] == o {
+								b.u.loopVars[o] = id.Pos()
+								loopVars = append(loopVars, o)
+							}
 						}
 					}
 				}
@@ -391,14 +395,28 @@ func (b *builder) stmt(s ast.Stmt, cur *block) *block {
 		b.ctx = outer
 		b.fall = saveFall
 		var post *block
-		if s.Post != nil {
+		var rebox ast.Stmt
+		if len(loopVars) > 0 && b.u.perIteration {
+			// Before the post statement, each loop variable that is
+			// boxed (captured or address taken) becomes a new variable.
+			rebox = &ast.ExprStmt{X: &ast.Ident{NamePos: s.Pos(), Name: "_"}}
+			b.u.marks[rebox] = &mark{rebox: loopVars}
+		}
+		if s.Post != nil || rebox != nil {
 			post = b.newBlock()
 			lc.cont = post
 		} else {
 			lc.cont = head
 		}
 		if post != nil {
-			postEnd := b.list(s.Post.(*ast.BlockStmt).List, post)
+			var list []ast.Stmt
+			if rebox != nil {
+				list = append(list, rebox)
+			}
+			if s.Post != nil {
+				list = append(list, s.Post.(*ast.BlockStmt).List...)
+			}
+			postEnd := b.list(list, post)
 			b.jump(postEnd, head)
 		}
 		exit := b.newBlock()

@@ -23,6 +23,12 @@ const chaosK = 3
 // names the seed, so ASYNCGO_CHAOS=SEED:3 ./binary reproduces it.
 var chaosSeeds = []uint64{1, 7, 42, 20260101}
 
+// goldenFile, in a case directory, holds the expected output of the
+// compiled build for behaviour the goroutine build cannot show
+// (cancellation): the case is then checked against it instead of against
+// the goroutine build.
+const goldenFile = "compiled.golden"
+
 // chaosHook is what generated code calls at each suspension point when the
 // compiler emits the chaos hook; without it the chaos runs would only
 // repeat the plain run, so they are skipped.
@@ -87,6 +93,24 @@ func TestCases(t *testing.T) {
 				}
 			}
 			if testing.Short() {
+				return
+			}
+			if golden, err := os.ReadFile(filepath.Join(dir, goldenFile)); err == nil {
+				// The reference build cannot show this behaviour (a
+				// goroutine cannot be cancelled): it must only run; the
+				// compiled build must print the golden output.
+				if r := buildtest.Run(t, buildtest.Binary(t, dir, buildtest.Reference), time.Minute); r.ExitCode != 0 {
+					t.Errorf("goroutine build exits %d:\n%s", r.ExitCode, r.Stderr)
+				}
+				want := buildtest.Result{Stdout: string(golden)}
+				seeds := []uint64(nil)
+				if hooked {
+					seeds = chaosSeeds
+				}
+				buildtest.SameOutputChaos(t, dir, want, 0, []uint64{0}, time.Minute) // K=0: no injected pendings
+				if len(seeds) > 0 && !t.Failed() {
+					buildtest.SameOutputChaos(t, dir, want, chaosK, seeds, time.Minute)
+				}
 				return
 			}
 			ref := buildtest.SameOutput(t, dir, time.Minute)

@@ -79,8 +79,9 @@
 // # Finding async functions and suspension points (async.go)
 //
 // A function is async iff its declaration's doc comment has a line exactly
-// "//asyncgo:async" (the older "//async", and "// async", which is what
-// gofmt makes of it, are still accepted). For callees in
+// "//asyncgo:async". The draft marker "//async" is not accepted (gofmt
+// turns it into the prose line "// async"); a doc line "//async" or
+// "// async" is reported with the fix. For callees in
 // other packages the declaring file is found through the position of the
 // types.Func and parsed for comments only, once per file. A suspension point
 // is a call of an async function or method, or rt.Await(f). Calls inside
@@ -165,6 +166,12 @@
 //		tmp_1 = tmp_2 > 1
 //	}
 //	if tmp_1 { ... }
+//
+// A && or || whose right operand does not suspend but has effects (a
+// call, a receive) and comes before a suspension point is spilled whole,
+// so that its right operand stays conditional:
+//
+//	F(b < 3 || p(b) > 0, A(b))   =>   tmp_1 := b < 3 || p(b) > 0; tmp_2 := A(b); F(tmp_1, tmp_2)
 //
 // (Temporaries are named tmp_N by the layout stage; the declarations
 // become assignments to Poll locals or fields like every other
@@ -301,8 +308,24 @@
 //		return func() int { return (*j_p) }
 //	}(s.j))
 //
-// Loop variables of a 3-clause for loop that suspends are one variable for
-// all iterations in the generated code; capturing one is diagnosed.
+// Loop variables of a 3-clause for loop that suspends are per iteration
+// (files at go1.22 and later, types.Info.FileVersions): before the post
+// statement, each boxed loop variable becomes a new variable holding the
+// value of the previous iteration's, as Go specifies; unboxed ones need
+// nothing (nobody can tell them apart). Files before go1.22 keep one
+// variable for the whole loop:
+//
+//	for i := 0; i < n; i++ { ...; fs = append(fs, func() int { return i }) }
+//	=>
+//	s.i = new(int); (*s.i) = 0
+//	... loop body ...
+//	s.i = func(v int) *int { return &v }(*s.i)   // new variable, same value
+//	(*s.i)++                                      // post statement
+//
+// Parameters, the receiver and results whose address escapes (&p, a
+// closure capturing them, a pointer method on a value) are boxed the same
+// way, the constructor allocating them (FFuture{p: &p}): a pointer to
+// them stays valid after the caller has dropped the child future.
 //
 // # Layout (layout.go)
 //

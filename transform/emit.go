@@ -171,6 +171,18 @@ func (e *emitter) rewriteStmt(c *conv, s ast.Stmt) ([]jen.Code, bool) {
 			return []jen.Code{e.gotoBlock(t())}, true
 		}
 	case *ast.ExprStmt:
+		if m, ok := e.u.marks[s]; ok && m.rebox != nil {
+			var out []jen.Code
+			for _, o := range m.rebox {
+				if !e.l.boxed[o] {
+					continue
+				}
+				tc, _ := e.fc.typeCode(o.Type())
+				f := e.self().Dot(e.l.fieldOf[o])
+				out = append(out, jen.Add(f).Op("=").Func().Params(jen.Id("v").Add(tc)).Op("*").Add(tc).Block(jen.Return(jen.Op("&").Id("v"))).Call(jen.Op("*").Add(f)))
+			}
+			return out, true
+		}
 		if m, ok := e.u.marks[s]; ok && m.pop {
 			// Leaving a range-over-function loop: stop the iterator and
 			// drop its deferred stop if nothing was deferred after it.
@@ -215,23 +227,32 @@ func (e *emitter) rewriteStmt(c *conv, s ast.Stmt) ([]jen.Code, bool) {
 	return nil, false
 }
 
+// resultField is the field of result i (through its pointer, if boxed).
+func (e *emitter) resultField(i int) jen.Code {
+	f := e.self().Dot(e.l.resultNames[i])
+	if e.l.boxed[e.u.sig.Results().At(i)] {
+		return jen.Parens(jen.Op("*").Add(f))
+	}
+	return f
+}
+
 // finish stores results and completes the future.
 func (e *emitter) finish(c *conv, results []ast.Expr) []jen.Code {
 	var out []jen.Code
 	if len(results) > 0 {
 		var lhs, rhs []jen.Code
 		if len(results) == len(e.l.resultNames) {
-			for i, n := range e.l.resultNames {
+			for i := range e.l.resultNames {
 				// Drop "r = r" for a named result (vet: self-assignment).
 				if id, ok := results[i].(*ast.Ident); ok && e.u.objOf(id) == e.u.sig.Results().At(i) {
 					continue
 				}
-				lhs = append(lhs, e.self().Dot(n))
+				lhs = append(lhs, e.resultField(i))
 				rhs = append(rhs, c.expr(results[i]))
 			}
 		} else { // return g() with a multi-value g
-			for _, n := range e.l.resultNames {
-				lhs = append(lhs, e.self().Dot(n))
+			for i := range e.l.resultNames {
+				lhs = append(lhs, e.resultField(i))
 			}
 			rhs = c.exprs(results)
 		}
@@ -519,6 +540,9 @@ func (e *emitter) allocBoxes(lhs []ast.Expr) []jen.Code {
 			continue
 		}
 		o := e.u.info.Defs[id]
+		if so, ok := e.u.objs[id]; ok {
+			o = so // a variable declared by a statement normalise made
+		}
 		if o == nil || !e.l.boxed[o] {
 			continue
 		}
@@ -590,17 +614,46 @@ func (e *emitter) pollBody() []jen.Code {
 	e.plan()
 	c := e.bodyConv()
 	var body []jen.Code
+	// Locals and suspension points of unreachable code are left out.
+	refd := map[types.Object]bool{}
+	for _, b := range e.order {
+		for o := range e.u.refd[b.id] {
+			refd[o] = true
+		}
+	}
 	var decls []jen.Code
 	for _, v := range e.l.pollLocals {
+		if e.u.refd != nil && !refd[v] {
+			continue
+		}
 		tc, _ := e.fc.typeCode(v.Type())
 		decls = append(decls, jen.Id(e.l.localOf[v]).Add(tc))
 	}
 	if len(decls) > 0 {
 		body = append(body, jen.Var().Defs(decls...))
 	}
+	// A local only written in reachable code (read in dead code, such as
+	// the post statement of a loop whose body never continues) must
+	// still count as used for the compiler.
+	read := map[types.Object]bool{}
+	for _, b := range e.order {
+		for _, r := range e.u.blockRefs(b) {
+			if !r.def {
+				read[r.obj] = true
+			}
+		}
+	}
+	for _, v := range e.l.pollLocals {
+		if refd[v] && !read[v] {
+			body = append(body, jen.Id("_").Op("=").Id(e.l.localOf[v]))
+		}
+	}
 	cases := []jen.Code{jen.Case(jen.Lit(0))}
-	for _, s := range e.l.sitesInOrder {
-		cases = append(cases, jen.Case(jen.Lit(s.index)).Block(jen.Goto().Id(fmt.Sprintf("resume%d", s.index))))
+	for _, b := range e.order {
+		if b.kind == termAwait {
+			s := b.site
+			cases = append(cases, jen.Case(jen.Lit(s.index)).Block(jen.Goto().Id(fmt.Sprintf("resume%d", s.index))))
+		}
 	}
 	cases = append(cases, jen.Default().Block(jen.Panic(jen.Lit("asyncgen: "+e.l.future+".Poll called after completion or Cancel"))))
 	body = append(body, jen.Switch(e.self().Dot("state")).Block(cases...))
@@ -850,8 +903,18 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 	// The constructor.
 	f.Commentf("%s returns the future of %s without running any of it.", l.ctor, what)
 	inits := capInits
-	for _, n := range l.paramNames {
+	for i, n := range l.paramNames {
+		if l.boxed[l.paramObjs[i]] {
+			inits = append(inits, jen.Id(n).Op(":").Op("&").Id(n))
+			continue
+		}
 		inits = append(inits, jen.Id(n).Op(":").Id(n))
+	}
+	for i, n := range l.resultNames {
+		if r := u.sig.Results().At(i); l.boxed[r] {
+			tc, _ := fc.typeCode(r.Type())
+			inits = append(inits, jen.Id(n).Op(":").New(tc))
+		}
 	}
 	ctor := fn().Id(l.ctor)
 	if len(tparams) > 0 && decl.Recv == nil {
@@ -873,8 +936,8 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 	// Result.
 	f.Comment("Result returns the results of " + what + "; valid once Poll returned true.")
 	var rets []jen.Code
-	for _, n := range l.resultNames {
-		rets = append(rets, e.self().Dot(n))
+	for i := range l.resultNames {
+		rets = append(rets, e.resultField(i))
 	}
 	if len(rets) > 0 {
 		f.Func().Params(recv).Id("Result").Params().Add(results).Block(jen.Return(rets...))

@@ -94,6 +94,12 @@ var unsupportedInputs = []string{
 	unitHeader + "//asyncgo:async\nfunc F(s string) { for i, r := range s { rt.Yield(); _, _ = i, r } }",
 	unitHeader + "//asyncgo:async\nfunc F() { var f func(); defer f(); rt.Yield() }",
 	unitHeader + "//asyncgo:async\nfunc F() { L: rt.Yield(); goto L }",
+	// Formerly crashed the front end (internal error: types.Sizes assertion
+	// on the untyped nil argument).
+	unitHeader + "//asyncgo:async\nfunc F() { rt.Await[int](nil) }",
+	// Formerly a stack overflow in blocks.go: a carried-over labeled loop
+	// whose body breaks to its label.
+	unitHeader + "//asyncgo:async\nfunc F() { rt.Yield(); L: for i := 0; i < 3; i++ { if i == 1 { break L } } }",
 }
 
 // knownBugs adds the inputs of known front-end crashes to FuzzTranslate's
@@ -102,13 +108,7 @@ var knownBugs = flag.Bool("knownbugs", false, "also run inputs that reproduce kn
 
 // knownBugInputs crash the front end (or make it report an internal
 // error) today; move an input to unsupportedInputs once it is fixed.
-var knownBugInputs = []string{
-	// internal error: types.Sizes assertion on the untyped nil argument.
-	unitHeader + "//asyncgo:async\nfunc F() { rt.Await[int](nil) }",
-	// stack overflow in blocks.go: a carried-over labeled loop whose body
-	// breaks to its label.
-	unitHeader + "//asyncgo:async\nfunc F() { rt.Yield(); L: for i := 0; i < 3; i++ { if i == 1 { break L } } }",
-}
+var knownBugInputs = []string{}
 
 // TestProgenFrontEnd translates generated programs that use every
 // construct progen knows, supported or not: asyncgen must translate or

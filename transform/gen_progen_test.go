@@ -21,6 +21,8 @@ var (
 	progenSeed     = flag.String("progen.seed", "1", "base seed of the generated programs (\"random\": from the clock)")
 	progenBatches  = flag.Int("progen.batches", 0, "generated packages per run (0: 1 with -short, else 2)")
 	progenUnits    = flag.Int("progen.units", 0, "independent units (small programs) per generated package (0: 15 with -short, else 30)")
+	progenStmts    = flag.Int("progen.stmts", 0, "statement budget per generated function (0: progen's default)")
+	progenDepth    = flag.Int("progen.depth", 0, "nesting depth of generated code (0: progen's default)")
 	progenFeatures = flag.String("progen.features", "supported", "features of the generated programs (see progen.ParseFeatures)")
 )
 
@@ -49,7 +51,7 @@ func progenConfig(t testing.TB) (progen.Config, int) {
 			units = 15
 		}
 	}
-	return progen.Config{Seed: seed, Units: units, Features: f}, batches
+	return progen.Config{Seed: seed, Units: units, Features: f, Stmts: *progenStmts, Depth: *progenDepth}, batches
 }
 
 // TestProgen generates random async programs (package progen), compiles
@@ -79,7 +81,7 @@ func TestProgen(t *testing.T) {
 //
 //	go test ./transform -run '^$' -fuzz FuzzProgen -fuzztime 5m
 func FuzzProgen(f *testing.F) {
-	for _, s := range []uint64{1, 2, 3, 100, 12345} {
+	for _, s := range []uint64{1, 12345} {
 		f.Add(s, uint32(progen.Supported), uint8(4), uint8(12))
 	}
 	f.Fuzz(func(t *testing.T, seed uint64, feat uint32, funcs, stmts uint8) {

@@ -130,6 +130,15 @@ func doLayout(u *unit, fc *fileConv) *layout {
 		if obj.Name() != "" && obj.Name() != "_" {
 			l.fieldOf[obj] = name
 		}
+		if u.escaping[obj] && !u.isLocal[obj] {
+			// A parameter or result whose address escapes: the field
+			// points to a variable of its own (allocated by the
+			// constructor), which outlives the future.
+			l.boxed[obj] = true
+			f := &l.fields[len(l.fields)-1]
+			f.typ = jen.Op("*").Add(f.typ)
+			f.t = types.NewPointer(f.t)
+		}
 		return name
 	}
 	if l.defers != "" {
@@ -192,9 +201,6 @@ func doLayout(u *unit, fc *fileConv) *layout {
 		note(v.Name(), v)
 	}
 	for _, v := range u.locals {
-		if pos, ok := u.loopVars[v]; ok && u.escaping[v] {
-			fc.r.errorf(pos, "copy it into a variable declared in the loop body", "loop variable %s is captured or has its address taken in a loop that suspends; per-iteration loop variables are not supported there yet", v.Name())
-		}
 		if u.hoisted[v] {
 			if !u.escaping[v] && l.share(u, v) {
 				continue

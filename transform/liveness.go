@@ -54,6 +54,26 @@ func collectLocals(u *unit) {
 		}
 	}
 	// Escaping variables: captured by a func literal, or address taken.
+	// Parameters, the receiver and results are tracked too: their
+	// address must stay valid after the future has been dropped.
+	tracked := map[types.Object]bool{}
+	if r := u.sig.Recv(); r != nil {
+		tracked[r] = true
+	}
+	for i := 0; i < u.sig.Params().Len(); i++ {
+		tracked[u.sig.Params().At(i)] = true
+	}
+	for i := 0; i < u.sig.Results().Len(); i++ {
+		tracked[u.sig.Results().At(i)] = true
+	}
+	for o := range tracked {
+		u.isLocal[o] = true
+	}
+	defer func() {
+		for o := range tracked {
+			delete(u.isLocal, o)
+		}
+	}()
 	ast.Inspect(u.body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:

@@ -62,7 +62,7 @@ func (n *normaliser) register(orig, newCall *ast.CallExpr) {
 }
 
 func (n *normaliser) stmt(s ast.Stmt) []ast.Stmt {
-	if !n.susp(s) {
+	if !n.susp(s) || n.canonical(s) {
 		return []ast.Stmt{s}
 	}
 	switch s := s.(type) {
@@ -608,6 +608,22 @@ func arrayOf(t types.Type) (*types.Array, bool) {
 	return a, ok
 }
 
+// canonical reports whether s is already the canonical statement of a
+// registered site (spills of && and || are normalised as they are made).
+func (n *normaliser) canonical(s ast.Stmt) bool {
+	var x ast.Expr
+	switch s := s.(type) {
+	case *ast.ExprStmt:
+		x = s.X
+	case *ast.AssignStmt:
+		if len(s.Rhs) == 1 {
+			x = s.Rhs[0]
+		}
+	}
+	c, ok := x.(*ast.CallExpr)
+	return ok && n.u.sites[c] != nil
+}
+
 func allIdents(xs []ast.Expr) bool {
 	for _, x := range xs {
 		if _, ok := x.(*ast.Ident); !ok {
@@ -664,6 +680,13 @@ func (n *normaliser) spill(xs []ast.Expr) ([]ast.Stmt, []ast.Expr) {
 					last = count
 					return false
 				}
+				if (x.Op == token.LAND || x.Op == token.LOR) && n.hasEvent(x.Y) {
+					// The right operand runs conditionally: it is one
+					// event, spilled with the operator if need be.
+					visit(x.X)
+					count++
+					return false
+				}
 			case *ast.CallExpr:
 				visit(x.Fun)
 				for _, a := range x.Args {
@@ -695,6 +718,28 @@ func (n *normaliser) spill(xs []ast.Expr) ([]ast.Stmt, []ast.Expr) {
 		out = append(out, sp.expr(x)...)
 	}
 	return sp.pre, out
+}
+
+// hasEvent reports whether e contains a call with effects or a receive
+// (outside func literals).
+func (n *normaliser) hasEvent(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if n.isEvent(m) {
+				found = true
+			}
+		case *ast.UnaryExpr:
+			if m.Op == token.ARROW {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // isEvent reports whether a call has effects that order matters for:
@@ -761,6 +806,16 @@ func (sp *spiller) expr(e ast.Expr) []ast.Expr {
 			body := append(ypre, &ast.AssignStmt{Lhs: []ast.Expr{t}, TokPos: x.OpPos, Tok: token.ASSIGN, Rhs: y})
 			sp.pre = append(sp.pre, &ast.IfStmt{If: x.OpPos, Cond: cond, Body: &ast.BlockStmt{List: n.list(body)}})
 			return []ast.Expr{t}
+		}
+		if (x.Op == token.LAND || x.Op == token.LOR) && n.hasEvent(x.Y) {
+			// a || p() before a suspension point: tmp := a' || p()
+			l := one(x.X)
+			sp.count++
+			b := &ast.BinaryExpr{X: l, OpPos: x.OpPos, Op: x.Op, Y: x.Y}
+			if sp.count > sp.last {
+				return []ast.Expr{b}
+			}
+			return []ast.Expr{sp.temp(b, x)}
 		}
 		l := one(x.X)
 		r := one(x.Y)

@@ -520,3 +520,45 @@ func F() int {
 		t.Errorf("buf is not zeroed before the second suspension:\n%s", src)
 	}
 }
+
+// TestRangeNormalise checks the lowering of range statements that
+// suspend: the operand is evaluated once into a temporary, maps iterate
+// over a snapshot of their keys with a presence check, strings decode a
+// rune per iteration, a constant-length array range does not evaluate its
+// operand, and iterator functions become pull iterators stopped by a
+// deferred call.
+func TestRangeNormalise(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want []string
+	}{
+		{"for k, v := range m { rt.Yield(); use(k, v) }", []string{"tmp := m", "Collect(Keys(tmp))", "tmp, tmp := tmp[tmp]", "if !tmp {\n\t\t\tcontinue", "k, v := tmp, tmp"}},
+		{"for i, r := range str { rt.Yield(); use(i, r) }", []string{"tmp := str", "DecodeRuneInString(tmp[tmp:])", "tmp = tmp + tmp", "i, r := tmp, tmp"}},
+		{"for i := range arr { rt.Yield(); use(i) }", []string{"_ = arr", "tmp < 3"}},
+		{"for i, x := range arr { rt.Yield(); use(i, x) }", []string{"tmp := arr", "tmp < len(tmp)", "i, x := tmp, tmp[tmp]"}},
+		{"for x := range seq { rt.Yield(); use(x) }", []string{"tmp, tmp := pull", "tmp := len(defers)", "defer tmp()", "if !tmp {\n\t\t\tbreak"}},
+	} {
+		u, _, r := stagesFor(t, `
+func use(...any) {}
+
+//asyncgo:async
+func F(m map[string]int, str string, arr [3]int, seq func(func(int) bool)) {
+	`+tc.src+`
+}
+`, "F")
+		if len(r.diags) > 0 {
+			t.Fatal(r.diags)
+		}
+		var buf bytes.Buffer
+		format.Node(&buf, token.NewFileSet(), u.body)
+		got := buf.String()
+		for _, w := range tc.want {
+			i := strings.Index(got, w)
+			if i < 0 {
+				t.Errorf("%s: normalised body lacks %q (in order):\n%s", tc.src, w, buf.String())
+				break
+			}
+			got = got[i+len(w):]
+		}
+	}
+}

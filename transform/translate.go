@@ -10,6 +10,7 @@ import (
 	"go/build/constraint"
 	"go/token"
 	"go/types"
+	"go/version"
 	"os"
 	"strings"
 
@@ -170,6 +171,7 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		}
 		u := newUnit(d, fn, fn.Type().(*types.Signature), pkg.Types, info, fd)
 		u.recursive = recursive[fn]
+		u.perIteration = perIteration(info, file)
 		normalise(u, r)
 		buildBlocks(u, r)
 		collectLocals(u)
@@ -199,6 +201,7 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		sig := info.TypeOf(lit).(*types.Signature)
 		u := newUnit(litDecl(lit, name), types.NewFunc(lit.Pos(), pkg.Types, name, sig), sig, pkg.Types, info, fd)
 		u.lit, u.litKind, u.captures, u.encl = lit, lits.allowed[lit], captures(lit, encl, info), encl
+		u.perIteration = perIteration(info, file)
 		normalise(u, r)
 		buildBlocks(u, r)
 		collectLocals(u)
@@ -512,6 +515,13 @@ func goCallOf(file *ast.File, lit *ast.FuncLit) (*ast.CallExpr, bool) {
 		return call == nil
 	})
 	return call, call != nil
+}
+
+// perIteration reports whether the loop variables of three-clause loops
+// are per iteration in file: its Go version is 1.22 or later (or unknown).
+func perIteration(info *types.Info, file *ast.File) bool {
+	v := info.FileVersions[file]
+	return v == "" || version.Compare(v, "go1.22") >= 0
 }
 
 // generateLines returns the file's //go:generate lines that run asyncgen.

@@ -19,10 +19,13 @@ type unit struct {
 	// recursive are the async callees that call this function back: their
 	// child futures are kept behind a pointer.
 	recursive map[*types.Func]bool
-	litKind   litKind
-	captures  []*types.Var
-	sig       *types.Signature
-	name      string // prefix of the generated names: "F" or, for a method, "TM"
+	// perIteration: loop variables of three-clause loops are per
+	// iteration (the file's Go version is 1.22 or later).
+	perIteration bool
+	litKind      litKind
+	captures     []*types.Var
+	sig          *types.Signature
+	name         string // prefix of the generated names: "F" or, for a method, "TM"
 
 	pkg  *types.Package
 	info *types.Info
@@ -111,6 +114,10 @@ func (u *unit) typeOf(e ast.Expr) types.Type {
 type mark struct {
 	pop         bool // the end of the loop (else: the deferred stop)
 	stop, depth ast.Expr
+	// rebox lists the variables of a three-clause loop: before the post
+	// statement, each boxed one gets a new variable holding its value
+	// (per-iteration loop variables, go1.22 and later).
+	rebox []types.Object
 }
 
 // pullInfo is the pull iterator of a range over seq, whose yield takes

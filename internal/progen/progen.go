@@ -65,17 +65,22 @@ const (
 	// RangeFunc: range over iterator functions with suspension points in
 	// the body.
 	RangeFunc
+	// Panic: functions that defer a recovering closure and panic
+	// conditionally (after suspension points, inside loops and switches).
+	Panic
 	// ShortCircuitPlain: plain calls with side effects in the right
 	// operand of && and || inside expressions that suspend.
 	ShortCircuitPlain
 )
 
-// Supported is the feature set asyncgen compiles today (without its known
-// bugs: see DeadCode and ShortCircuitPlain).
-const Supported = If | For | Closures | AndOr | Multi | Composite | Switch | Labels | Range | Goto
+// Supported is the feature set asyncgen compiles today. Not in it:
+// LoopCapture (diagnosed) and RangeFunc (labelled branches out of a range
+// over an iterator function are diagnosed).
+const Supported = If | For | Closures | AndOr | Multi | Composite | Switch | Labels | Range | Goto |
+	Defer | DeadCode | ShortCircuitPlain | Panic
 
 // All is every feature.
-const All = Supported | Switch | Labels | Range | Defer | Goto | LoopCapture | DeadCode | ShortCircuitPlain | RangeFunc
+const All = Supported | Switch | Labels | Range | Defer | Goto | LoopCapture | DeadCode | ShortCircuitPlain | RangeFunc | Panic
 
 var featureNames = []struct {
 	f    Feature
@@ -83,7 +88,7 @@ var featureNames = []struct {
 }{
 	{If, "if"}, {For, "for"}, {Closures, "closures"}, {AndOr, "andor"}, {Multi, "multi"},
 	{Composite, "composite"}, {Switch, "switch"}, {Labels, "labels"}, {Range, "range"},
-	{Defer, "defer"}, {Goto, "goto"}, {LoopCapture, "loopcapture"}, {DeadCode, "deadcode"}, {ShortCircuitPlain, "scplain"}, {RangeFunc, "rangefunc"},
+	{Defer, "defer"}, {Goto, "goto"}, {LoopCapture, "loopcapture"}, {DeadCode, "deadcode"}, {ShortCircuitPlain, "scplain"}, {RangeFunc, "rangefunc"}, {Panic, "panic"},
 }
 
 // String lists the features, comma-separated.
@@ -337,9 +342,10 @@ type gen struct {
 	loops  []*loop
 	nLabel int
 	nVar   int
-	stmts  int // remaining statement budget of the function
-	calls  int // calls of the unit's other functions left in this function
-	noP    int // > 0: no p() calls (right operands of && and ||, without ShortCircuitPlain)
+	stmts  int  // remaining statement budget of the function
+	calls  int  // calls of the unit's other functions left in this function
+	noP    int  // > 0: no p() calls (right operands of && and ||, without ShortCircuitPlain)
+	recov  bool // the function defers a recovering closure: it may panic
 	gotoN  int
 	lines  []string
 	indent int
@@ -348,7 +354,7 @@ type gen struct {
 func (g *gen) has(f Feature) bool { return g.cfg.Features&f != 0 }
 func (g *gen) n(k int) int        { return g.rng.IntN(k) }
 func (g *gen) chance(p int) bool  { return g.rng.IntN(100) < p }
-func (g *gen) nextID() int        { g.id++; return g.unit*10000 + g.id }
+func (g *gen) nextID() int        { g.id++; return g.id }
 
 func (g *gen) emit(format string, args ...any) {
 	g.lines = append(g.lines, strings.Repeat("\t", g.indent)+fmt.Sprintf(format, args...))
@@ -386,6 +392,16 @@ func (g *gen) function(b *bytes.Buffer, k int) {
 	g.stmts = g.cfg.Stmts
 	g.calls = 2
 	fmt.Fprintf(b, "//asyncgo:async\nfunc %s(a, b int) (r int) {\n", g.fname(k))
+	g.recov = false
+	if g.has(Panic) && g.chance(50) {
+		g.recov = true
+		g.emit("defer func() {")
+		g.emit("\tif v := recover(); v != nil {")
+		g.emit("\t\tfmt.Println(\"recovered\", %d, v, r)", g.nextID())
+		g.emit("\t\tr = -r - 1")
+		g.emit("\t}")
+		g.emit("}()")
+	}
 	if g.has(Defer) && g.chance(50) {
 		g.deferStmt()
 	}
@@ -530,6 +546,13 @@ func (g *gen) stmt(depth int) {
 	}
 	if g.has(Goto) {
 		add(1, func() { g.gotoStmt() })
+	}
+	if g.recov {
+		add(1, func() {
+			g.emit("if %s {", g.cond(1))
+			g.emit("\tpanic(fmt.Sprint(\"boom\", %d, %s))", g.nextID(), g.expr(1))
+			g.emit("}")
+		})
 	}
 	if g.has(Composite) {
 		add(2, func() {
@@ -835,6 +858,9 @@ func (g *gen) expr(depth int) string {
 		}
 		return g.expr(depth - 1)
 	case 7:
+		if g.has(Closures) && g.chance(30) {
+			return fmt.Sprintf("rt.Await(rt.Spawn(func() int { return y(%d, %s) }))", g.nextID(), g.pureExpr())
+		}
 		return fmt.Sprintf("m(%s)", g.expr(depth-1))
 	default:
 		return g.expr(0)

@@ -102,12 +102,21 @@ func (c *conn) checkOpen(op, call string) error {
 
 // errPending is the "not done" marker of the poll helpers; it never
 // escapes.
+//
+// Every poll helper that may complete without waiting (a read with data
+// available, a write that fits, an accept with a connection queued) first
+// spends a unit of the task's cooperative budget (rt.Context.Proceed) and
+// returns errPending when it is used up: the task has been woken and is
+// polled again after the other tasks had a turn.
 var errPending = &OpError{}
 
 // pollRead reads at least one byte into p (nothing for an empty p), or
 // returns errPending after registering for readability. End of stream is
 // 0, io.EOF.
 func (c *conn) pollRead(cx *rt.Context, ws *waitState, p []byte) (int, error) {
+	if !cx.Proceed() { // the read may complete at once: cooperative budget
+		return 0, errPending
+	}
 	if len(p) == 0 {
 		return 0, c.checkOpen("read", "read")
 	}
@@ -155,6 +164,9 @@ func (c *conn) tryRead(p []byte) (int, error) {
 // pollWrite writes at least one byte of p (nothing for an empty p), or
 // returns errPending after registering for writability.
 func (c *conn) pollWrite(cx *rt.Context, ws *waitState, p []byte) (int, error) {
+	if !cx.Proceed() { // the write may complete at once: cooperative budget
+		return 0, errPending
+	}
 	if len(p) == 0 {
 		return 0, c.checkOpen("write", "write")
 	}
@@ -175,9 +187,36 @@ func (c *conn) pollWrite(cx *rt.Context, ws *waitState, p []byte) (int, error) {
 	}
 }
 
+// writeAllNow is the goroutine bridge's fast path of WriteAll: it sends
+// without any future while the socket takes the bytes. done reports that
+// the write is over (all written, or err); otherwise rest remains, the
+// socket said EAGAIN, and the caller waits with a WriteAll future (only
+// that path allocates one). An empty p is left to the future.
+func (c *conn) writeAllNow(p []byte) (rest []byte, done bool, err error) {
+	for len(p) > 0 {
+		ev := c.src.Snapshot(rt.Writable)
+		n, err := c.send(p)
+		if err == unix.EAGAIN {
+			c.src.ClearReady(ev) // ev predates the failed send: no edge lost
+			return p, false, nil
+		}
+		if err != nil {
+			return nil, true, c.opError("write", "write", err)
+		}
+		p = p[n:]
+		if len(p) == 0 {
+			return nil, true, nil
+		}
+	}
+	return p, false, nil
+}
+
 // pollWaitReadable completes when the conn is readable, at end of
 // stream, on a pending error, or when it is closed (then with ErrClosed).
 func (c *conn) pollWaitReadable(cx *rt.Context, ws *waitState) error {
+	if !cx.Proceed() { // may complete at once: cooperative budget
+		return errPending
+	}
 	if !ws.poll(cx, c.src, rt.Readable) {
 		return errPending
 	}

@@ -220,6 +220,9 @@ type acceptCore struct {
 // poll returns an accepted fd and its peer's address, an error (wrapped
 // for the caller's *OpError), or errPending.
 func (a *acceptCore) poll(cx *rt.Context, src *rt.Source) (int, unix.Sockaddr, error) {
+	if !cx.Proceed() { // may complete at once: cooperative budget
+		return -1, nil, errPending
+	}
 	for {
 		ev := src.Snapshot(rt.Readable)
 		nfd, sa, err := accept(src)

@@ -195,8 +195,12 @@ func TestNetConnDeadlines(t *testing.T) {
 			t.Error("Read with extended deadline never returned")
 		}
 		// A write deadline with a peer that never reads: partial write.
+		// (The buffer is made first: zeroing 64 MiB on a loaded machine
+		// can take longer than the deadline, and a Write that starts past
+		// its deadline fails at once, with n == 0.)
+		big := make([]byte, 64<<20)
 		nc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
-		n, err := nc.Write(make([]byte, 64<<20))
+		n, err := nc.Write(big)
 		if !errors.Is(err, os.ErrDeadlineExceeded) || n == 0 || n == 64<<20 {
 			t.Errorf("Write past deadline = %d, %v; want a partial write and a timeout", n, err)
 		}

@@ -177,6 +177,16 @@ type TCPStreamWriteFuture struct{ writeFuture }
 //
 //asyncgo:async
 func (s *TCPStream) WriteAll(p []byte) error {
+	rest, done, err := s.writeAllNow(p) // the bridge's fast path
+	if done {
+		return err
+	}
+	return s.writeAllWait(rest)
+}
+
+// writeAllWait is WriteAll's bridge when it has to wait (the future
+// escapes to the heap only here).
+func (s *TCPStream) writeAllWait(p []byte) error {
 	f := s.WriteAllAsync(p)
 	rt.BlockOn(&f)
 	return f.Result()

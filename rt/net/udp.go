@@ -156,6 +156,9 @@ func (u *UDPConn) opError(op, call string, peer netip.AddrPort, err error) error
 // EINTR) until it does not say EAGAIN, waiting for dir in between; it
 // returns errPending while waiting.
 func (u *UDPConn) udpIO(cx *rt.Context, ws *waitState, dir rt.Interest, try func(fd int) error) error {
+	if !cx.Proceed() { // may complete at once: cooperative budget
+		return errPending
+	}
 	for {
 		ev := u.src.Snapshot(dir)
 		fd, err := u.src.Acquire()

@@ -250,6 +250,12 @@ func (f *BroadcastReceiverRecvFuture[T]) Poll(cx *rt.Context) bool {
 		f.node.register(cx)
 		return false
 	}
+	// The receive may complete at once: spend a unit of the task's
+	// cooperative budget first (rt.Context.Proceed). When it is used up
+	// the task is woken and polled again after the others had a turn.
+	if !cx.Proceed() {
+		return false
+	}
 	v, ok, err := f.r.recv()
 	if !ok {
 		f.node.register(cx)

@@ -120,60 +120,79 @@ func (c *Channel[T]) RecvAsync() ChannelRecvFuture[T] {
 }
 
 // ChannelRecvFuture is the future of Channel.Recv. It embeds its wait-list
-// node, so it must not be copied after its first Poll.
+// node, so it must not be copied after its first Poll. It is a pointer and
+// the node (56 bytes for a word-sized T): the received value waits in the
+// node until Result, and the outcome (done, closed, cancelled) is a byte
+// of the node.
 type ChannelRecvFuture[T any] struct {
 	c    *Channel[T]
 	node waiter[T]
-	v    T
-	err  error
-	done bool // completed or cancelled
 }
 
 // Poll takes a value if one is available (or was handed over), completes
 // with ErrClosed on a closed and drained channel, and otherwise queues the
-// future (or refreshes its waker) and returns false.
+// future (or refreshes its waker) and returns false. A receive that could
+// complete without waiting first spends a unit of the task's cooperative
+// budget (rt.Context.Proceed): when it is used up, Poll returns false and
+// the task is polled again after the others had a turn.
 func (f *ChannelRecvFuture[T]) Poll(cx *rt.Context) bool {
-	if f.done {
+	if f.node.out != outPending {
 		return true
 	}
 	c := f.c
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	switch f.node.state {
-	case notified:
-		f.v = f.node.take()
+	case notified: // Send or Cancel put the value in our node
 		f.node.state = idle
+		f.node.out = outDone
 	case queued:
 		f.node.register(cx)
+		c.mu.Unlock()
 		return false
 	default: // idle
 		switch {
 		case c.buf.len() > 0:
-			f.v = c.buf.popFront()
+			if !cx.Proceed() {
+				c.mu.Unlock()
+				return false
+			}
+			f.node.val = c.buf.popFront()
 			c.buf.shrink()
+			f.node.out = outDone
 		case c.closed:
-			f.err = ErrClosed
+			if !cx.Proceed() {
+				c.mu.Unlock()
+				return false
+			}
+			f.node.out = outClosed
 		default:
 			f.node.register(cx)
 			c.recvq.pushBack(&f.node)
+			c.mu.Unlock()
 			return false
 		}
 	}
-	f.done = true
+	c.mu.Unlock()
 	return true
 }
 
 // Result returns the received value, or ErrClosed.
-func (f *ChannelRecvFuture[T]) Result() (T, error) { return f.v, f.err }
+func (f *ChannelRecvFuture[T]) Result() (T, error) {
+	if f.node.out == outClosed {
+		var zero T
+		return zero, ErrClosed
+	}
+	return f.node.val, nil
+}
 
 // Cancel abandons the receive: a queued future leaves the queue; a value
 // already handed to it goes to the next waiting receiver or back to the
 // head of the buffer. Idempotent; a no-op after completion.
 func (f *ChannelRecvFuture[T]) Cancel() {
-	if f.done {
+	if f.node.out != outPending {
 		return
 	}
-	f.done = true
+	f.node.out = outCancelled
 	c := f.c
 	if c == nil {
 		return

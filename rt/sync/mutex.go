@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"runtime"
 	gosync "sync"
 
 	"github.com/asyncgo/asyncgo/rt"
@@ -89,6 +90,10 @@ func (m *Mutex) release() {
 	wk.Wake()
 }
 
+// lockSpins is the number of yields of Lock's goroutine bridge before it
+// queues.
+const lockSpins = 2
+
 // Lock acquires the mutex, waiting (in FIFO order) while it is held, and
 // returns a guard whose Unlock releases it.
 //
@@ -96,6 +101,19 @@ func (m *Mutex) release() {
 func (m *Mutex) Lock() MutexGuard {
 	if m.TryLock() { // the bridge's fast path: nothing to wait for
 		return MutexGuard{m}
+	}
+	// A short spin before queueing. Unlock hands the mutex straight to the
+	// first waiter (FIFO, no barging), so a goroutine that queues at once
+	// tends to form a convoy: every Unlock then passes the mutex to a
+	// parked goroutine and the unlocker, finding it taken, parks in turn.
+	// Yielding a few times first lets a holder that is about to unlock do
+	// so while nobody waits; TryLock still never takes the mutex from a
+	// waiter.
+	for i := 0; i < lockSpins; i++ {
+		runtime.Gosched()
+		if m.TryLock() {
+			return MutexGuard{m}
+		}
 	}
 	f := m.LockAsync()
 	rt.BlockOn(&f)
@@ -108,17 +126,20 @@ func (m *Mutex) LockAsync() MutexLockFuture {
 }
 
 // MutexLockFuture is the future of Mutex.Lock. It embeds its wait-list
-// node, so it must not be copied after its first Poll.
+// node, so it must not be copied after its first Poll. It is a pointer and
+// the node (48 bytes): whether it completed is a byte of the node.
 type MutexLockFuture struct {
 	m    *Mutex
 	node waiter[struct{}]
-	done bool
 }
 
 // Poll acquires the mutex if it is free or was handed over, and otherwise
-// queues the future (or refreshes its waker) and returns false.
+// queues the future (or refreshes its waker) and returns false. Taking a
+// free mutex first spends a unit of the task's cooperative budget
+// (rt.Context.Proceed): when it is used up, Poll returns false and the
+// task is polled again after the others had a turn.
 func (f *MutexLockFuture) Poll(cx *rt.Context) bool {
-	if f.done {
+	if f.node.out != outPending {
 		return true
 	}
 	m := f.m
@@ -136,9 +157,12 @@ func (f *MutexLockFuture) Poll(cx *rt.Context) bool {
 			m.waiters.pushBack(&f.node)
 			return false
 		}
+		if !cx.Proceed() {
+			return false
+		}
 		m.locked = true
 	}
-	f.done = true
+	f.node.out = outDone
 	return true
 }
 
@@ -150,10 +174,10 @@ func (f *MutexLockFuture) Result() MutexGuard { return MutexGuard{f.m} }
 // Idempotent; a no-op after completion (the mutex then stays locked: the
 // completed Lock owns it).
 func (f *MutexLockFuture) Cancel() {
-	if f.done {
+	if f.node.out != outPending {
 		return
 	}
-	f.done = true
+	f.node.out = outCancelled
 	m := f.m
 	if m == nil {
 		return

@@ -125,6 +125,8 @@ func (f *NotifyNotifiedFuture) Poll(cx *rt.Context) bool {
 		return false
 	default:
 		switch {
+		case (n.gen.Load() != f.gen || n.permit) && !cx.Proceed():
+			return false // budget used up (rt.Context.Proceed)
 		case n.gen.Load() != f.gen:
 		case n.permit:
 			n.permit = false

@@ -117,26 +117,26 @@ func (o *Oneshot[T]) RecvAsync() OneshotRecvFuture[T] {
 // node, so it must not be copied after its first Poll.
 type OneshotRecvFuture[T any] struct {
 	o    *Oneshot[T]
-	node waiter[T]
-	v    T
-	err  error
-	done bool
+	node waiter[T] // node.val: the received value; node.out: the outcome
 }
 
 // Poll takes the value if it is there (or was handed over), completes with
 // ErrClosed if none will come, and otherwise queues the future (or
-// refreshes its waker) and returns false.
+// refreshes its waker) and returns false. A receive that could complete
+// without waiting first spends a unit of the task's cooperative budget
+// (rt.Context.Proceed): when it is used up, Poll returns false and the
+// task is polled again after the others had a turn.
 func (f *OneshotRecvFuture[T]) Poll(cx *rt.Context) bool {
-	if f.done {
+	if f.node.out != outPending {
 		return true
 	}
 	o := f.o
 	o.mu.Lock()
 	var wakers []rt.Waker
 	switch f.node.state {
-	case notified:
-		f.v = f.node.take()
+	case notified: // the value is in our node
 		f.node.state = idle
+		f.node.out = outDone
 		o.handed = false
 		o.state = oneshotClosed
 		wakers = o.recvq.drain(nil) // the others will get ErrClosed
@@ -145,14 +145,21 @@ func (f *OneshotRecvFuture[T]) Poll(cx *rt.Context) bool {
 		o.mu.Unlock()
 		return false
 	default:
+		if o.state == oneshotFull || o.state == oneshotClosed {
+			if !cx.Proceed() {
+				o.mu.Unlock()
+				return false
+			}
+		}
 		switch o.state {
 		case oneshotFull:
-			f.v = o.v
+			f.node.val = o.v
 			var zero T
 			o.v = zero
 			o.state = oneshotClosed
+			f.node.out = outDone
 		case oneshotClosed:
-			f.err = ErrClosed
+			f.node.out = outClosed
 		default: // empty, or the value is handed to an earlier receive
 			f.node.register(cx)
 			o.recvq.pushBack(&f.node)
@@ -160,23 +167,28 @@ func (f *OneshotRecvFuture[T]) Poll(cx *rt.Context) bool {
 			return false
 		}
 	}
-	f.done = true
 	o.mu.Unlock()
 	wakeAll(wakers)
 	return true
 }
 
 // Result returns the value, or ErrClosed.
-func (f *OneshotRecvFuture[T]) Result() (T, error) { return f.v, f.err }
+func (f *OneshotRecvFuture[T]) Result() (T, error) {
+	if f.node.out == outClosed {
+		var zero T
+		return zero, ErrClosed
+	}
+	return f.node.val, nil
+}
 
 // Cancel abandons the receive: a queued future leaves the queue; a value
 // already handed to it passes to the next waiting receive or stays in the
 // Oneshot. Idempotent; a no-op after completion.
 func (f *OneshotRecvFuture[T]) Cancel() {
-	if f.done {
+	if f.node.out != outPending {
 		return
 	}
-	f.done = true
+	f.node.out = outCancelled
 	o := f.o
 	if o == nil {
 		return

@@ -178,16 +178,17 @@ func (r *Ring[T]) SendAsync(v T) RingSendFuture[T] {
 // its first Poll.
 type RingSendFuture[T any] struct {
 	r    *Ring[T]
-	node waiter[T]
-	err  error
-	done bool
+	node waiter[T] // node.out: the outcome (done, ErrClosed, cancelled)
 }
 
 // Poll puts the value into the ring if there is room, completes with
 // ErrClosed on a closed ring, and otherwise queues the future (or
-// refreshes its waker) and returns false.
+// refreshes its waker) and returns false. A send that could complete
+// without waiting first spends a unit of the task's cooperative budget
+// (rt.Context.Proceed): when it is used up, Poll returns false and the
+// task is polled again after the others had a turn.
 func (f *RingSendFuture[T]) Poll(cx *rt.Context) bool {
-	if f.done {
+	if f.node.out != outPending {
 		return true
 	}
 	r := f.r
@@ -195,44 +196,53 @@ func (f *RingSendFuture[T]) Poll(cx *rt.Context) bool {
 	switch f.node.state {
 	case notified: // a receiver moved our value into the ring
 		f.node.state = idle
+		f.node.out = outDone
 	case queued:
 		f.node.register(cx)
 		r.mu.Unlock()
 		return false
 	default:
-		switch {
-		case r.closed:
-			f.node.take()
-			f.err = ErrClosed
-		case !r.full():
-			wk := r.put(f.node.take())
-			f.done = true
-			r.mu.Unlock()
-			wk.Wake()
-			return true
-		default:
+		if !r.closed && r.full() {
 			f.node.register(cx)
 			r.sendq.pushBack(&f.node)
 			r.mu.Unlock()
 			return false
 		}
+		if !cx.Proceed() {
+			r.mu.Unlock()
+			return false
+		}
+		if r.closed {
+			f.node.take()
+			f.node.out = outClosed
+			break
+		}
+		wk := r.put(f.node.take())
+		f.node.out = outDone
+		r.mu.Unlock()
+		wk.Wake()
+		return true
 	}
-	f.done = true
 	r.mu.Unlock()
 	return true
 }
 
 // Result returns nil once the value entered the ring, or ErrClosed.
-func (f *RingSendFuture[T]) Result() error { return f.err }
+func (f *RingSendFuture[T]) Result() error {
+	if f.node.out == outClosed {
+		return ErrClosed
+	}
+	return nil
+}
 
 // Cancel abandons the send: a queued sender leaves the queue and its value
 // is dropped; a send whose value already entered the ring stays done.
 // Idempotent; a no-op after completion.
 func (f *RingSendFuture[T]) Cancel() {
-	if f.done {
+	if f.node.out != outPending {
 		return
 	}
-	f.done = true
+	f.node.out = outCancelled
 	r := f.r
 	if r == nil {
 		return
@@ -268,24 +278,23 @@ func (r *Ring[T]) RecvAsync() RingRecvFuture[T] {
 // so it must not be copied after its first Poll.
 type RingRecvFuture[T any] struct {
 	r    *Ring[T]
-	node waiter[T]
-	v    T
-	err  error
-	done bool
+	node waiter[T] // node.val: the received value; node.out: the outcome
 }
 
 // Poll takes a value if one is ready (or was handed over), completes with
 // ErrClosed on a closed and drained ring, and otherwise queues the future
-// (or refreshes its waker) and returns false.
+// (or refreshes its waker) and returns false. A receive that could
+// complete without waiting first spends a unit of the task's cooperative
+// budget (rt.Context.Proceed): when it is used up, Poll returns false and
+// the task is polled again after the others had a turn.
 func (f *RingRecvFuture[T]) Poll(cx *rt.Context) bool {
-	if f.done {
+	if f.node.out != outPending {
 		return true
 	}
 	r := f.r
 	r.mu.Lock()
 	switch f.node.state {
-	case notified:
-		f.v = f.node.take()
+	case notified: // the value is in our node
 		f.node.state = idle
 		r.inflight--
 	case queued:
@@ -295,10 +304,17 @@ func (f *RingRecvFuture[T]) Poll(cx *rt.Context) bool {
 	default:
 		switch {
 		case r.buf.len() > 0:
-			f.v = r.buf.popFront()
+			if !cx.Proceed() {
+				r.mu.Unlock()
+				return false
+			}
+			f.node.val = r.buf.popFront()
 		case r.closed:
-			f.err = ErrClosed
-			f.done = true
+			if !cx.Proceed() {
+				r.mu.Unlock()
+				return false
+			}
+			f.node.out = outClosed
 			r.mu.Unlock()
 			return true
 		default:
@@ -310,7 +326,7 @@ func (f *RingRecvFuture[T]) Poll(cx *rt.Context) bool {
 	}
 	// A slot was freed: let the first waiting sender in.
 	w1, w2 := r.admit()
-	f.done = true
+	f.node.out = outDone
 	r.mu.Unlock()
 	w1.Wake()
 	w2.Wake()
@@ -318,17 +334,23 @@ func (f *RingRecvFuture[T]) Poll(cx *rt.Context) bool {
 }
 
 // Result returns the received value, or ErrClosed.
-func (f *RingRecvFuture[T]) Result() (T, error) { return f.v, f.err }
+func (f *RingRecvFuture[T]) Result() (T, error) {
+	if f.node.out == outClosed {
+		var zero T
+		return zero, ErrClosed
+	}
+	return f.node.val, nil
+}
 
 // Cancel abandons the receive: a queued receiver leaves the queue; a value
 // already handed to it goes to the next waiting receiver or back to the
 // head of the ring (its slot was reserved, so the capacity still holds).
 // Idempotent; a no-op after completion.
 func (f *RingRecvFuture[T]) Cancel() {
-	if f.done {
+	if f.node.out != outPending {
 		return
 	}
-	f.done = true
+	f.node.out = outCancelled
 	r := f.r
 	if r == nil {
 		return

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"runtime"
 	gosync "sync"
 
 	"github.com/asyncgo/asyncgo/rt"
@@ -139,6 +140,12 @@ func (m *RWMutex) Lock() RWMutexGuard {
 	if m.TryLock() { // the bridge's fast path: nothing to wait for
 		return RWMutexGuard{m}
 	}
+	for i := 0; i < lockSpins; i++ { // see Mutex.Lock: avoid convoys
+		runtime.Gosched()
+		if m.TryLock() {
+			return RWMutexGuard{m}
+		}
+	}
 	f := m.LockAsync()
 	rt.BlockOn(&f)
 	return f.Result()
@@ -158,6 +165,12 @@ func (m *RWMutex) RLock() RWMutexReadGuard {
 	if m.TryRLock() { // the bridge's fast path: nothing to wait for
 		return RWMutexReadGuard{m}
 	}
+	for i := 0; i < lockSpins; i++ { // see Mutex.Lock: avoid convoys
+		runtime.Gosched()
+		if m.TryRLock() {
+			return RWMutexReadGuard{m}
+		}
+	}
 	f := m.RLockAsync()
 	rt.BlockOn(&f)
 	return f.Result()
@@ -171,14 +184,15 @@ func (m *RWMutex) RLockAsync() RWMutexRLockFuture {
 // rwLock is the state shared by the Lock and RLock futures.
 type rwLock struct {
 	m    *RWMutex
-	node waiter[bool] // val: true for Lock
-	done bool
+	node waiter[bool] // val: true for Lock; out: the outcome
 }
 
 // poll acquires the lock (write if node.val) if the state allows and
-// nobody waits, or was handed over; otherwise it queues the waiter.
+// nobody waits, or was handed over; otherwise it queues the waiter. Taking
+// a free lock first spends a unit of the cooperative budget
+// (rt.Context.Proceed).
 func (f *rwLock) poll(cx *rt.Context) bool {
-	if f.done {
+	if f.node.out != outPending {
 		return true
 	}
 	m := f.m
@@ -196,21 +210,23 @@ func (f *rwLock) poll(cx *rt.Context) bool {
 			f.node.register(cx)
 			m.waiters.pushBack(&f.node)
 			return false
+		case !cx.Proceed():
+			return false
 		case f.node.val:
 			m.writer = true
 		default:
 			m.readers++
 		}
 	}
-	f.done = true
+	f.node.out = outDone
 	return true
 }
 
 func (f *rwLock) cancel() {
-	if f.done {
+	if f.node.out != outPending {
 		return
 	}
-	f.done = true
+	f.node.out = outCancelled
 	m := f.m
 	if m == nil {
 		return

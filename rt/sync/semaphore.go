@@ -177,7 +177,8 @@ type SemaphoreAcquireFuture struct {
 // Poll takes the permits if they are free and nobody waits (or they were
 // all granted), completes with an error on a closed semaphore or a request
 // that is too large, and otherwise queues the future, taking whatever is
-// free as a partial grant, and returns false.
+// free as a partial grant, and returns false. Taking free permits first
+// spends a unit of the task's cooperative budget (rt.Context.Proceed).
 func (f *SemaphoreAcquireFuture) Poll(cx *rt.Context) bool {
 	if f.done {
 		return true
@@ -201,8 +202,12 @@ func (f *SemaphoreAcquireFuture) Poll(cx *rt.Context) bool {
 			f.err = ErrClosed
 		case n > s.size:
 			f.err = ErrTooLarge
-		case n == 0:
-		case s.waiters.empty() && s.avail >= n:
+		case n == 0 || s.waiters.empty() && s.avail >= n:
+			// Free permits: spend a unit of the cooperative budget
+			// first (rt.Context.Proceed).
+			if !cx.Proceed() {
+				return false
+			}
 			s.avail -= n
 			s.held += n
 		default:

@@ -34,12 +34,29 @@ const (
 	notified
 )
 
+// outcome is the state of a future that embeds a waiter, as far as the
+// future itself is concerned. Unlike waiter.state it belongs to the future
+// alone: only the future's Poll and Cancel (never concurrent with each
+// other) read or write it, without the primitive's lock, and the other
+// side of the primitive never touches it. It lives in the node (in the
+// padding after state), so that a future needs no done flag or error
+// field of its own: a parked receive is a pointer and a node.
+type outcome uint8
+
+const (
+	outPending   outcome = iota // not completed, not cancelled
+	outDone                     // completed; a received value is in node.val
+	outClosed                   // completed with ErrClosed
+	outCancelled                // cancelled before completing
+)
+
 // waiter is the intrusive wait-list node embedded in every waiting future.
 type waiter[T any] struct {
 	prev, next *waiter[T]
 	waker      rt.Waker
 	state      waitState
-	val        T // value handed to a receiver, or carried by a sender
+	out        outcome // owned by the embedding future (see outcome)
+	val        T       // value handed to a receiver, or carried by a sender
 }
 
 // register stores the waker of cx unless the stored one already wakes the

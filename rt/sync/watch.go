@@ -163,6 +163,12 @@ func (f *WatchReceiverRecvFuture[T]) Poll(cx *rt.Context) bool {
 		f.node.register(cx)
 		return false
 	}
+	// The receive may complete at once: spend a unit of the task's
+	// cooperative budget first (rt.Context.Proceed). When it is used up
+	// the task is woken and polled again after the others had a turn.
+	if !cx.Proceed() {
+		return false
+	}
 	v, ok, err := f.r.recv()
 	if !ok {
 		f.node.register(cx)

@@ -21,7 +21,7 @@ func run(n int) []int {
 type runFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	n      int
-	out    []int
+	out    *[]int
 	i      int
 	add    func(int)
 	child1 rt.YieldFuture
@@ -29,7 +29,7 @@ type runFuture struct {
 
 // runAsync returns the future of run without running any of it.
 func runAsync(n int) runFuture {
-	return runFuture{n: n}
+	return runFuture{n: n, out: new([]int)}
 }
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
@@ -44,9 +44,11 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:18:2*/ s.i = 0
-	/*line main.go:19:2*/ s.add = func(v int) {
-		/*line main.go:19:23*/ s.out = append(s.out, v)
-	}
+	/*line main.go:19:2*/ s.add = func(out_p *[]int) func(int) {
+		return func(v int) {
+			/*line main.go:19:23*/ (*out_p) = append((*out_p), v)
+		}
+	}(s.out)
 b1:
 	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
@@ -88,7 +90,7 @@ b5:
 
 // Result returns the results of run; valid once Poll returned true.
 func (s *runFuture) Result() []int {
-	return s.out
+	return (*s.out)
 }
 
 // Cancel abandons run, cancelling its in-flight child first; it is idempotent.

@@ -123,3 +123,28 @@ func main() {
 	}
 	fmt.Println(labeled())
 }
+
+//asyncgo:async
+func captured(vs []any) []string {
+	var fs []func() string
+	for _, v := range vs {
+		switch x := v.(type) {
+		case int:
+			fs = append(fs, func() string { x++; return fmt.Sprint("int ", x) })
+			rt.Yield()
+			x += 10
+		default:
+			rt.Yield()
+			fs = append(fs, func() string { return fmt.Sprint("other ", x) })
+		}
+	}
+	var out []string
+	for _, f := range fs {
+		out = append(out, f())
+	}
+	return out
+}
+
+func init() {
+	fmt.Println(captured([]any{1, "a", 2}))
+}

@@ -7,7 +7,7 @@ import "github.com/asyncgo/asyncgo/rt"
 //asyncgo:async
 func loopCapture() []func() int {
 	var fs []func() int
-	for i := 0; i < 3; i++ { // ERROR "loop variable i is captured"
+	for i := 0; i < 3; i++ { // supported: i is per iteration
 		rt.Yield()
 		fs = append(fs, func() int { return i })
 	}
