@@ -27,6 +27,9 @@ type fileConv struct {
 	rewriteImport func(string) string
 	r             *reporter
 	lits          *litSet
+	// layouts are the layouts of the async functions of the file, by
+	// future type name (set before emission).
+	layouts map[string]*layout
 }
 
 func (fc *fileConv) path(p string) string {

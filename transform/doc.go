@@ -383,6 +383,23 @@
 //	                   s.state = -1
 //	                   return true
 //
+// Falling off the end of the body finishes the same way, unless the body
+// ends in a terminating statement (panic, goto, an if/else, switch or
+// select whose branches all terminate, a for loop without condition or
+// break; see terminates): nothing follows it, as go vet rejects
+// unreachable code.
+//
+// Once a child completes and its results are taken, the field is reset to
+// its zero value (s.child1 = GFuture{} above) so that the garbage collector
+// does not keep what it pointed to; the reset is left out when the child's
+// type holds no pointers (pointerFree; for a state struct of the same
+// file, all its fields), since the field is overwritten when a child is
+// started again. In a function without suspension points and defers (a
+// leaf: its Poll runs it whole, once) the parameters the body assigns are
+// copied to locals at the top of Poll (h_1 := s.h) and used from there, so
+// that the compiler keeps them in registers instead of storing every update
+// to the state struct.
+//
 // A break or continue of a flattened loop inside a carried-over statement
 // becomes a goto of the loop's exit or continue block. Inside async code,
 // go F(x) of an async F starts a task, with the arguments evaluated at the

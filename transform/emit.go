@@ -16,7 +16,10 @@ import (
 )
 
 type emitter struct {
-	boxParams map[types.Object]string // inside a wrapped func literal: boxed local -> parameter holding its pointer
+	// paramLocal are the parameters that Poll works on in locals (see
+	// paramLocals).
+	paramLocal map[types.Object]string
+	boxParams  map[types.Object]string // inside a wrapped func literal: boxed local -> parameter holding its pointer
 
 	u   *unit
 	l   *layout
@@ -64,6 +67,9 @@ func (e *emitter) bodyConv() *conv {
 		if p, ok := e.boxParams[o]; ok {
 			return jen.Parens(jen.Op("*").Id(p))
 		}
+		if n, ok := e.paramLocal[o]; ok {
+			return jen.Id(n)
+		}
 		if f, ok := e.l.fieldOf[o]; ok {
 			if e.l.boxed[o] {
 				return jen.Parens(jen.Op("*").Add(e.self().Dot(f)))
@@ -102,6 +108,9 @@ func (e *emitter) bodyConv() *conv {
 func (e *emitter) ptrTo(v *types.Var) jen.Code {
 	if p, ok := e.boxParams[v]; ok {
 		return jen.Id(p)
+	}
+	if n, ok := e.paramLocal[v]; ok {
+		return jen.Op("&").Id(n)
 	}
 	if f, ok := e.l.fieldOf[v]; ok {
 		if e.l.boxed[v] {
@@ -614,6 +623,7 @@ func (e *emitter) pollBody() []jen.Code {
 	e.plan()
 	c := e.bodyConv()
 	var body []jen.Code
+	body = append(body, e.paramLocals()...)
 	// Locals and suspension points of unreachable code are left out.
 	refd := map[types.Object]bool{}
 	for _, b := range e.order {
@@ -702,6 +712,11 @@ func (e *emitter) pollBody() []jen.Code {
 			if b.ret != nil {
 				res = b.ret.Results
 			}
+			if b.ret == nil && len(b.stmts) > 0 && e.u.terminates(b.stmts[len(b.stmts)-1]) {
+				// The body ends in a terminating statement (panic, an
+				// infinite loop, ...): nothing may follow it (go vet).
+				break
+			}
 			fin := e.finish(c, res)
 			fin[0] = addLine(fin[0])
 			out = append(out, fin...)
@@ -767,8 +782,14 @@ func (e *emitter) resumeCode(c *conv, b *block) []jen.Code {
 	if st.kind == siteAwait {
 		t = st.argType
 	}
-	if _, ok := e.l.childElem[st.index]; ok {
+	_, boxedChild := e.l.childElem[st.index]
+	if boxedChild {
 		t = types.NewPointer(types.Typ[types.Uint8]) // zero: nil
+	} else if e.childPointerFree(st) {
+		// The completed child holds no pointers: nothing to drop for
+		// the garbage collector, and the field is overwritten when a
+		// child is started again.
+		return out
 	}
 	out = append(out, e.self().Dot(e.l.child[st.index]).Op("=").Add(e.zero(t, e.l.childType[st.index])))
 	return out
@@ -1137,4 +1158,80 @@ func callsRecover(info *types.Info, body *ast.BlockStmt) bool {
 		return !found
 	})
 	return found
+}
+
+// childPointerFree reports whether the child future of st holds no
+// pointers, so that resetting it once it completed is useless.
+func (e *emitter) childPointerFree(st *site) bool {
+	for _, f := range e.l.fields {
+		if f.name != e.l.child[st.index] {
+			continue
+		}
+		if f.t != nil {
+			return pointerFree(f.t)
+		}
+		if st.kind != siteCall || len(st.inst) > 0 || e.fc.layouts == nil {
+			return false
+		}
+		name, _ := futureNames(st.fn)
+		cl := e.fc.layouts[name]
+		return cl != nil && cl != e.l && layoutPointerFree(cl, e.fc.layouts, map[*layout]bool{})
+	}
+	return false
+}
+
+// paramLocals lets Poll of a function without suspension points (a leaf:
+// Poll runs it whole, once) work on locals instead of the fields of the
+// parameters it assigns, so that the compiler keeps them in registers
+// rather than storing every update to the state struct. It returns the
+// copies; it does nothing for functions that suspend or defer, and for
+// boxed parameters.
+func (e *emitter) paramLocals() []jen.Code {
+	if e.l.defers != "" || e.u.lit != nil {
+		return nil
+	}
+	for _, b := range e.u.blocks {
+		if b.kind == termAwait || b.resume != nil {
+			return nil
+		}
+	}
+	written := map[types.Object]bool{}
+	mark := func(x ast.Expr) {
+		if id, ok := ast.Unparen(x).(*ast.Ident); ok {
+			if o := e.u.objOf(id); o != nil {
+				written[o] = true
+			}
+		}
+	}
+	ast.Inspect(e.u.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, x := range n.Lhs {
+				mark(x)
+			}
+		case *ast.IncDecStmt:
+			mark(n.X)
+		case *ast.RangeStmt:
+			if n.Key != nil {
+				mark(n.Key)
+			}
+			if n.Value != nil {
+				mark(n.Value)
+			}
+		}
+		return true
+	})
+	var out []jen.Code
+	for i, p := range e.l.paramObjs {
+		if !written[p] || e.l.boxed[p] || e.u.escaping[p] {
+			continue
+		}
+		if e.paramLocal == nil {
+			e.paramLocal = map[types.Object]string{}
+		}
+		name := e.l.all.fresh(p.Name())
+		e.paramLocal[p] = name
+		out = append(out, jen.Id(name).Op(":=").Add(e.self().Dot(e.l.paramNames[i])))
+	}
+	return out
 }

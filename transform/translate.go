@@ -212,6 +212,7 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 	if r.diags.HasErrors() {
 		return nil, nil, r.diags
 	}
+	fc.layouts = layoutsByName(layouts)
 	emitLits := func(d *ast.FuncDecl) {
 		for _, lit := range lits.order {
 			if lits.enclosing[lit] == d {

@@ -48,6 +48,10 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:38:3*/ s.child1 = serveAsync((*s.ln))
 resume1:
+	/*line main.go:38:3*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:38:3*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -108,6 +112,10 @@ func (s *serveFuture) Poll(cx *rt.Context) bool {
 b1:
 	/*line main.go:47:3*/ s.child1 = s.ln.AcceptAsync()
 resume1:
+	/*line main.go:47:22*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:47:22*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -183,7 +191,12 @@ func (s *handleFuture) Poll(cx *rt.Context) bool {
 	}
 b1:
 	/*line main.go:68:6*/ s.child1 = s.conn.WaitReadableAsync()
+	s.buf = nil
 resume1:
+	/*line main.go:68:13*/ if cx.InjectPending() {
+		s.state = 1
+		return false
+	}
 	/*line main.go:68:13*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
@@ -205,6 +218,10 @@ resume1:
 	}
 	/*line main.go:81:3*/ s.child2 = s.conn.WriteAllAsync(s.buf[:n])
 resume2:
+	/*line main.go:81:9*/ if cx.InjectPending() {
+		s.state = 2
+		return false
+	}
 	/*line main.go:81:9*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false

@@ -32,14 +32,15 @@ func mixAsync(h uint64, v uint64) mixFuture {
 
 // Poll advances mix to its next suspension point; it reports whether it has completed.
 func (s *mixFuture) Poll(cx *rt.Context) bool {
+	h_1 := s.h
 	switch s.state {
 	case 0:
 	default:
 		panic("asyncgen: mixFuture.Poll called after completion or Cancel")
 	}
-	/*line compbench.go:18:2*/ s.h ^= s.v
-	/*line compbench.go:19:2*/ s.h *= 0x100000001b3
-	/*line compbench.go:20:2*/ s.r0 = s.h ^ (s.h >> 29)
+	/*line compbench.go:18:2*/ h_1 ^= s.v
+	/*line compbench.go:19:2*/ h_1 *= 0x100000001b3
+	/*line compbench.go:20:2*/ s.r0 = h_1 ^ (h_1 >> 29)
 	s.state = -1
 	return true
 }
@@ -99,7 +100,6 @@ resume1:
 		return false
 	}
 	s.h = s.child1.Result()
-	s.child1 = mixFuture{}
 	/*line compbench.go:28:2*/ if !(s.i%3 == 0) {
 		goto b4
 	}
@@ -114,7 +114,6 @@ resume2:
 		return false
 	}
 	s.h = s.child1.Result()
-	s.child1 = mixFuture{}
 b4:
 	/*line compbench.go:31:2*/ s.r0 = s.h
 	s.state = -1
@@ -190,7 +189,6 @@ resume1:
 		return false
 	}
 	h = s.child1.Result()
-	s.child1 = stepFuture{}
 	/*line compbench.go:40:21*/ s.i++
 	goto b1
 b5:

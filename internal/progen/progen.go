@@ -261,11 +261,11 @@ func mustFormat(src []byte) []byte {
 	return out
 }
 
-const header = `//go:build asyncsrc
-
-//go:generate go run github.com/asyncgo/asyncgo/cmd/asyncgen
-
-`
+// header starts every generated program. The go:generate line is split so
+// that go generate, which scans files as text (strings included), does not
+// take it for a directive of this file.
+const header = "//go:build asyncsrc\n\n" +
+	"//go:" + "generate go run github.com/asyncgo/asyncgo/cmd/asyncgen\n\n"
 
 // prelude holds the leaves every unit uses: y and yb suspend and record
 // their value, p records evaluation order without suspending, y2 is a

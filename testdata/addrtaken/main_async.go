@@ -60,7 +60,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.c.inc(s.d)
 	/*line main.go:27:1*/ s.state = -1
 	return true
@@ -154,7 +153,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:36:2*/ s_1.child2 = (*s_1.c).slowIncAsync(2)
 	s_1.q = nil
 	s_1.ptrs = nil
@@ -192,7 +190,6 @@ resume3:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:42:2*/ *(*s_1.p) += 10
 	/*line main.go:43:2*/ s_1.q = &(*s_1.p)
 	/*line main.go:44:2*/ s_1.child1 = rt.YieldAsync()
@@ -209,7 +206,6 @@ resume4:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:45:2*/ **s_1.q *= 2
 	/*line main.go:46:2*/ fmt.Println((*s_1.x), *(*s_1.p))
 	/*line main.go:47:2*/ s_1.ptrs = nil
@@ -235,7 +231,6 @@ resume5:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:52:3*/ (*s_1.v)++
 	/*line main.go:48:21*/ s_1.i++
 	goto b5
@@ -261,7 +256,6 @@ resume6:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:61:2*/ s_1.s[1] = 20
 	/*line main.go:62:2*/ fmt.Println((*s_1.arr), s_1.s)
 	/*line main.go:63:2*/ s_1.st = new(struct {
@@ -286,7 +280,6 @@ resume7:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:66:2*/ *s_1.pb = 7
 	/*line main.go:67:2*/ fmt.Println((*s_1.st))
 	/*line main.go:68:1*/ s_1.state = -1

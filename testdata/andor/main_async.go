@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, s.v)
 	/*line main.go:20:2*/ s.r0 = s.v
 	s.state = -1

@@ -55,7 +55,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ s.t.n++
 	/*line main.go:21:2*/ s.r0 = s.v
 	s.state = -1

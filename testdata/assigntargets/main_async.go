@@ -54,7 +54,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:22:2*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -160,7 +159,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:28:2*/ (*s_1.p).x = tmp_1
 	/*line main.go:29:2*/ s_1.pp = &(*s_1.p)
 	/*line main.go:30:9*/ s_1.child1 = vAsync(2)
@@ -178,7 +176,6 @@ resume2:
 		return false
 	}
 	tmp_2 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:30:2*/ s_1.pp.y = tmp_2 + s_1.pp.x
 	/*line main.go:31:2*/ s_1.q = new(int)
 	/*line main.go:32:7*/ s_1.child1 = vAsync(3)
@@ -196,7 +193,6 @@ resume3:
 		return false
 	}
 	tmp_3 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:32:2*/ *s_1.q = tmp_3
 	/*line main.go:33:2*/ s_1.arr = [3]int{}
 	/*line main.go:34:2*/ s_1.i = 1
@@ -215,7 +211,6 @@ resume4:
 		return false
 	}
 	tmp_4 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:35:2*/ s_1.arr[s_1.i] = tmp_4
 	/*line main.go:36:14*/ s_1.child1 = vAsync(5)
 	s_1.pp = nil
@@ -232,7 +227,6 @@ resume5:
 		return false
 	}
 	tmp_5 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:36:2*/ s_1.arr[s_1.i+1] += tmp_5
 	/*line main.go:37:2*/ s_1.s = make([]int, 2)
 	/*line main.go:38:15*/ s_1.child1 = vAsync(6)
@@ -249,7 +243,6 @@ resume6:
 		return false
 	}
 	tmp_6 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:38:2*/ s_1.s[0], s_1.s[1] = tmp_6, s_1.s[0]+1
 	/*line main.go:39:2*/ s_1.m = map[string]pt{}
 	/*line main.go:40:14*/ s_1.child1 = vAsync(7)
@@ -265,7 +258,6 @@ resume7:
 		return false
 	}
 	s_1.i = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:40:20*/ s_1.child1 = vAsync(8)
 	s_1.pp = nil
 	s_1.mp = nil
@@ -279,7 +271,6 @@ resume8:
 		return false
 	}
 	tmp_7 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:40:2*/ s_1.m["a"] = pt{s_1.i, tmp_7}
 	/*line main.go:41:2*/ s_1.mp = map[string]int{}
 	/*line main.go:42:13*/ s_1.child1 = vAsync(9)
@@ -294,7 +285,6 @@ resume9:
 		return false
 	}
 	tmp_8 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:42:2*/ s_1.mp["k"] += tmp_8
 	/*line main.go:43:2*/ s_1.mp["k"]++
 	/*line main.go:44:2*/ s_1.i, s_1.b = 10, 20
@@ -310,7 +300,6 @@ resume10:
 		return false
 	}
 	tmp_9 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:45:2*/ s_1.i, s_1.b = s_1.b, tmp_9
 	/*line main.go:46:12*/ s_1.child1 = vAsync((*s_1.p).y)
 	s_1.pp = nil
@@ -324,7 +313,6 @@ resume11:
 		return false
 	}
 	tmp_10 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:46:2*/ (*s_1.p).x, *s_1.q = tmp_10, (*s_1.p).x
 	/*line main.go:47:2*/ fmt.Println((*s_1.p), *s_1.q, s_1.arr, s_1.s, s_1.m, s_1.mp, s_1.i, s_1.b)
 	/*line main.go:48:1*/ s_1.state = -1

@@ -73,7 +73,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:24:22*/ s_1.i++
 	goto b1
 b5:

@@ -52,7 +52,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ calls++
 	/*line main.go:21:2*/ s.r0 = s.n
 	s.state = -1
@@ -114,7 +113,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:27:2*/ calls++
 	/*line main.go:28:2*/ s.r0, s.r1 = s.n, fmt.Sprint("s", s.n)
 	s.state = -1
@@ -193,7 +191,6 @@ resume1:
 		return false
 	}
 	_ = s_1.child1.Result()
-	s_1.child1 = oneFuture{}
 	/*line main.go:34:2*/ s_1.child2 = twoAsync(2)
 	s_1.s = ""
 resume2:
@@ -231,7 +228,6 @@ resume4:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = oneFuture{}
 	/*line main.go:38:2*/ s_1.child2 = twoAsync(5)
 resume5:
 	/*line main.go:38:2*/ if cx.InjectPending() {
@@ -255,7 +251,6 @@ resume6:
 		return false
 	}
 	_ = s_1.child1.Result()
-	s_1.child1 = oneFuture{}
 	/*line main.go:40:6*/ s_1.child2 = twoAsync(7)
 resume7:
 	/*line main.go:40:13*/ if cx.InjectPending() {

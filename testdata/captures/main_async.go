@@ -88,7 +88,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:29:3*/ s.fs = append(s.fs, func(j_p *int, total_p_1 *int) func() int {
 		return func() int {
 			/*line main.go:29:32*/ return (*j_p) + (*total_p_1)
@@ -107,7 +106,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:33:3*/ *s.p += 1
 	/*line main.go:26:21*/ s.i++
 	goto b1
@@ -128,7 +126,6 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:38:2*/ (*s.c).inc()
 	/*line main.go:39:2*/ s.sb = new(strings.Builder)
 	(*s.sb) = strings.Builder{}
@@ -146,7 +143,6 @@ resume4:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:42:2*/ (*s.sb).WriteString("y")
 	/*line main.go:43:2*/ fmt.Println("total", (*s.total), "c", (*s.c).n, (*s.sb).String())
 	/*line main.go:44:2*/ s.r0 = s.fs

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -127,7 +126,6 @@ resume1:
 		return false
 	}
 	s.total = s.child1.Result()
-	s.child1 = tickFuture{}
 	/*line main.go:27:2*/ for _, v := range s.vals {
 		/*line main.go:28:3*/ switch x := v.(type) {
 		case int:
@@ -150,7 +148,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = tickFuture{}
 	/*line main.go:37:2*/ s.total += tmp_1
 	/*line main.go:38:2*/ switch {
 	case s.total > 1000:
@@ -173,7 +170,6 @@ resume3:
 		return false
 	}
 	tmp_2 = s.child1.Result()
-	s.child1 = tickFuture{}
 	/*line main.go:48:2*/ s.ch <- tmp_2
 	/*line main.go:49:2*/ select {
 	case v := <-s.ch:
@@ -209,7 +205,6 @@ resume4:
 		return false
 	}
 	tmp_3 = s.child1.Result()
-	s.child1 = tickFuture{}
 	/*line main.go:71:2*/ s.total += tmp_3
 	/*line main.go:72:2*/ s.r0 = fmt.Sprint(s.out, " ", s.total)
 	s.state = -1

@@ -57,7 +57,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:21:3*/ s.ch.Send(s.i * s.i)
 	/*line main.go:19:22*/ s.i++
 	goto b1

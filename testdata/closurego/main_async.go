@@ -52,7 +52,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:21:2*/ s.r0 = s.n * s.n
 	s.state = -1
 	return true
@@ -189,7 +188,6 @@ resume1:
 		return false
 	}
 	s.v = s.child1.Result()
-	s.child1 = sqFuture{}
 	/*line main.go:31:4*/ s.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:31:4*/ if cx.InjectPending() {
@@ -201,7 +199,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:32:4*/ (*s.out).Send(s.v + (*s.k))
 	/*line main.go:33:3*/ s.state = -1
 	return true

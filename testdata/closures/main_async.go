@@ -49,7 +49,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ fmt.Println("  wait", s.tag)
 	/*line main.go:21:1*/ s.state = -1
 	return true

@@ -61,7 +61,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:30:2*/ fmt.Println("  v", s.n)
 	/*line main.go:31:2*/ s.r0 = s.n
 	s.state = -1
@@ -122,7 +121,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:37:2*/ fmt.Println("  s", s_1.t)
 	/*line main.go:38:2*/ s_1.r0 = s_1.t
 	s_1.state = -1
@@ -235,7 +233,6 @@ resume1:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:43:28*/ s_1.child2 = sAsync("t")
 	s_1.tmp_1 = ""
 	s_1.pt = point{}
@@ -270,7 +267,6 @@ resume3:
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:43:2*/ s_1.pt = point{X: s_1.tmp, Tag: s_1.tmp_1, Y: tmp_1}
 	/*line main.go:44:14*/ s_1.child1 = vAsync(3)
 	s_1.tmp_1 = ""
@@ -288,7 +284,6 @@ resume4:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:44:23*/ s_1.child1 = vAsync(5)
 	s_1.tmp_1 = ""
 	s_1.sl = nil
@@ -305,7 +300,6 @@ resume5:
 		return false
 	}
 	tmp_2 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:44:2*/ s_1.sl = []int{s_1.tmp, 4, tmp_2}
 	/*line main.go:45:22*/ s_1.child2 = sAsync("c")
 	s_1.tmp_1 = ""
@@ -367,7 +361,6 @@ resume9:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:46:46*/ s_1.child2 = sAsync("k3")
 	s_1.tmp_2 = ""
 	s_1.m = nil
@@ -394,7 +387,6 @@ resume11:
 		return false
 	}
 	tmp_4 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:46:2*/ s_1.m = map[string]int{s_1.tmp_1: s_1.tmp, "k2": 7, s_1.tmp_2: tmp_4}
 	/*line main.go:47:22*/ s_1.child1 = vAsync(9)
 	s_1.tmp_1 = ""
@@ -409,7 +401,6 @@ resume12:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:47:28*/ s_1.child1 = vAsync(10)
 	s_1.tmp_1 = ""
 	s_1.tmp_2 = ""
@@ -423,7 +414,6 @@ resume13:
 		return false
 	}
 	s_1.tmp_3 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:47:54*/ s_1.child1 = vAsync(11)
 	s_1.tmp_1 = ""
 	s_1.tmp_2 = ""
@@ -437,7 +427,6 @@ resume14:
 		return false
 	}
 	tmp_5 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
 	/*line main.go:47:2*/ bx = box{P: &point{s_1.tmp, s_1.tmp_3, "in"}, Vals: []int{tmp_5}}
 	/*line main.go:48:2*/ s_1.r0, s_1.r1, s_1.r2, s_1.r3, s_1.r4 = s_1.pt, s_1.sl, s_1.arr, s_1.m, bx
 	s_1.state = -1

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:18:2*/ s.r0 = s.x + 1
 	s.state = -1
 	return true
@@ -113,7 +112,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = l0Future{}
 	/*line main.go:22:22*/ s.r0 = tmp_1 * 2
 	s.state = -1
 	return true
@@ -179,7 +177,6 @@ resume1:
 		return false
 	}
 	s.tmp = s.child1.Result()
-	s.child1 = l1Future{}
 	/*line main.go:25:37*/ s.child1 = l1Async(s.x + 1)
 resume2:
 	/*line main.go:25:37*/ if cx.InjectPending() {
@@ -191,7 +188,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = l1Future{}
 	/*line main.go:25:22*/ s.r0 = s.tmp + tmp_1
 	s.state = -1
 	return true
@@ -262,7 +258,6 @@ resume1:
 		return false
 	}
 	s.a = s.child1.Result()
-	s.child1 = l2Future{}
 	/*line main.go:30:2*/ s.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:30:2*/ if cx.InjectPending() {
@@ -274,7 +269,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:31:13*/ s.child1 = l2Async(s.a % 7)
 resume3:
 	/*line main.go:31:13*/ if cx.InjectPending() {
@@ -286,7 +280,6 @@ resume3:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = l2Future{}
 	/*line main.go:31:2*/ s.r0 = s.a - tmp_1
 	s.state = -1
 	return true
@@ -357,7 +350,6 @@ resume1:
 		return false
 	}
 	s.tmp = s.child1.Result()
-	s.child1 = l3Future{}
 	/*line main.go:35:43*/ s.child1 = l3Async(s.x + 1)
 resume2:
 	/*line main.go:35:43*/ if cx.InjectPending() {
@@ -369,7 +361,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = l3Future{}
 	/*line main.go:35:29*/ s.r0, s.r1 = s.tmp, tmp_1
 	s.state = -1
 	return true
@@ -435,7 +426,6 @@ resume1:
 		return false
 	}
 	a, b = s.child1.Result()
-	s.child1 = l4Future{}
 	/*line main.go:40:2*/ s.r0 = fmt.Sprint(a, "/", b)
 	s.state = -1
 	return true

@@ -52,7 +52,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ if s.n < 0 {
 		/*line main.go:21:3*/ s.r0, s.r1 = 0, errors.New("negative")
 		s.state = -1
@@ -206,7 +205,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:40:2*/ (*s.res), (*s.err) = (*s.res)*10, nil
 	s.state = -1
 	if p := s.unwind(nil); p != nil {
@@ -345,7 +343,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:46:21*/ s.i++
 	goto b1
 b5:

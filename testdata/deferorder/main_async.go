@@ -58,7 +58,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:24:2*/ fmt.Println("  val", s.n)
 	/*line main.go:25:2*/ s.r0 = s.n
 	s.state = -1
@@ -180,7 +179,6 @@ resume1:
 		return false
 	}
 	v = s.child1.Result()
-	s.child1 = valFuture{}
 	/*line main.go:36:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
@@ -249,7 +247,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:43:21*/ s.i++
 	goto b2
 b6:
@@ -279,7 +276,6 @@ resume3:
 		return false
 	}
 	(*s.x) = s.child1.Result()
-	s.child1 = valFuture{}
 	/*line main.go:51:2*/ fmt.Println("body end")
 	/*line main.go:52:1*/ s.state = -1
 	if p := s.unwind(nil); p != nil {

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -149,7 +148,6 @@ resume1:
 		return false
 	}
 	s.i = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:28:18*/ s.child1 = vAsync(s.j)
 resume2:
 	/*line main.go:28:18*/ if cx.InjectPending() {
@@ -161,7 +159,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:28:5*/ s.r0, s.r1, s.r2 = s.i, tmp_1, "found"
 	s.state = -1
 	return true
@@ -177,7 +174,6 @@ resume3:
 		return false
 	}
 	tmp_2 = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:30:5*/ if tmp_2 < -5 {
 		/*line main.go:31:6*/ s.r0, s.r1, s.r2 = -1, -1, "too negative"
 		s.state = -1
@@ -198,7 +194,6 @@ resume4:
 		return false
 	}
 	s.child4.Result()
-	s.child4 = rt.YieldFuture{}
 	/*line main.go:24:29*/ s.i++
 	goto b1
 b17:
@@ -213,7 +208,6 @@ resume5:
 		return false
 	}
 	tmp_3 = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:37:2*/ s.r0, s.r1, s.r2 = tmp_3, -1, "missing"
 	s.state = -1
 	return true

@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
 	/*line main.go:21:2*/ s.r0 = s.v
 	s.state = -1
@@ -114,7 +113,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:27:2*/ fmt.Println("  get", s.tag)
 	/*line main.go:28:2*/ s.r0, s.r1 = s.v, s.v > 0
 	s.state = -1
@@ -290,7 +288,6 @@ resume6:
 		return false
 	}
 	s.child6.Result()
-	s.child6 = rt.YieldFuture{}
 	/*line main.go:41:3*/ s.r0 = fmt.Sprint("odd a=", s.a, " b=", s.b, s.ok)
 	s.state = -1
 	return true
@@ -307,7 +304,6 @@ resume7:
 		return false
 	}
 	s.child6.Result()
-	s.child6 = rt.YieldFuture{}
 	/*line main.go:45:3*/ s.r0 = fmt.Sprint("else c=", s.c)
 	s.state = -1
 	return true

@@ -53,7 +53,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
 	/*line main.go:23:2*/ g += 100
 	/*line main.go:24:2*/ s.r0 = s.v

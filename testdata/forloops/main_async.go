@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ fmt.Print(s.tag, " ")
 	/*line main.go:20:2*/ s.r0 = s.v
 	s.state = -1
@@ -113,7 +112,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.r0 = s.a < s.b
 	s.state = -1
 	return true
@@ -216,7 +214,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child2.Result()
-	s.child2 = ltFuture{}
 	/*line main.go:32:25*/ if !tmp_1 {
 		/*line main.go:32:25*/ goto b25
 	}
@@ -255,7 +252,6 @@ resume4:
 		return false
 	}
 	tmp_2 = s.child2.Result()
-	s.child2 = ltFuture{}
 	/*line main.go:36:6*/ if tmp_2 {
 		/*line main.go:37:7*/ goto b15
 	}
@@ -291,7 +287,6 @@ resume6:
 		return false
 	}
 	s.child6.Result()
-	s.child6 = rt.YieldFuture{}
 	/*line main.go:45:5*/ goto b21
 b20:
 	/*line main.go:47:4*/ s.total += 100
@@ -328,7 +323,6 @@ resume8:
 		return false
 	}
 	tmp_4 = s.child2.Result()
-	s.child2 = ltFuture{}
 	/*line main.go:52:6*/ if !tmp_4 {
 		/*line main.go:52:6*/ goto b31
 	}

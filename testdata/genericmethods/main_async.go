@@ -55,7 +55,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ s_1.s.items = append(s_1.s.items, s_1.v)
 	/*line main.go:21:2*/ s_1.r0 = len(s_1.s.items)
 	s_1.state = -1
@@ -121,7 +120,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:27:2*/ zero = *new(T)
 	/*line main.go:28:2*/ if len(s_1.s.items) == 0 {
 		/*line main.go:29:3*/ s_1.r0, s_1.r1 = zero, false
@@ -194,7 +192,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:44:2*/ s.r0 = fmt.Sprint(s.p.k, "=", s.p.v)
 	s.state = -1
 	return true

@@ -65,7 +65,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:29:3*/ s.t += s.xs[s.i]
 	/*line main.go:27:27*/ s.i++
 	goto b1
@@ -140,7 +139,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:40:3*/ s.out = append(s.out, s.b)
 	/*line main.go:37:27*/ s.i++
 	goto b1
@@ -204,7 +202,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:48:2*/ s.r0 = "<" + s.v.String() + ">"
 	s.state = -1
 	return true
@@ -273,7 +270,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:58:2*/ s.r0, s.r1, s.r2 = s.k, s.v, map[K]V{s.k: s.v}
 	s.state = -1
 	return true
@@ -350,7 +346,6 @@ resume2:
 		return false
 	}
 	s_1.child2.Result()
-	s_1.child2 = rt.YieldFuture{}
 	/*line main.go:65:2*/ s_1.r0 = float64(s_1.s) / float64(len(s_1.xs))
 	s_1.state = -1
 	return true

@@ -52,7 +52,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ s.out <- fmt.Sprint(s.tag, s.id)
 	/*line main.go:20:1*/ s.state = -1
 	return true
@@ -120,7 +119,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:25:21*/ s.i++
 	goto b1
 b5:

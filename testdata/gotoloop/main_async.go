@@ -61,7 +61,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:22:2*/ if s.i%3 == 0 {
 		/*line main.go:23:3*/ goto b5
 	}
@@ -77,7 +76,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 b5:
 	/*line main.go:28:2*/ s.i++
 	/*line main.go:29:2*/ if s.i < s.n {

@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:18:2*/ fmt.Println("  step", s_1.s, s_1.n)
 	/*line main.go:19:2*/ s_1.r0 = s_1.n
 	s_1.state = -1
@@ -157,7 +156,6 @@ resume3:
 		return false
 	}
 	s.child3.Result()
-	s.child3 = rt.YieldFuture{}
 b7:
 	/*line main.go:36:7*/ s.child1 = stepAsync("after", 1)
 resume4:

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:18:2*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -130,7 +129,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:26:11*/ tmp_2 = tmp_1
 	/*line main.go:27:9*/ if tmp_2 == s.limit {
 		goto b8
@@ -155,7 +153,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 b12:
 	/*line main.go:24:22*/ s.j++
 	goto b3

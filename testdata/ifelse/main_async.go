@@ -53,7 +53,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ calls = append(calls, s.name)
 	/*line main.go:21:2*/ s.r0 = s.v
 	s.state = -1
@@ -168,7 +167,6 @@ resume3:
 		return false
 	}
 	s.child3.Result()
-	s.child3 = rt.YieldFuture{}
 	/*line main.go:32:3*/ s.r0 = fmt.Sprint("even r=", s.r)
 	s.state = -1
 	return true
@@ -184,7 +182,6 @@ resume4:
 		return false
 	}
 	s.child3.Result()
-	s.child3 = rt.YieldFuture{}
 	/*line main.go:36:2*/ s.r0 = "odd"
 	s.state = -1
 	return true
@@ -399,7 +396,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 b4:
 	/*line main.go:65:2*/ if s.n > 5 {
 		/*line main.go:66:3*/ s.r0 = -1

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ fmt.Println("  idx", s.n)
 	/*line main.go:20:2*/ s.r0 = s.n
 	s.state = -1
@@ -111,7 +110,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ fmt.Println("  key", s.k)
 	/*line main.go:27:2*/ s.r0 = s.k
 	s.state = -1
@@ -172,7 +170,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:33:2*/ s.xs[0]++
 	/*line main.go:34:2*/ s.r0 = s.xs
 	s.state = -1
@@ -324,7 +321,6 @@ resume1:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:41:24*/ s_1.child2 = sliceAsync(s_1.xs)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -353,7 +349,6 @@ resume3:
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:41:2*/ fmt.Println(s_1.xs[s_1.tmp], s_1.tmp_1[tmp_1], s_1.xs[0])
 	/*line main.go:42:10*/ s_1.child1 = iAsync(4)
 	s_1.tmp_1 = nil
@@ -369,7 +364,6 @@ resume4:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:42:18*/ s_1.child1 = iAsync(7)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -384,7 +378,6 @@ resume5:
 		return false
 	}
 	s_1.tmp_2 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:42:26*/ s_1.child1 = iAsync(0)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -399,7 +392,6 @@ resume6:
 		return false
 	}
 	tmp_2 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:42:2*/ s_1.y = s_1.xs[s_1.tmp] + s_1.tmp_2*s_1.xs[tmp_2]
 	/*line main.go:43:9*/ s_1.child7 = keyAsync("a")
 	s_1.tmp_1 = nil
@@ -446,7 +438,6 @@ resume9:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:45:22*/ s_1.child1 = iAsync(3)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -461,7 +452,6 @@ resume10:
 		return false
 	}
 	s_1.tmp_2 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:45:29*/ s_1.child2 = sliceAsync(s_1.xs)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -490,7 +480,6 @@ resume12:
 		return false
 	}
 	s_1.y = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:45:50*/ s_1.child1 = iAsync(3)
 	s_1.tmp_3 = ""
 	s_1.grid = nil
@@ -504,7 +493,6 @@ resume13:
 		return false
 	}
 	tmp_4 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:45:2*/ fmt.Println(s_1.xs[s_1.tmp:s_1.tmp_2], s_1.tmp_1[:s_1.y], s_1.xs[tmp_4:])
 	/*line main.go:46:21*/ s_1.child1 = iAsync(4)
 	s_1.tmp_1 = nil
@@ -520,7 +508,6 @@ resume14:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:46:36*/ s_1.child1 = iAsync(2)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -535,7 +522,6 @@ resume15:
 		return false
 	}
 	s_1.tmp_2 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:46:41*/ s_1.child1 = iAsync(5)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -550,7 +536,6 @@ resume16:
 		return false
 	}
 	s_1.y = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:46:57*/ s_1.child1 = iAsync(2)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -565,7 +550,6 @@ resume17:
 		return false
 	}
 	s_1.tmp_4 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:46:62*/ s_1.child1 = iAsync(5)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -580,7 +564,6 @@ resume18:
 		return false
 	}
 	tmp_5 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:46:2*/ fmt.Println(s_1.xs[1:3:s_1.tmp], len(s_1.xs[:s_1.tmp_2:s_1.y]), cap(s_1.xs[:s_1.tmp_4:tmp_5]))
 	/*line main.go:47:2*/ s_1.tmp_3 = "hello"
 	/*line main.go:48:16*/ s_1.child1 = iAsync(1)
@@ -596,7 +579,6 @@ resume19:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:48:25*/ s_1.child1 = iAsync(1)
 	s_1.tmp_1 = nil
 	s_1.grid = nil
@@ -610,7 +592,6 @@ resume20:
 		return false
 	}
 	s_1.tmp_2 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:48:30*/ s_1.child1 = iAsync(4)
 	s_1.tmp_1 = nil
 	s_1.grid = nil
@@ -624,7 +605,6 @@ resume21:
 		return false
 	}
 	tmp_6 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:48:2*/ fmt.Println(s_1.tmp_3[s_1.tmp], s_1.tmp_3[s_1.tmp_2:tmp_6])
 	/*line main.go:49:2*/ s_1.grid = [][]int{{1, 2}, {3, 4}}
 	/*line main.go:50:19*/ s_1.child1 = iAsync(1)
@@ -640,7 +620,6 @@ resume22:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:50:25*/ s_1.child1 = iAsync(0)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -654,7 +633,6 @@ resume23:
 		return false
 	}
 	s_1.tmp_2 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:50:38*/ s_1.child1 = iAsync(0)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -668,7 +646,6 @@ resume24:
 		return false
 	}
 	s_1.y = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:50:44*/ s_1.child1 = iAsync(1)
 	s_1.tmp_1 = nil
 	s_1.tmp_3 = ""
@@ -682,7 +659,6 @@ resume25:
 		return false
 	}
 	tmp_7 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:50:2*/ fmt.Println(s_1.grid[s_1.tmp][s_1.tmp_2] * s_1.grid[s_1.y][tmp_7])
 	/*line main.go:51:13*/ s_1.child7 = keyAsync("zz")
 	s_1.tmp_1 = nil
@@ -736,7 +712,6 @@ resume28:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:58:12*/ s_1.child1 = iAsync(40)
 	s_1.m = nil
 	s_1.tmp_1 = nil
@@ -752,7 +727,6 @@ resume29:
 		return false
 	}
 	tmp_10 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:58:2*/ s_1.arr[s_1.tmp] += tmp_10
 	/*line main.go:59:14*/ s_1.child1 = iAsync(0)
 	s_1.m = nil
@@ -769,7 +743,6 @@ resume30:
 		return false
 	}
 	tmp_11 = s_1.child1.Result()
-	s_1.child1 = iFuture{}
 	/*line main.go:59:2*/ s_1.xs[s_1.tmp] = s_1.arr[tmp_11] + 1
 	/*line main.go:60:2*/ fmt.Println(s_1.arr, s_1.xs)
 	/*line main.go:61:1*/ s_1.state = -1

@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:18:2*/ s.r0 = s.i*10 + s.j
 	s.state = -1
 	return true
@@ -130,7 +129,6 @@ resume1:
 		return false
 	}
 	v = s.child1.Result()
-	s.child1 = atFuture{}
 	/*line main.go:29:4*/ switch {
 	case v == 12:
 		/*line main.go:31:5*/ goto b14
@@ -153,7 +151,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:39:5*/ goto b14
 b11:
 	/*line main.go:41:4*/ s.out = append(s.out, v)
@@ -246,7 +243,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = atFuture{}
 	/*line main.go:54:4*/ if tmp_1 == s.want {
 		/*line main.go:55:5*/ s.ri, s.rj = s.i, s.j
 		/*line main.go:56:5*/ goto b11

@@ -64,7 +64,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.a = here()
 	/*line main.go:27:2*/ s.child1 = rt.YieldAsync()
 resume2:
@@ -77,7 +76,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:28:2*/ if !(s.n > 0) {
 		goto b5
 	}
@@ -92,7 +90,6 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:30:3*/ s.r0 = s.a + " " + here()
 	s.state = -1
 	return true
@@ -160,7 +157,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:38:2*/ if s.n > 0 {
 		/*line main.go:39:3*/ var m map[string]int
 		/*line main.go:40:3*/ m["boom"] = s.n

@@ -52,7 +52,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:21:2*/ s.r0 = s.n * s.n
 	s.state = -1
 	return true
@@ -169,7 +168,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	goto b6
 b9:
 	/*line main.go:56:2*/ for i := 0; i < s.n; i++ {
@@ -236,7 +234,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:32:11*/ s.child2 = squareAsync((*s.k))
 resume2:
 	/*line main.go:32:11*/ if cx.InjectPending() {
@@ -248,7 +245,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child2.Result()
-	s.child2 = squareFuture{}
 	/*line main.go:32:4*/ s.r0 = tmp_1 + 1
 	s.state = -1
 	return true
@@ -309,7 +305,6 @@ resume1:
 		return false
 	}
 	v = s.child1.Result()
-	s.child1 = squareFuture{}
 	/*line main.go:47:4*/ (*s.mu).Lock()
 	/*line main.go:48:4*/ (*s.seen) = append((*s.seen), fmt.Sprint(s.tag, s.id, "=", v))
 	/*line main.go:49:4*/ (*s.mu).Unlock()
@@ -380,7 +375,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:68:3*/ s.child2 = fanOutAsync(3)
 resume2:
 	/*line main.go:68:19*/ if cx.InjectPending() {
@@ -463,7 +457,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = squareFuture{}
 	/*line main.go:70:4*/ s.r0 = tmp_1
 	s.state = -1
 	return true

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:18:2*/ s.r0 = s.i + 1
 	s.state = -1
 	return true
@@ -111,7 +110,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:24:2*/ s.r0 = s.i < s.n
 	s.state = -1
 	return true
@@ -183,7 +181,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = lessFuture{}
 	/*line main.go:29:14*/ if !tmp_1 {
 		/*line main.go:29:14*/ goto b10
 	}
@@ -204,7 +201,6 @@ resume2:
 		return false
 	}
 	tmp_2 = s.child2.Result()
-	s.child2 = nextFuture{}
 	/*line main.go:36:3*/ s.sum += tmp_2 * 10
 b8:
 	/*line main.go:29:26*/ s.child2 = nextAsync(s.i)
@@ -218,7 +214,6 @@ resume3:
 		return false
 	}
 	s.i = s.child2.Result()
-	s.child2 = nextFuture{}
 	goto b1
 b10:
 	/*line main.go:38:2*/ s.state = -1
@@ -294,7 +289,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = lessFuture{}
 	/*line main.go:45:6*/ if !tmp_1 {
 		/*line main.go:45:6*/ goto b7
 	}
@@ -309,7 +303,6 @@ resume2:
 		return false
 	}
 	s.i = s.child2.Result()
-	s.child2 = nextFuture{}
 	/*line main.go:47:3*/ if s.i%3 == 0 {
 		/*line main.go:48:4*/ goto b1
 	}
@@ -386,7 +379,6 @@ resume1:
 		return false
 	}
 	s.i = s.child1.Result()
-	s.child1 = nextFuture{}
 	/*line main.go:60:3*/ if s.i > 5 {
 		/*line main.go:61:4*/ goto b10
 	}
@@ -411,7 +403,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = nextFuture{}
 	/*line main.go:70:4*/ s.j = tmp_1 * 2
 	/*line main.go:71:4*/ if s.j > 50 {
 		/*line main.go:72:5*/ goto b9
@@ -507,7 +498,6 @@ resume1:
 		return false
 	}
 	j = s.child1.Result()
-	s.child1 = nextFuture{}
 	goto b3
 b9:
 	/*line main.go:92:3*/ s.child2 = rt.YieldAsync()
@@ -521,7 +511,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:82:21*/ s.i++
 	goto b1
 b12:

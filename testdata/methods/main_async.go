@@ -58,7 +58,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:25:2*/ s.a.total += s.n
 	/*line main.go:26:2*/ s.r0 = s.a.total
 	s.state = -1
@@ -121,7 +120,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:32:2*/ s_1.s = fmt.Sprint(s_1.a.name, "=", s_1.a.total, s_1.suffix)
 	/*line main.go:33:2*/ s_1.state = -1
 	return true
@@ -183,7 +181,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:39:2*/ if s.cond {
 		/*line main.go:40:3*/ s.r0 = s.a
 		s.state = -1

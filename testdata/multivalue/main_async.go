@@ -54,7 +54,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ if s.b == 0 {
 		/*line main.go:21:3*/ s.r0, s.r1, s.r2 = 0, 0, errors.New("div by zero")
 		s.state = -1
@@ -121,7 +120,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:29:2*/ s.r0, s.r1 = s.y, s.x
 	s.state = -1
 	return true

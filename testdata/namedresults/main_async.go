@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ s.r0 = s.n + 1
 	s.state = -1
 	return true
@@ -121,7 +120,6 @@ resume1:
 		return false
 	}
 	s.count = s.child1.Result()
-	s.child1 = stepFuture{}
 	/*line main.go:25:2*/ if s.count > 5 {
 		/*line main.go:26:3*/ s.msg = "big"
 		/*line main.go:27:3*/ s.state = -1
@@ -146,7 +144,6 @@ resume2:
 		return false
 	}
 	s.tmp = s.child1.Result()
-	s.child1 = stepFuture{}
 	/*line main.go:35:24*/ s.child1 = stepAsync(s.count)
 resume3:
 	/*line main.go:35:24*/ if cx.InjectPending() {
@@ -158,7 +155,6 @@ resume3:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = stepFuture{}
 	/*line main.go:35:2*/ s.count = s.tmp + tmp_1
 	/*line main.go:36:2*/ s.state = -1
 	return true
@@ -231,7 +227,6 @@ resume1:
 		return false
 	}
 	s.tmp = s.child1.Result()
-	s.child1 = stepFuture{}
 	/*line main.go:41:18*/ s.child1 = stepAsync(s.a)
 resume2:
 	/*line main.go:41:18*/ if cx.InjectPending() {
@@ -243,7 +238,6 @@ resume2:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = stepFuture{}
 	/*line main.go:41:2*/ s.a, s.b = s.tmp, tmp_1
 	/*line main.go:42:2*/ s.a, s.b = s.b, s.a
 	/*line main.go:43:12*/ s.child1 = stepAsync(s.a)
@@ -257,7 +251,6 @@ resume3:
 		return false
 	}
 	tmp_2 = s.child1.Result()
-	s.child1 = stepFuture{}
 	/*line main.go:43:2*/ s.a, s.b = s.b, tmp_2
 	s.state = -1
 	return true

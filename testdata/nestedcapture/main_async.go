@@ -60,7 +60,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:28:3*/ (*s.ch).Send(4)
 	/*line main.go:29:15*/ s.child2 = s.h
 	s.h = nil

@@ -74,7 +74,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:27:2*/ s.b = new(int)
 	(*s.b) = 100
 	/*line main.go:28:2*/ s.f2 = func(b_p *int, a_p_1 *int) func() func() int {
@@ -97,7 +96,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:32:2*/ s.out = []int{s.f1(), s.f2()}
 	/*line main.go:33:2*/ (*s.a) = 1000
 	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
@@ -111,7 +109,6 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:35:2*/ s.out = append(s.out, s.f1(), s.f2(), (*s.a), (*s.b))
 	/*line main.go:36:2*/ s.r0 = s.out
 	s.state = -1

@@ -84,7 +84,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:31:3*/ if s.r.n < 0 {
 		/*line main.go:32:4*/ s.r.reply.Close()
 	} else {

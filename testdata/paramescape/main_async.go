@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ s.r0 = &(*s.n)
 	s.state = -1
 	return true
@@ -110,7 +109,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:25:2*/ s.r0 = func(n_p *int) func() int {
 		return func() int {
 			/*line main.go:25:22*/ (*n_p)++
@@ -175,7 +173,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:31:2*/ s.r0 = &(*s.c).name
 	s.state = -1
 	return true

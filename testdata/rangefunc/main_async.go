@@ -73,7 +73,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:42:2*/ s.r0 = s.v
 	s.state = -1
 	return true
@@ -244,7 +243,6 @@ resume1:
 		return false
 	}
 	tmp_5 = s_1.child1.Result()
-	s_1.child1 = stepFuture{}
 	/*line main.go:52:3*/ s_1.sum += tmp_5
 	/*line main.go:53:3*/ if s_1.v == 6 {
 		/*line main.go:54:4*/ goto b7
@@ -307,7 +305,6 @@ resume2:
 		return false
 	}
 	s_1.child2.Result()
-	s_1.child2 = rt.YieldFuture{}
 	/*line main.go:60:3*/ fmt.Println(s_1.sum, s_1.s)
 	goto b8
 b12:
@@ -367,7 +364,6 @@ resume3:
 		return false
 	}
 	tmp_15 = s_1.child1.Result()
-	s_1.child1 = stepFuture{}
 	/*line main.go:63:3*/ if tmp_15 == 3 {
 		/*line main.go:64:4*/ s_1.r0 = s_1.sum * 100
 		s_1.state = -1

@@ -52,7 +52,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:21:2*/ fmt.Println("  bound")
 	/*line main.go:22:2*/ s.r0 = s.n
 	s.state = -1
@@ -138,7 +137,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
-	s_1.child1 = boundFuture{}
 	/*line main.go:29:17*/ s_1.tmp = tmp_1
 	/*line main.go:29:2*/ s_1.tmp_1 = 0
 b2:
@@ -159,7 +157,6 @@ resume2:
 		return false
 	}
 	s_1.child2.Result()
-	s_1.child2 = rt.YieldFuture{}
 	/*line main.go:32:3*/ s_1.fs = append(s_1.fs, func(i_p *int) func() int {
 		return func() int {
 			/*line main.go:32:32*/ return (*i_p) * 10
@@ -192,7 +189,6 @@ resume3:
 		return false
 	}
 	s_1.child2.Result()
-	s_1.child2 = rt.YieldFuture{}
 	/*line main.go:41:3*/ fmt.Printf("%T %v\n", s_1.i_1, s_1.i_1)
 	/*line main.go:39:2*/ s_1.tmp_3++
 	goto b7
@@ -209,7 +205,6 @@ resume4:
 		return false
 	}
 	tmp_2 = s_1.child1.Result()
-	s_1.child1 = boundFuture{}
 	/*line main.go:43:12*/ tmp_3 = tmp_2
 	/*line main.go:43:2*/ tmp_4 = 0
 b13:
@@ -242,7 +237,6 @@ resume5:
 		return false
 	}
 	s_1.child2.Result()
-	s_1.child2 = rt.YieldFuture{}
 	/*line main.go:52:3*/ s_1.tmp++
 	/*line main.go:50:2*/ s_1.tmp_4++
 	goto b17

@@ -83,7 +83,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:22:4*/ if s.r == 'x' {
 		/*line main.go:23:5*/ goto b12
 	}

@@ -92,7 +92,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:28:3*/ if s.deleted[s.k] {
 		/*line main.go:29:4*/ fmt.Println("visited deleted key", s.k)
 	}
@@ -151,7 +150,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:57:3*/ s.tmp_1 = append(s.tmp_1, s.k)
 b11:
 	/*line main.go:55:2*/ s.tmp_2++

@@ -54,7 +54,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ fmt.Println("  list", s.n)
 	/*line main.go:20:2*/ out = make([]int, s.n)
 	/*line main.go:21:2*/ for i := range out {
@@ -119,7 +118,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:30:2*/ fmt.Println("  str", s_1.s)
 	/*line main.go:31:2*/ s_1.r0 = s_1.s
 	s_1.state = -1
@@ -180,7 +178,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:37:2*/ fmt.Println("  num", s.n)
 	/*line main.go:38:2*/ s.r0 = s.n
 	s.state = -1
@@ -280,7 +277,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = numFuture{}
 	/*line main.go:44:20*/ s.child2 = listAsync(tmp_1)
 	s.tmp = nil
 	s.tmp_2 = ""
@@ -316,7 +312,6 @@ resume3:
 		return false
 	}
 	tmp_3 = s.child1.Result()
-	s.child1 = numFuture{}
 	/*line main.go:45:3*/ if tmp_3%2 == 1 {
 		/*line main.go:46:4*/ goto b8
 	}
@@ -381,7 +376,6 @@ resume6:
 		return false
 	}
 	s.child6.Result()
-	s.child6 = rt.YieldFuture{}
 	/*line main.go:53:2*/ tmp_5 = s.tmp_1
 	goto b12
 b16:
@@ -399,7 +393,6 @@ resume7:
 		return false
 	}
 	tmp_8 = s.child1.Result()
-	s.child1 = numFuture{}
 	/*line main.go:57:17*/ tmp_9 = tmp_8
 	/*line main.go:57:2*/ tmp_10 = 0
 b18:

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:21:2*/ fmt.Println("  range expression evaluated")
 	/*line main.go:22:2*/ s.r0 = s.xs
 	s.state = -1
@@ -164,7 +163,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:30:3*/ if s.i == 0 {
 		/*line main.go:31:4*/ s.xs[2] = 30
 		/*line main.go:32:4*/ s.xs = append(s.xs, 4)
@@ -197,7 +195,6 @@ resume3:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:39:3*/ (*s.arr)[2] = 300
 	/*line main.go:40:3*/ fmt.Println("array", s.i, s.x)
 	/*line main.go:37:2*/ s.tmp_1++
@@ -225,7 +222,6 @@ resume4:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:45:3*/ s.pa[s.i]++
 	/*line main.go:43:2*/ s.tmp_1++
 	goto b12
@@ -254,7 +250,6 @@ resume5:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:49:2*/ s.x++
 	goto b17
 b21:
@@ -297,7 +292,6 @@ resume7:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:54:2*/ s.tmp_1++
 	goto b23
 b27:
@@ -329,7 +323,6 @@ resume8:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:59:3*/ s.i++
 	goto b30
 b34:

@@ -76,7 +76,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:21:3*/ s_1.s = "changed"
 	/*line main.go:22:3*/ s_1.out = append(s_1.out, fmt.Sprintf("%d:%q", s_1.i, s_1.r))
 	/*line main.go:19:2*/ tmp_1 = s_1.tmp_1
@@ -103,7 +102,6 @@ resume2:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:26:3*/ s_1.out = append(s_1.out, fmt.Sprint(s_1.i))
 	/*line main.go:24:2*/ tmp_4 = s_1.tmp_1
 	goto b6

@@ -216,7 +216,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 b5:
 	/*line main.go:42:3*/ s.ch.Send(s.i)
 	/*line main.go:38:22*/ s.i++
@@ -337,7 +336,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:49:52*/ s.r0 = (*s.v) * 100
 	s.state = -1
 	return true

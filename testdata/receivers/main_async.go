@@ -61,7 +61,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:25:3*/ s.t += s.xs[s.i]
 	/*line main.go:23:27*/ s.i++
 	goto b1
@@ -128,7 +127,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:35:2*/ s.d[s.k] = s.v
 	/*line main.go:36:1*/ s.state = -1
 	return true
@@ -189,7 +187,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:43:2*/ s.r0 = s.f(s.x)
 	s.state = -1
 	return true
@@ -253,7 +250,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:51:2*/ s.b.hits++
 	/*line main.go:52:2*/ s.r0 = s.b.hits
 	s.state = -1
@@ -319,7 +315,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:63:2*/ s.r0 = fmt.Sprint(s.d.name, "#", s.d.hits)
 	s.state = -1
 	return true

@@ -18,10 +18,7 @@ import (
 //asyncgo:async
 func boom(msg string) int {
 	rt.Yield()
-	if msg != "" {
-		panic(msg)
-	}
-	return 0
+	panic(msg)
 }
 
 //asyncgo:async
@@ -46,10 +43,7 @@ func direct() (r int) {
 	}()
 	defer recover() // not called directly by the deferred function: does not stop the panic
 	rt.Yield()
-	if r == 0 {
-		panic("direct")
-	}
-	return 1
+	panic("direct")
 }
 
 //asyncgo:async

@@ -50,13 +50,7 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
-	/*line main.go:21:2*/ if s.msg != "" {
-		/*line main.go:22:3*/ panic(s.msg)
-	}
-	/*line main.go:24:2*/ s.r0 = 0
-	s.state = -1
-	return true
+	/*line main.go:21:2*/ panic(s.msg)
 }
 
 // Result returns the results of boom; valid once Poll returned true.
@@ -139,7 +133,7 @@ func (s *safeFuture) poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: safeFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:29:2*/ s.defers = append(s.defers, struct {
+	/*line main.go:26:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
 	}{func(f func()) func(any) {
@@ -151,13 +145,13 @@ func (s *safeFuture) poll(cx *rt.Context) bool {
 		}
 	}(func(err_p *error, r_p *int) func() {
 		return func() {
-			/*line main.go:30:3*/ if v := recover(); v != nil {
-				/*line main.go:31:4*/ (*err_p) = fmt.Errorf("recovered: %v", v)
-				/*line main.go:32:4*/ (*r_p) = -1
+			/*line main.go:27:3*/ if v := recover(); v != nil {
+				/*line main.go:28:4*/ (*err_p) = fmt.Errorf("recovered: %v", v)
+				/*line main.go:29:4*/ (*r_p) = -1
 			}
 		}
 	}(s.err, s.r)), true})
-	/*line main.go:35:2*/ s.defers = append(s.defers, struct {
+	/*line main.go:32:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
 	}{func(a []any) func(any) {
@@ -168,31 +162,30 @@ func (s *safeFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}([]any{"  defer runs while panicking"}), false})
-	/*line main.go:36:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:33:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:36:2*/ if cx.InjectPending() {
+	/*line main.go:33:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:36:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:33:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
-	/*line main.go:37:2*/ s.child2 = boomAsync(s.msg)
+	/*line main.go:34:2*/ s.child2 = boomAsync(s.msg)
 resume2:
-	/*line main.go:37:6*/ if cx.InjectPending() {
+	/*line main.go:34:6*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	/*line main.go:37:6*/ if !s.child2.Poll(cx) {
+	/*line main.go:34:6*/ if !s.child2.Poll(cx) {
 		s.state = 2
 		return false
 	}
 	(*s.r) = s.child2.Result()
 	s.child2 = boomFuture{}
-	/*line main.go:38:2*/ (*s.r), (*s.err) = 7, nil
+	/*line main.go:35:2*/ (*s.r), (*s.err) = 7, nil
 	s.state = -1
 	if p := s.unwind(nil); p != nil {
 		panic(p)
@@ -297,7 +290,7 @@ func (s *directFuture) poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: directFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:43:2*/ s.defers = append(s.defers, struct {
+	/*line main.go:40:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
 	}{func(f func()) func(any) {
@@ -309,11 +302,11 @@ func (s *directFuture) poll(cx *rt.Context) bool {
 		}
 	}(func(r_p *int) func() {
 		return func() {
-			/*line main.go:44:3*/ fmt.Println("  outer recovered:", recover())
-			/*line main.go:45:3*/ (*r_p) = 5
+			/*line main.go:41:3*/ fmt.Println("  outer recovered:", recover())
+			/*line main.go:42:3*/ (*r_p) = 5
 		}
 	}(s.r)), true})
-	/*line main.go:47:2*/ s.defers = append(s.defers, struct {
+	/*line main.go:44:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
 	}{func() func(any) {
@@ -324,27 +317,18 @@ func (s *directFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}(), false})
-	/*line main.go:48:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:45:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:48:2*/ if cx.InjectPending() {
+	/*line main.go:45:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:48:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:45:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
-	/*line main.go:49:2*/ if (*s.r) == 0 {
-		/*line main.go:50:3*/ panic("direct")
-	}
-	/*line main.go:52:2*/ (*s.r) = 1
-	s.state = -1
-	if p := s.unwind(nil); p != nil {
-		panic(p)
-	}
-	return true
+	/*line main.go:46:2*/ panic("direct")
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.
@@ -442,7 +426,7 @@ func (s_1 *repanicFuture) poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: repanicFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:57:2*/ s_1.defers = append(s_1.defers, struct {
+	/*line main.go:51:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
 	}{func(f func()) func(any) {
@@ -454,10 +438,10 @@ func (s_1 *repanicFuture) poll(cx *rt.Context) bool {
 		}
 	}(func(s_p *string) func() {
 		return func() {
-			/*line main.go:58:3*/ (*s_p) = fmt.Sprint("final: ", recover())
+			/*line main.go:52:3*/ (*s_p) = fmt.Sprint("final: ", recover())
 		}
 	}(s_1.s)), true})
-	/*line main.go:60:2*/ s_1.defers = append(s_1.defers, struct {
+	/*line main.go:54:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
 	}{func(f func()) func(any) {
@@ -468,22 +452,22 @@ func (s_1 *repanicFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}(func() {
-		/*line main.go:61:3*/ v := recover()
-		/*line main.go:62:3*/ panic(fmt.Sprint("re-", v))
+		/*line main.go:55:3*/ v := recover()
+		/*line main.go:56:3*/ panic(fmt.Sprint("re-", v))
 	}), true})
-	/*line main.go:64:2*/ s_1.child1 = boomAsync("first")
+	/*line main.go:58:2*/ s_1.child1 = boomAsync("first")
 resume1:
-	/*line main.go:64:2*/ if cx.InjectPending() {
+	/*line main.go:58:2*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:64:2*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:58:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
 	s_1.child1 = boomFuture{}
-	/*line main.go:65:2*/ (*s_1.s) = "unreached"
+	/*line main.go:59:2*/ (*s_1.s) = "unreached"
 	s_1.state = -1
 	if p := s_1.unwind(nil); p != nil {
 		panic(p)
@@ -586,7 +570,7 @@ func (s_1 *nopanicFuture) poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: nopanicFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:70:2*/ s_1.defers = append(s_1.defers, struct {
+	/*line main.go:64:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
 	}{func(f func()) func(any) {
@@ -597,21 +581,20 @@ func (s_1 *nopanicFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}(func() {
-		/*line main.go:71:3*/ fmt.Println("  recover without panic:", recover())
+		/*line main.go:65:3*/ fmt.Println("  recover without panic:", recover())
 	}), true})
-	/*line main.go:73:2*/ s_1.child1 = rt.YieldAsync()
+	/*line main.go:67:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:73:2*/ if cx.InjectPending() {
+	/*line main.go:67:2*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:73:2*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:67:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
-	/*line main.go:74:2*/ s_1.s = "ok"
+	/*line main.go:68:2*/ s_1.s = "ok"
 	s_1.state = -1
 	if p := s_1.unwind(nil); p != nil {
 		panic(p)
@@ -654,8 +637,8 @@ func (s_1 *nopanicFuture) Cancel() {
 }
 
 func main() {
-	/*line main.go:78:2*/ fmt.Println(safe("bad"))
-	/*line main.go:79:2*/ fmt.Println(direct())
-	/*line main.go:80:2*/ fmt.Println(repanic())
-	/*line main.go:81:2*/ fmt.Println(nopanic())
+	/*line main.go:72:2*/ fmt.Println(safe("bad"))
+	/*line main.go:73:2*/ fmt.Println(direct())
+	/*line main.go:74:2*/ fmt.Println(repanic())
+	/*line main.go:75:2*/ fmt.Println(nopanic())
 }

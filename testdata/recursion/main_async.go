@@ -62,7 +62,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:3*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -167,7 +166,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:30:9*/ s.child2 = new(oddFuture)
 	*s.child2 = oddAsync(s.n - 1)
 resume2:
@@ -330,7 +328,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:52:15*/ s.child2 = new(treesumFuture)
 	*s.child2 = s.t.left.sumAsync()
 resume2:

@@ -231,7 +231,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:39:29*/ s.child1 = nextAsync(s.r)
 resume3:
 	/*line main.go:39:33*/ if cx.InjectPending() {

@@ -58,7 +58,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:3*/ s.t += s.i
 	/*line main.go:18:21*/ s.i++
 	goto b1
@@ -123,7 +122,6 @@ resume1:
 		return false
 	}
 	(*s.res) = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:29:2*/ s.state = -1
 	return true
 }
@@ -181,7 +179,6 @@ resume1:
 		return false
 	}
 	s.tmp = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:33:19*/ s.child2 = s.h
 	s.h = nil
 resume2:
@@ -249,7 +246,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:32:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true

@@ -90,7 +90,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:35:2*/ s.child2 = rt.YieldAsync()
 resume3:
 	/*line main.go:35:2*/ if cx.InjectPending() {
@@ -102,7 +101,6 @@ resume3:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:36:2*/ s.st.inside.Add(-1)
 	/*line main.go:37:2*/ s.st.done.Add(1)
 	/*line main.go:38:2*/ s.sem.Release(s.w)

@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -131,7 +130,6 @@ resume1:
 		return false
 	}
 	x_1 = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:26:7*/ if x_1 > 4 {
 		goto b3
 	}
@@ -150,7 +148,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:29:3*/ s.out = append(s.out, s.x_1)
 	goto b6
 b5:
@@ -175,7 +172,6 @@ resume3:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:35:3*/ x_2 = s.x_2 * tmp_1
 	/*line main.go:36:3*/ s.out = append(s.out, x_2)
 	/*line main.go:34:2*/ s.x_1++
@@ -193,7 +189,6 @@ resume4:
 		return false
 	}
 	x_3 = s.child1.Result()
-	s.child1 = vFuture{}
 	/*line main.go:38:2*/ if !(x_3 < 0) {
 		goto b15
 	}
@@ -210,7 +205,6 @@ resume5:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:41:3*/ s.out = append(s.out, s.x_1)
 	goto b16
 b15:

@@ -52,7 +52,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ s_1.r0, s_1.r1 = strconv.Atoi(s_1.s)
 	s_1.state = -1
 	return true
@@ -133,7 +132,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:28:3*/ fmt.Println("block x", s.x_1)
 	/*line main.go:29:6*/ s.x_2 = s.x_1 + 1
 	/*line main.go:29:3*/ if !(s.x_2 > 0) {
@@ -150,7 +148,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:31:4*/ fmt.Println("if x", s.x_2)
 	goto b5
 b4:
@@ -215,7 +212,6 @@ resume6:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:46:3*/ s.x_3++
 	/*line main.go:47:3*/ fmt.Println("loop x", s.x_3)
 	/*line main.go:43:21*/ s.i++

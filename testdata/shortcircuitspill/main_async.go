@@ -56,7 +56,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:25:2*/ fmt.Println("  y", s.tag)
 	/*line main.go:26:2*/ s.r0 = s.v
 	s.state = -1

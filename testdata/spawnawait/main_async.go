@@ -56,7 +56,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:18:21*/ s.i++
 	goto b1
 b5:
@@ -362,7 +361,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:26:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -417,7 +415,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:27:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -472,7 +469,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:29:36*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -528,7 +524,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:35:50*/ s.r0 = tmp_1 + 1
 	s.state = -1
 	return true
@@ -583,7 +578,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:39:44*/ s.r0 = tmp_1 + 1
 	s.state = -1
 	return true
@@ -638,7 +632,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = workFuture{}
 	/*line main.go:40:70*/ s.r0 = fmt.Sprint(tmp_1)
 	s.state = -1
 	return true

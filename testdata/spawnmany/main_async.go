@@ -65,7 +65,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 b5:
 	goto b1
 b6:
@@ -225,7 +224,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = collatzFuture{}
 	/*line main.go:38:42*/ s.r0 = tmp_1
 	s.state = -1
 	return true

@@ -53,7 +53,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ s.r0 = s.a + s.b
 	s.state = -1
 	return true
@@ -115,7 +114,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.q = s.a / s.b
 	/*line main.go:27:2*/ s.r = s.a % s.b
 	/*line main.go:28:2*/ s.state = -1
@@ -177,7 +175,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:34:2*/ s_1.r0, s_1.r1 = s_1.s+"!", len(s_1.s)
 	s_1.state = -1
 	return true
@@ -272,7 +269,6 @@ resume1:
 		return false
 	}
 	s_1.y = s_1.child1.Result()
-	s_1.child1 = addFuture{}
 	/*line main.go:43:2*/ fmt.Println("y", s_1.y)
 	/*line main.go:44:7*/ s_1.child1 = addAsync(s_1.y, 2)
 resume2:
@@ -285,7 +281,6 @@ resume2:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = addFuture{}
 	/*line main.go:44:19*/ s_1.child1 = addAsync(s_1.y, 3)
 resume3:
 	/*line main.go:44:19*/ if cx.InjectPending() {
@@ -297,7 +292,6 @@ resume3:
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
-	s_1.child1 = addFuture{}
 	/*line main.go:44:2*/ z = s_1.tmp * tmp_1
 	/*line main.go:45:2*/ fmt.Println("z", z)
 	/*line main.go:46:2*/ s_1.child4 = divmodAsync(z, 7)
@@ -311,7 +305,6 @@ resume4:
 		return false
 	}
 	s_1.tmp, s_1.r = s_1.child4.Result()
-	s_1.child4 = divmodFuture{}
 	/*line main.go:47:2*/ fmt.Println("q r", s_1.tmp, s_1.r)
 	/*line main.go:49:3*/ s_1.child1 = addAsync(s_1.y, 100)
 resume5:
@@ -324,7 +317,6 @@ resume5:
 		return false
 	}
 	y_1 = s_1.child1.Result()
-	s_1.child1 = addFuture{}
 	/*line main.go:50:3*/ fmt.Println("inner y", y_1)
 	/*line main.go:52:2*/ s_1.child6 = pairAsync("hi")
 resume6:
@@ -350,7 +342,6 @@ resume7:
 		return false
 	}
 	tmp_2 = s_1.child1.Result()
-	s_1.child1 = addFuture{}
 	/*line main.go:54:2*/ s_1.n += tmp_2
 	/*line main.go:55:33*/ s_1.child1 = addAsync(1, 2)
 resume8:
@@ -363,7 +354,6 @@ resume8:
 		return false
 	}
 	tmp_3 = s_1.child1.Result()
-	s_1.child1 = addFuture{}
 	/*line main.go:55:2*/ fmt.Println("n", s_1.n, fmt.Sprint(tmp_3))
 	/*line main.go:56:9*/ s_1.child1 = addAsync(s_1.tmp, s_1.r)
 resume9:
@@ -376,7 +366,6 @@ resume9:
 		return false
 	}
 	tmp_4 = s_1.child1.Result()
-	s_1.child1 = addFuture{}
 	/*line main.go:56:2*/ s_1.r0, s_1.r1 = tmp_4, nil
 	s_1.state = -1
 	return true

@@ -56,7 +56,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.b.vals[0] = 100
 	/*line main.go:27:2*/ s.b.name += "!"
 	/*line main.go:28:2*/ s.b.tags["mutated"] = true
@@ -133,7 +132,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:38:2*/ s.a.vals[1] = 2
 	/*line main.go:39:2*/ s.child2 = mutateAsync(s.c)
 	s.d = big{}
@@ -159,7 +157,6 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:41:2*/ fmt.Println(s.a.name, s.a.vals, s.c.name, s.c.vals, s.d.name, s.d.vals, len(s.a.tags))
 	/*line main.go:42:2*/ s.arr = [3][2]int{{1, 2}, {3, 4}}
 	/*line main.go:43:2*/ s.cp = s.arr
@@ -177,7 +174,6 @@ resume4:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:45:2*/ s.arr[0][0] = 9
 	/*line main.go:46:2*/ fmt.Println(s.arr, s.cp)
 	/*line main.go:47:1*/ s.state = -1

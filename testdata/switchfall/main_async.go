@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ fmt.Println("  cond", s.tag)
 	/*line main.go:20:2*/ s.r0 = s.v
 	s.state = -1
@@ -113,7 +112,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.r0, s.r1 = s.n%4, nil
 	s.state = -1
 	return true
@@ -254,7 +252,6 @@ resume4:
 		return false
 	}
 	s.child4.Result()
-	s.child4 = rt.YieldFuture{}
 	/*line main.go:43:4*/ s.out = append(s.out, "after-break")
 	goto b18
 b14:
@@ -271,7 +268,6 @@ resume5:
 		return false
 	}
 	s.child4.Result()
-	s.child4 = rt.YieldFuture{}
 	/*line main.go:48:4*/ s.out = append(s.out, fmt.Sprint("d", s.i))
 b17:
 	/*line main.go:51:4*/ s.out = append(s.out, "fell")

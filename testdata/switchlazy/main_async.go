@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ fmt.Println("  eval", s.tag)
 	/*line main.go:21:2*/ s.r0 = s.n
 	s.state = -1
@@ -221,7 +220,6 @@ resume6:
 		return false
 	}
 	s_1.child6.Result()
-	s_1.child6 = rt.YieldFuture{}
 	/*line main.go:29:3*/ s_1.r0 = "one-or-two"
 	s_1.state = -1
 	return true
@@ -246,7 +244,6 @@ resume7:
 		return false
 	}
 	s_1.child6.Result()
-	s_1.child6 = rt.YieldFuture{}
 	/*line main.go:37:3*/ s_1.r0 = s_1.s
 	s_1.state = -1
 	return true

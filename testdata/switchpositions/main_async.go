@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ fmt.Println("  y", s.tag)
 	/*line main.go:20:2*/ s.r0 = s.v
 	s.state = -1
@@ -113,7 +112,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.r0, s.r1 = s.v, s.v*2
 	s.state = -1
 	return true
@@ -193,7 +191,6 @@ resume1:
 		return false
 	}
 	s.a, s.b = s.child1.Result()
-	s.child1 = y2Future{}
 	/*line main.go:36:24*/ s.tmp = p("tag", s.a+s.b)
 	/*line main.go:37:7*/ if s.tmp == p("c1", 3) {
 		goto b9

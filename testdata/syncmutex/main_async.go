@@ -78,7 +78,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:28:2*/ s.child2 = rt.YieldAsync()
 resume3:
 	/*line main.go:28:2*/ if cx.InjectPending() {
@@ -90,7 +89,6 @@ resume3:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:29:2*/ s.a.balance = s.v + s.n
 	/*line main.go:30:2*/ s.a.log = append(s.a.log, s.n)
 	/*line main.go:31:2*/ s.g.Unlock()

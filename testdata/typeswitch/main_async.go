@@ -70,7 +70,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:2*/ s.r0 = s.v
 	s.state = -1
 	return true
@@ -194,7 +193,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:36:3*/ s.x *= 2
 	/*line main.go:37:3*/ s.child2 = rt.YieldAsync()
 	s.x_1 = nil
@@ -209,7 +207,6 @@ resume3:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:38:3*/ s.r0 = fmt.Sprint("int*2=", s.x)
 	s.state = -1
 	return true
@@ -227,7 +224,6 @@ resume4:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:41:3*/ s.r0 = fmt.Sprintf("text %v", s.x_1)
 	s.state = -1
 	return true
@@ -246,7 +242,6 @@ resume5:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:45:3*/ if r, ok := s.x_2.(rect); ok {
 		/*line main.go:46:4*/ r.w++
 		/*line main.go:47:4*/ s.r0 = fmt.Sprint("rect area ", s.x, " wider ", r.area())

@@ -95,7 +95,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:26:4*/ s.x *= 10
 	/*line main.go:27:4*/ s.out = append(s.out, fmt.Sprint("int ", s.x))
 	goto b13
@@ -116,7 +115,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:33:4*/ s.out = append(s.out, fmt.Sprintf("%.1fC", float64(s.x_1)))
 	goto b13
 b11:
@@ -133,7 +131,6 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:37:4*/ s.out = append(s.out, fmt.Sprint(s.x_2))
 b13:
 	/*line main.go:39:10*/ tmp_5 = s.vals[s.i]
@@ -155,7 +152,6 @@ resume4:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:42:4*/ s.out = append(s.out, "error")
 	goto b18
 b17:

@@ -59,7 +59,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:24:2*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -122,7 +121,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:30:2*/ p = new(int)
 	/*line main.go:31:2*/ *p = s.n
 	/*line main.go:32:2*/ s.r0 = p
@@ -184,7 +182,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:38:2*/ s.r0 = s.v
 	s.state = -1
 	return true
@@ -244,7 +241,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:44:2*/ s_1.r0 = named{s_1.s}
 	s_1.state = -1
 	return true
@@ -304,7 +300,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:50:2*/ s.r0 = s.v
 	s.state = -1
 	return true
@@ -424,7 +419,6 @@ resume1:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:56:41*/ s_1.child1 = numAsync(5)
 	s_1.tmp_3 = nil
 	s_1.s = ""
@@ -439,7 +433,6 @@ resume2:
 		return false
 	}
 	s_1.tmp_1 = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:56:50*/ s_1.child3 = flagAsync(false)
 	s_1.tmp_3 = nil
 	s_1.s = ""
@@ -454,7 +447,6 @@ resume3:
 		return false
 	}
 	s_1.tmp_2 = s_1.child3.Result()
-	s_1.child3 = flagFuture{}
 	/*line main.go:56:64*/ s_1.child4 = ptrAsync(7)
 	s_1.tmp_3 = nil
 	s_1.s = ""
@@ -499,7 +491,6 @@ resume6:
 		return false
 	}
 	s_1.tmp = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:57:62*/ s_1.child1 = numAsync(65)
 	s_1.tmp_3 = nil
 	s_1.s = ""
@@ -514,7 +505,6 @@ resume7:
 		return false
 	}
 	s_1.tmp_1 = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:57:79*/ s_1.child1 = numAsync(300)
 	s_1.tmp_3 = nil
 	s_1.s = ""
@@ -529,7 +519,6 @@ resume8:
 		return false
 	}
 	tmp_2 = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:57:2*/ s_1.out = append(s_1.out, fmt.Sprint(float64(s_1.tmp)/2, string(rune(s_1.tmp_1)), uint8(tmp_2)))
 	/*line main.go:58:11*/ s_1.child9 = ifaceAsync("str")
 	s_1.tmp_3 = nil
@@ -639,7 +628,6 @@ resume15:
 		return false
 	}
 	tmp_8 = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:65:2*/ s_1.tmp <<= tmp_8
 	/*line main.go:66:7*/ s_1.child1 = numAsync(1)
 	s_1.tmp_3 = nil
@@ -655,7 +643,6 @@ resume16:
 		return false
 	}
 	tmp_9 = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:66:2*/ s_1.tmp |= tmp_9
 	/*line main.go:67:37*/ s_1.child1 = numAsync(1)
 	s_1.tmp_3 = nil
@@ -671,7 +658,6 @@ resume17:
 		return false
 	}
 	tmp_10 = s_1.child1.Result()
-	s_1.child1 = numFuture{}
 	/*line main.go:67:2*/ s_1.out = append(s_1.out, fmt.Sprint(s_1.tmp, s_1.tmp>>tmp_10))
 	/*line main.go:68:2*/ s_1.r0 = s_1.out
 	s_1.state = -1

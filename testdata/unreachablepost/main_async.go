@@ -50,7 +50,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ fmt.Println("next", s.i)
 	/*line main.go:20:2*/ s.r0 = s.i + 1
 	s.state = -1
@@ -125,7 +124,6 @@ resume1:
 		return false
 	}
 	s.n = s.child1.Result()
-	s.child1 = nextFuture{}
 b6:
 	/*line main.go:30:6*/ s.child1 = nextAsync(0)
 resume3:
@@ -138,7 +136,6 @@ resume3:
 		return false
 	}
 	s.j = s.child1.Result()
-	s.child1 = nextFuture{}
 	/*line main.go:30:20*/ s.child1 = nextAsync(s.j)
 resume4:
 	/*line main.go:30:20*/ if cx.InjectPending() {
@@ -150,7 +147,6 @@ resume4:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = nextFuture{}
 	/*line main.go:30:20*/ if !(tmp_1 < 5) {
 		/*line main.go:30:20*/ goto b14
 	}

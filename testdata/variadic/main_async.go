@@ -59,7 +59,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:21:3*/ s.t += s.xs[s.i]
 	/*line main.go:19:27*/ s.i++
 	goto b1
@@ -123,7 +122,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:29:2*/ fmt.Println("  v", s.n)
 	/*line main.go:30:2*/ s.r0 = s.n
 	s.state = -1
@@ -227,7 +225,6 @@ resume2:
 		return false
 	}
 	s.tmp = s.child2.Result()
-	s.child2 = vFuture{}
 	/*line main.go:36:38*/ s.child2 = vAsync(4)
 	s.tmp_1 = ""
 resume3:
@@ -240,7 +237,6 @@ resume3:
 		return false
 	}
 	tmp_2 = s.child2.Result()
-	s.child2 = vFuture{}
 	/*line main.go:36:14*/ s.child1 = sumAsync("some", 1, s.tmp, 3, tmp_2)
 	s.tmp_1 = ""
 resume4:
@@ -282,7 +278,6 @@ resume6:
 		return false
 	}
 	tmp_5 = s.child2.Result()
-	s.child2 = vFuture{}
 	/*line main.go:39:18*/ s.tmp_1 = fmt.Sprint("nested", tmp_5)
 	/*line main.go:39:59*/ s.child2 = vAsync(1)
 resume7:
@@ -295,7 +290,6 @@ resume7:
 		return false
 	}
 	tmp_6 = s.child2.Result()
-	s.child2 = vFuture{}
 	/*line main.go:39:50*/ s.child1 = sumAsync("x", tmp_6)
 resume8:
 	/*line main.go:39:50*/ if cx.InjectPending() {

@@ -70,7 +70,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:25:22*/ s.i++
 	goto b1
 b5:

@@ -211,7 +211,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:41:23*/ s.i++
 	goto b1
 b5:
@@ -265,7 +264,6 @@ resume4:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:52:3*/ (*s.n).NotifyOne()
 	/*line main.go:53:3*/ s.child5 = s.h2
 	s.w = nil

@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = rt.YieldFuture{}
 	/*line main.go:18:2*/ *s_1.trace = append(*s_1.trace, s_1.s)
 	/*line main.go:19:2*/ s_1.r0 = true
 	s_1.state = -1
@@ -138,7 +137,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:25:2*/ s.trace = new([]string)
 	(*s.trace) = nil
 	/*line main.go:26:6*/ s.i = 0
@@ -170,7 +168,6 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:28:3*/ if !(s.i%2 == 0) {
 		goto b9
 	}
@@ -185,7 +182,6 @@ resume4:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:30:4*/ (*s.trace) = append((*s.trace), "even")
 	goto b16
 b9:
@@ -215,7 +211,6 @@ resume6:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:33:4*/ goto b18
 b13:
 	/*line main.go:35:4*/ s.child1 = rt.YieldAsync()
@@ -229,7 +224,6 @@ resume7:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 b16:
 	/*line main.go:37:3*/ s.child1 = rt.YieldAsync()
 resume8:
@@ -242,7 +236,6 @@ resume8:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 b18:
 	/*line main.go:26:60*/ s.i++
 	goto b2
@@ -258,7 +251,6 @@ resume9:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:43:2*/ s.child1 = rt.YieldAsync()
 resume10:
 	/*line main.go:43:2*/ if cx.InjectPending() {
@@ -270,7 +262,6 @@ resume10:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:44:2*/ s.r0 = (*s.trace)
 	s.state = -1
 	return true

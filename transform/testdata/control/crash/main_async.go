@@ -107,7 +107,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ if !(s.n > 0) {
 		goto b4
 	}
@@ -126,11 +125,6 @@ resume2:
 	s.child2 = nil
 b4:
 	/*line main.go:22:2*/ panic(fmt.Sprint("boom ", s.n))
-	/*line main.go:23:1*/ s.state = -1
-	if p := s.unwind(nil); p != nil {
-		panic(p)
-	}
-	return true
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.

@@ -49,7 +49,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ fmt.Println("step", s.tag)
 	/*line main.go:21:2*/ s.r0 = len(s.tag)
 	s.state = -1
@@ -573,11 +572,6 @@ resume1:
 	s_1.child1.Result()
 	s_1.child1 = stepFuture{}
 	/*line main.go:76:2*/ panic("boom")
-	/*line main.go:77:1*/ s_1.state = -1
-	if p := s_1.unwind(nil); p != nil {
-		panic(p)
-	}
-	return true
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.
@@ -699,11 +693,6 @@ resume1:
 	s.child1.Result()
 	s.child1 = stepFuture{}
 	/*line main.go:83:2*/ panic(errors.New("inner failed"))
-	/*line main.go:84:1*/ s.state = -1
-	if p := s.unwind(nil); p != nil {
-		panic(p)
-	}
-	return true
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.
@@ -987,11 +976,6 @@ resume1:
 	s.child1.Result()
 	s.child1 = stepFuture{}
 	/*line main.go:108:2*/ panic("first")
-	/*line main.go:109:1*/ s.state = -1
-	if p := s.unwind(nil); p != nil {
-		panic(p)
-	}
-	return true
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.
@@ -1253,7 +1237,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	goto b1
 }
 

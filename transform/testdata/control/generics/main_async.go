@@ -53,7 +53,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ s.b.items = append(s.b.items, s.v)
 	/*line main.go:20:2*/ s.r0 = len(s.b.items)
 	s.state = -1
@@ -125,7 +124,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:27:3*/ s.n += s.f(s.x)
 	/*line main.go:25:2*/ s.tmp_1++
 	goto b1
@@ -197,7 +195,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:41:2*/ s.p.k = s.k
 	/*line main.go:42:2*/ s.r0, s.r1 = s.old, s.p.v
 	s.state = -1

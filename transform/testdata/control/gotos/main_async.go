@@ -48,7 +48,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:16:2*/ s.r0 = 2 * s.x
 	s.state = -1
 	return true
@@ -117,7 +116,6 @@ resume1:
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = twiceFuture{}
 	/*line main.go:26:2*/ s.sum += tmp_1
 	/*line main.go:27:2*/ s.i++
 	/*line main.go:28:2*/ goto b1
@@ -192,7 +190,6 @@ resume1:
 		return false
 	}
 	k = s.child1.Result()
-	s.child1 = twiceFuture{}
 	/*line main.go:43:2*/ s.r0 = fmt.Sprint("sum*2=", k)
 	s.state = -1
 	return true
@@ -208,7 +205,6 @@ resume2:
 		return false
 	}
 	k = s.child1.Result()
-	s.child1 = twiceFuture{}
 	/*line main.go:46:2*/ s.r0 = fmt.Sprint("negative after ", k)
 	s.state = -1
 	return true

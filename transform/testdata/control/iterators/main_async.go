@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ s.r0 = s.x
 	s.state = -1
 	return true
@@ -798,7 +797,6 @@ resume3:
 		return false
 	}
 	s_1.child3.Result()
-	s_1.child3 = rt.YieldFuture{}
 	/*line main.go:87:3*/ s_1.out = append(s_1.out, fmt.Sprint(s_1.i, s_1.v))
 	goto b11
 b15:

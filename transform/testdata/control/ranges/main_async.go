@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:18:2*/ s.r0 = s.x
 	s.state = -1
 	return true
@@ -202,7 +201,6 @@ resume3:
 		return false
 	}
 	s.child3.Result()
-	s.child3 = rt.YieldFuture{}
 	/*line main.go:40:2*/ s.tmp_1++
 	goto b13
 b17:
@@ -474,7 +472,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:78:3*/ s.out = append(s.out, "x")
 	/*line main.go:76:2*/ tmp_5 = s.tmp_1
 	goto b6

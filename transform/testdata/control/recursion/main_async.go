@@ -59,7 +59,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:9*/ s.child2 = new(oddFuture)
 	*s.child2 = oddAsync(s.n - 1)
 resume2:
@@ -215,7 +214,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:34:3*/ s.r0 = s.n
 	s.state = -1
 	return true
@@ -471,7 +469,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:57:1*/ s.state = -1
 	return true
 }

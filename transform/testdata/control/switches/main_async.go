@@ -51,7 +51,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:19:2*/ trace = append(trace, s.tag)
 	/*line main.go:20:2*/ s.r0 = s.v
 	s.state = -1
@@ -194,7 +193,6 @@ resume5:
 		return false
 	}
 	s.child5.Result()
-	s.child5 = rt.YieldFuture{}
 	goto b15
 b11:
 	/*line main.go:31:3*/ s.out = "default"
@@ -461,7 +459,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:78:3*/ s.r0 = fmt.Sprintf("text %v", s.x_1)
 	s.state = -1
 	return true
@@ -480,7 +477,6 @@ resume3:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:82:3*/ s.r0 = fmt.Sprint("shape ", s.x, s.x_2.area())
 	s.state = -1
 	return true
@@ -498,7 +494,6 @@ resume4:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:85:3*/ s.r0 = fmt.Sprintf("other %T", s.x_1)
 	s.state = -1
 	return true
@@ -613,7 +608,6 @@ resume2:
 		return false
 	}
 	s.child2.Result()
-	s.child2 = rt.YieldFuture{}
 	/*line main.go:100:22*/ s.j++
 	goto b10
 b15:
@@ -734,7 +728,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:135:4*/ (*s.x) += 10
 	goto b8
 b6:
@@ -751,7 +744,6 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:138:4*/ s.fs = append(s.fs, func(x_p_1 *any) func() string {
 		return func() string {
 			/*line main.go:138:36*/ return fmt.Sprint("other ", (*x_p_1))

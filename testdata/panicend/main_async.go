@@ -50,10 +50,7 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:20:2*/ panic(s.msg)
-	/*line main.go:21:1*/ s.state = -1
-	return true
 }
 
 // Result returns the results of boom; valid once Poll returned true.
@@ -112,7 +109,6 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	s.child1 = rt.YieldFuture{}
 	/*line main.go:27:3*/ if s.i == 3 {
 		/*line main.go:28:4*/ s.r0 = s.i
 		s.state = -1
