@@ -141,6 +141,10 @@ type BroadcastReceiver[T any] struct {
 	closed bool
 }
 
+// mutex, queue and recv make the receiver a recvSource for its Recv future.
+func (r *BroadcastReceiver[T]) mutex() *gosync.Mutex       { return &r.b.mu }
+func (r *BroadcastReceiver[T]) queue() *waitList[struct{}] { return &r.b.recvq }
+
 // recv takes the receiver's next value if there is one. ok is false when
 // the receiver must wait. b.mu held.
 func (r *BroadcastReceiver[T]) recv() (v T, ok bool, err error) {
@@ -222,67 +226,24 @@ func (r *BroadcastReceiver[T]) Recv() (T, error) {
 
 // RecvAsync returns the future of Recv. It does nothing until polled.
 func (r *BroadcastReceiver[T]) RecvAsync() BroadcastReceiverRecvFuture[T] {
-	return BroadcastReceiverRecvFuture[T]{r: r}
+	return BroadcastReceiverRecvFuture[T]{q: queuedRecv[T, *BroadcastReceiver[T]]{r: r}}
 }
 
 // BroadcastReceiverRecvFuture is the future of BroadcastReceiver.Recv. It
 // embeds its wait-list node, so it must not be copied after its first
 // Poll.
 type BroadcastReceiverRecvFuture[T any] struct {
-	r    *BroadcastReceiver[T]
-	node waiter[struct{}]
-	v    T
-	err  error
-	done bool
+	q queuedRecv[T, *BroadcastReceiver[T]]
 }
 
 // Poll takes the receiver's next value (or the lag or close error) if
 // there is one, and otherwise queues the future (or refreshes its waker)
 // and returns false.
-func (f *BroadcastReceiverRecvFuture[T]) Poll(cx *rt.Context) bool {
-	if f.done {
-		return true
-	}
-	b := f.r.b
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if f.node.state == queued {
-		f.node.register(cx)
-		return false
-	}
-	// The receive may complete at once: spend a unit of the task's
-	// cooperative budget first (rt.Context.Proceed). When it is used up
-	// the task is woken and polled again after the others had a turn.
-	if !cx.Proceed() {
-		return false
-	}
-	v, ok, err := f.r.recv()
-	if !ok {
-		f.node.register(cx)
-		b.recvq.pushBack(&f.node)
-		return false
-	}
-	f.v, f.err, f.done = v, err, true
-	return true
-}
+func (f *BroadcastReceiverRecvFuture[T]) Poll(cx *rt.Context) bool { return f.q.poll(cx) }
 
 // Result returns the received value, or a *LaggedError, or ErrClosed.
-func (f *BroadcastReceiverRecvFuture[T]) Result() (T, error) { return f.v, f.err }
+func (f *BroadcastReceiverRecvFuture[T]) Result() (T, error) { return f.q.v, f.q.err }
 
 // Cancel abandons the receive: a queued future leaves the queue. Nothing
 // was consumed. Idempotent; a no-op after completion.
-func (f *BroadcastReceiverRecvFuture[T]) Cancel() {
-	if f.done {
-		return
-	}
-	f.done = true
-	if f.r == nil {
-		return
-	}
-	b := f.r.b
-	b.mu.Lock()
-	if f.node.state == queued {
-		b.recvq.remove(&f.node)
-	}
-	b.mu.Unlock()
-}
+func (f *BroadcastReceiverRecvFuture[T]) Cancel() { f.q.cancel() }

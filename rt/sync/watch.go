@@ -110,6 +110,10 @@ func (r *WatchReceiver[T]) Changed() bool {
 	return r.w.version != r.seen
 }
 
+// mutex, queue and recv make the receiver a recvSource for its Recv future.
+func (r *WatchReceiver[T]) mutex() *gosync.Mutex       { return &r.w.mu }
+func (r *WatchReceiver[T]) queue() *waitList[struct{}] { return &r.w.recvq }
+
 // recv returns the current value and marks it seen if the receiver has
 // not seen it; ok is false when the receiver must wait. w.mu held.
 func (r *WatchReceiver[T]) recv() (v T, ok bool, err error) {
@@ -137,65 +141,22 @@ func (r *WatchReceiver[T]) Recv() (T, error) {
 
 // RecvAsync returns the future of Recv. It does nothing until polled.
 func (r *WatchReceiver[T]) RecvAsync() WatchReceiverRecvFuture[T] {
-	return WatchReceiverRecvFuture[T]{r: r}
+	return WatchReceiverRecvFuture[T]{q: queuedRecv[T, *WatchReceiver[T]]{r: r}}
 }
 
 // WatchReceiverRecvFuture is the future of WatchReceiver.Recv. It embeds
 // its wait-list node, so it must not be copied after its first Poll.
 type WatchReceiverRecvFuture[T any] struct {
-	r    *WatchReceiver[T]
-	node waiter[struct{}]
-	v    T
-	err  error
-	done bool
+	q queuedRecv[T, *WatchReceiver[T]]
 }
 
 // Poll takes an unseen value (or ErrClosed) if there is one, and
 // otherwise queues the future (or refreshes its waker) and returns false.
-func (f *WatchReceiverRecvFuture[T]) Poll(cx *rt.Context) bool {
-	if f.done {
-		return true
-	}
-	w := f.r.w
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if f.node.state == queued {
-		f.node.register(cx)
-		return false
-	}
-	// The receive may complete at once: spend a unit of the task's
-	// cooperative budget first (rt.Context.Proceed). When it is used up
-	// the task is woken and polled again after the others had a turn.
-	if !cx.Proceed() {
-		return false
-	}
-	v, ok, err := f.r.recv()
-	if !ok {
-		f.node.register(cx)
-		w.recvq.pushBack(&f.node)
-		return false
-	}
-	f.v, f.err, f.done = v, err, true
-	return true
-}
+func (f *WatchReceiverRecvFuture[T]) Poll(cx *rt.Context) bool { return f.q.poll(cx) }
 
 // Result returns the received value, or ErrClosed.
-func (f *WatchReceiverRecvFuture[T]) Result() (T, error) { return f.v, f.err }
+func (f *WatchReceiverRecvFuture[T]) Result() (T, error) { return f.q.v, f.q.err }
 
 // Cancel abandons the receive: a queued future leaves the queue; nothing
 // is marked seen. Idempotent; a no-op after completion.
-func (f *WatchReceiverRecvFuture[T]) Cancel() {
-	if f.done {
-		return
-	}
-	f.done = true
-	if f.r == nil {
-		return
-	}
-	w := f.r.w
-	w.mu.Lock()
-	if f.node.state == queued {
-		w.recvq.remove(&f.node)
-	}
-	w.mu.Unlock()
-}
+func (f *WatchReceiverRecvFuture[T]) Cancel() { f.q.cancel() }
