@@ -704,7 +704,7 @@ func (c *conv) lowerLitCall(x *ast.CallExpr) (jen.Code, bool) {
 	}
 	var lit *ast.FuncLit
 	for _, a := range x.Args {
-		if l, ok := a.(*ast.FuncLit); ok && c.fc.lits.lower[l] != nil && c.fc.lits.units[l] != nil {
+		if l, ok := a.(*ast.FuncLit); ok && c.fc.lits.lower[l] != nil && c.fc.lits.units[l] != nil && !c.fc.lits.lower[l].async {
 			lit = l
 		}
 	}

@@ -103,9 +103,8 @@
 // func(yield func() bool), or over a value of type parameter type, when
 // the body suspends; goto and labeled branches out of a range over an
 // iterator function that suspends; async literals anywhere but in the
-// positions lowered below; local type and const declarations; calls of
-// async functions that have a lowering (rt.Timeout); a call on the left
-// of an assignment whose right side suspends. Blocking operations in
+// positions lowered below; local type and const declarations; a call on
+// the left of an assignment whose right side suspends. Blocking operations in
 // async code (time.Sleep, sync.Mutex.Lock, Go channel operations and
 // range, select) get a warning: they stall a worker thread.
 //
@@ -130,6 +129,30 @@
 //	go func(id int) { ... }(i)          // in async code
 //	=>
 //	rt.GoFuture(fanOutFunc2Async(s.mu, s.i))
+//
+// When the directive's function and its companion are themselves async
+// (rt.Timeout => TimeoutOf, rt.TimeoutAt => TimeoutAtOf, sync.Race,
+// Select, JoinAll, Join => RaceOf, SelectOf, JoinAllOf, JoinOf), the
+// call in async code is a suspension point whose child is the
+// companion's future, made by its Async constructor (siteLowering,
+// loweredCtor): a companion parameter of type parameter type F gets the
+// literal's future by value (type arguments F, T, *F for FuturePtr); an
+// interface parameter (rt.Future[T], rt.Pollable) gets a pointer to a new
+// variable holding it, and a func value among the literals is wrapped
+// with sync.Lift or sync.LiftFunc. Before, such calls were diagnosed:
+//
+//	v, err := rt.Timeout(d, func() int { return F(1) })
+//	=>
+//	s.child1 = rt.TimeoutOfAsync[mainFunc2Future, int, *mainFunc2Future](d, mainFunc2Async())
+//	... poll s.child1 like any async call; v, err = s.child1.Result()
+//
+//	i, v := sync.Race(func() string { return G(5) }, f)
+//	=>
+//	s.child2 = sync.RaceOfAsync[string](new(mainFunc3Async()), sync.Lift(f))
+//
+// Cancelling the child (timeout, losing branch, enclosing cancel) cancels
+// the literal's future: its deferred calls run. The literals' layouts are
+// computed innermost first so the enclosing layout can name their types.
 //
 // Inside the literal a captured variable x is (*s.x). In an async
 // enclosing function captured variables are boxed (see hoisting), so the

@@ -437,6 +437,9 @@ func (e *emitter) gotoBlock(b *block) jen.Code {
 
 // ctorCall returns the expression creating the child future of a call site.
 func (e *emitter) ctorCall(c *conv, st *site, call *ast.CallExpr) jen.Code {
+	if lw := e.fc.siteLowering(st); lw != nil && st.call == call {
+		return e.fc.loweredCtor(c, st, lw)
+	}
 	args := c.exprs(call.Args)
 	if call.Ellipsis.IsValid() && len(args) > 0 {
 		args[len(args)-1] = jen.Add(args[len(args)-1]).Op("...")

@@ -247,6 +247,10 @@ func doLayout(u *unit, fc *fileConv) *layout {
 			if !ok {
 				fc.r.errorf(s.call.Pos(), "", "the type of the awaited future cannot be named at package level: %s", s.argType)
 			}
+		} else if lw := fc.siteLowering(s); lw != nil {
+			// A call lowered to its async companion: the child is
+			// the companion's future.
+			code = fc.loweredFutureType(s, lw)
 		} else {
 			future, _ := futureNames(s.fn)
 			st := jen.Qual(fc.path(s.fn.Pkg().Path()), future)

@@ -177,7 +177,6 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		collectLocals(u)
 		liveness(u)
 		units[d] = u
-		layouts[d] = doLayout(u, fc)
 	}
 	// Async func literals: each is a unit of its own.
 	usedNames := map[string]bool{}
@@ -207,7 +206,18 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		collectLocals(u)
 		liveness(u)
 		lits.units[lit] = u
-		lits.layouts[lit] = doLayout(u, fc)
+	}
+	// Layouts: the literals innermost first, then the functions, so that
+	// a call lowered to an async companion (rt.TimeoutOf) can name the
+	// future of the literal it passes.
+	for i := len(lits.order) - 1; i >= 0; i-- {
+		lit := lits.order[i]
+		lits.layouts[lit] = doLayout(lits.units[lit], fc)
+	}
+	for _, d := range asyncDecls {
+		if u := units[d]; u != nil {
+			layouts[d] = doLayout(u, fc)
+		}
 	}
 	if r.diags.HasErrors() {
 		return nil, nil, r.diags

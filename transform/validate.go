@@ -60,9 +60,6 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 					}
 				}
 			case *ast.CallExpr:
-				if st := v.find.siteOf(n); st != nil && st.kind == siteCall && v.find.async.lowerOf(st.fn) != "" {
-					v.r.errorf(n.Pos(), "not lowered by this version of asyncgen; call it from ordinary code, or use rt.Spawn and rt.Await", "async call of %s, which is lowered to %s: not supported yet", st.fn.Name(), v.find.async.lowerOf(st.fn))
-				}
 				if name := blockingCall(v.info, n); name != "" {
 					v.r.warnf(n.Pos(), "use the async equivalent from rt (rt.Sleep, rt/sync)", "%s blocks the worker thread", name)
 				}

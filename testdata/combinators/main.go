@@ -24,10 +24,21 @@ func slow(ms int, v string) string {
 func main() {
 	rt.Run(func() {
 		i, v := sync.Race(
-			func() string { return slow(200, "slow") },
+			func() string {
+				// Compiled, the loser is cancelled: its deferred call
+				// runs before Race returns (compiled.golden); the
+				// reference build's goroutine runs on, detached.
+				defer fmt.Println("race loser cancelled")
+				return slow(200, "slow")
+			},
 			func() string { return slow(5, "fast") },
 		)
 		fmt.Println(i, v)
+		fmt.Println(sync.Select(func() { slow(500, "never") }, func() { slow(1, "") }))
+		// A func value among async literals is lifted (sync.LiftFunc).
+		quick := func() {}
+		sync.Join(func() { slow(1, "") }, quick)
+		fmt.Println("joined")
 		all := sync.JoinAll(
 			func() string { return slow(20, "a") },
 			func() string { return slow(1, "b") },
