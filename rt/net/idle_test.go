@@ -67,46 +67,6 @@ func (f *idleWaiter) Poll(cx *rt.Context) bool {
 func (f *idleWaiter) Result() error { return nil }
 func (f *idleWaiter) Cancel()       { f.wt.Cancel(); f.wr.Cancel(); f.s.Close() }
 
-// idleReader is echoConn with a 4 KiB buffer (see task_test.go).
-type idleReader struct{ echoConn4K }
-
-type echoConn4K struct {
-	s     *TCPStream
-	state int
-	buf   [4096]byte
-	rd    TCPStreamReadFuture
-	wr    TCPStreamWriteAllFuture
-}
-
-func (f *echoConn4K) Poll(cx *rt.Context) bool {
-	for {
-		switch f.state {
-		case 0:
-			f.rd = f.s.ReadAsync(f.buf[:])
-			f.state = 1
-		case 1:
-			if !f.rd.Poll(cx) {
-				return false
-			}
-			n, err := f.rd.Result()
-			if err != nil {
-				f.s.Close()
-				return true
-			}
-			f.wr = f.s.WriteAllAsync(f.buf[:n])
-			f.state = 2
-		case 2:
-			if !f.wr.Poll(cx) {
-				return false
-			}
-			f.state = 0
-		}
-	}
-}
-
-func (f *echoConn4K) Result() error { return nil }
-func (f *echoConn4K) Cancel()       { f.rd.Cancel(); f.wr.Cancel(); f.s.Close() }
-
 // idleServer accepts n connections, spawning handler tasks, and joins
 // them.
 type idleServer struct {
@@ -137,7 +97,7 @@ func (f *idleServer) Poll(cx *rt.Context) bool {
 		if f.pooled {
 			f.hs = append(f.hs, rt.SpawnFuture[idleWaiter, error](idleWaiter{s: s}))
 		} else {
-			f.hs = append(f.hs, rt.SpawnFuture[echoConn4K, error](echoConn4K{s: s}))
+			f.hs = append(f.hs, rt.SpawnFuture[echoConn, error](echoConn{s: s, buf: make([]byte, 4096)}))
 		}
 		f.accepted.Add(1)
 	}

@@ -21,7 +21,7 @@ import (
 type echoConn struct {
 	s     *TCPStream
 	state int
-	buf   [2048]byte
+	buf   []byte
 	rd    TCPStreamReadFuture
 	wr    TCPStreamWriteAllFuture
 }
@@ -30,7 +30,7 @@ func (f *echoConn) Poll(cx *rt.Context) bool {
 	for {
 		switch f.state {
 		case 0:
-			f.rd = f.s.ReadAsync(f.buf[:])
+			f.rd = f.s.ReadAsync(f.buf)
 			f.state = 1
 		case 1:
 			if !f.rd.Poll(cx) {
@@ -55,6 +55,9 @@ func (f *echoConn) Poll(cx *rt.Context) bool {
 		}
 	}
 }
+
+// Result reports nothing: the connection's errors end the loop.
+func (f *echoConn) Result() error { return nil }
 
 func (f *echoConn) Cancel() {
 	f.rd.Cancel()
@@ -85,7 +88,7 @@ func (f *acceptLoop) Poll(cx *rt.Context) bool {
 			return true
 		}
 		f.n--
-		rt.GoFuture(echoConn{s: s})
+		rt.GoFuture(echoConn{s: s, buf: make([]byte, 2048)})
 	}
 	return true
 }
