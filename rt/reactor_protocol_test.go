@@ -172,7 +172,7 @@ func TestReactorCancelWait(t *testing.T) {
 		t.Fatal("cancelled waiter was woken")
 	}
 	s.mu.Lock()
-	empty := s.reader.IsZero() && s.writer.IsZero() && len(s.more) == 0
+	empty := s.reader.IsZero() && s.writer.IsZero() && s.more == nil
 	s.mu.Unlock()
 	if !empty {
 		t.Fatal("waiter slot not released")

@@ -30,6 +30,9 @@ type fileConv struct {
 	// layouts are the layouts of the async functions of the file, by
 	// future type name (set before emission).
 	layouts map[string]*layout
+	// locals are the hoisted local types and the local constants of the
+	// file's functions (localdecls.go).
+	locals *localDecls
 }
 
 func (fc *fileConv) path(p string) string {
@@ -149,6 +152,9 @@ func (c *conv) expr(e ast.Expr) jen.Code {
 			if r := c.ident(x); r != nil {
 				return r
 			}
+		}
+		if r := c.fc.locals.ident(c.fc, x); r != nil {
+			return r
 		}
 		if o := c.fc.info.Uses[x]; o != nil && o.Pkg() != nil && o.Pkg() != c.fc.pkg && o.Parent() == o.Pkg().Scope() {
 			return jen.Qual(c.fc.path(o.Pkg().Path()), x.Name) // dot import
@@ -359,6 +365,14 @@ func (c *conv) block(b *ast.BlockStmt) *jen.Statement {
 }
 
 func (c *conv) stmtOf(s ast.Stmt) []jen.Code {
+	if ds, ok := s.(*ast.DeclStmt); ok {
+		if d, changed := c.fc.locals.filterDecl(ds); changed {
+			if d == nil {
+				return nil // hoisted types, substituted constants
+			}
+			s = d
+		}
+	}
 	if c.stmt != nil {
 		if out, ok := c.stmt(c, s); ok {
 			return out
@@ -579,6 +593,10 @@ func (fc *fileConv) typeCode(t types.Type) (code jen.Code, ok bool) {
 		case obj.Pkg() == nil:
 			st = jen.Id(obj.Name())
 		case obj.Parent() != obj.Pkg().Scope():
+			if name, hoisted := fc.locals.hoistedName(obj); hoisted {
+				st = jen.Id(name)
+				break
+			}
 			ok = false
 			st = jen.Id(obj.Name())
 		default:

@@ -76,6 +76,7 @@ type asyncIndex struct {
 type directives struct {
 	async bool
 	lower string // companion named by //asyncgo:lower
+	rng   string // step method named by //asyncgo:range (see rangeby.go)
 }
 
 func newAsyncIndex(fset *token.FileSet, info *types.Info, files []*ast.File) *asyncIndex {
@@ -104,7 +105,7 @@ func (x *asyncIndex) directives(fn *types.Func) directives {
 	}
 	fn = fn.Origin()
 	if fd, ok := x.local[fn]; ok {
-		return directives{async: hasAsyncDirective(fd.Doc), lower: lowerDirective(fd.Doc)}
+		return directives{async: hasAsyncDirective(fd.Doc), lower: lowerDirective(fd.Doc), rng: rangeDirective(fd.Doc)}
 	}
 	if !fn.Pos().IsValid() {
 		return directives{}
@@ -119,7 +120,7 @@ func (x *asyncIndex) directives(fn *types.Func) directives {
 		if f != nil { // an unreadable file declares nothing async
 			for _, d := range f.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
-					lines[fset.Position(fd.Name.Pos()).Line] = directives{async: hasAsyncDirective(fd.Doc), lower: lowerDirective(fd.Doc)}
+					lines[fset.Position(fd.Name.Pos()).Line] = directives{async: hasAsyncDirective(fd.Doc), lower: lowerDirective(fd.Doc), rng: rangeDirective(fd.Doc)}
 				}
 			}
 		}
@@ -185,10 +186,26 @@ func isRtFunc(fn *types.Func, name string) bool {
 type finder struct {
 	info  *types.Info
 	async *asyncIndex
+	// direct are the async functions of the package that can never
+	// suspend (see neverSuspending): a call to one is an ordinary call of
+	// its generated plain body, not a suspension point.
+	direct map[*types.Func]bool
 }
 
 // siteOf returns the suspension point that call is, or nil.
 func (fd *finder) siteOf(call *ast.CallExpr) *site {
+	s := fd.asyncCallOf(call)
+	if s != nil && s.kind == siteCall && fd.direct[s.fn] {
+		return nil
+	}
+	return s
+}
+
+// asyncCallOf returns the site of a call of an async function or of
+// rt.Await, whether or not the callee can suspend. go statements and the
+// classification of func literals use it: `go F(x)` starts a task even
+// when F never suspends.
+func (fd *finder) asyncCallOf(call *ast.CallExpr) *site {
 	fn, recv, id := calleeFunc(fd.info, call)
 	if fn == nil {
 		return nil
@@ -262,12 +279,25 @@ func (fd *finder) containsSuspend(n ast.Node) bool {
 			if fd.isSuspend(n) {
 				found = true
 			}
+		case *ast.RangeStmt:
+			if fd.rangeByCallee(n) != nil { // each step is a suspension point
+				found = true
+			}
 		}
 		return !found
 	})
 	return found
 }
 
-// isAsyncLit reports whether a func literal is async: it contains a
-// suspension point of its own (not one of a nested literal).
-func (fd *finder) isAsyncLit(lit *ast.FuncLit) bool { return fd.containsSuspend(lit.Body) }
+// isAsyncLit reports whether a func literal is async: it calls an async
+// function (or rt.Await) itself, not only in a nested literal. A literal
+// whose async calls all go to functions that never suspend is still an
+// async literal, so that `go func() { F() }()` stays a task.
+func (fd *finder) isAsyncLit(lit *ast.FuncLit) bool { return fd.containsAsyncCall(lit.Body) }
+
+// containsAsyncCall is containsSuspend counting calls of async functions
+// that never suspend too.
+func (fd *finder) containsAsyncCall(n ast.Node) bool {
+	raw := &finder{info: fd.info, async: fd.async}
+	return raw.containsSuspend(n)
+}

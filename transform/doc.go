@@ -88,23 +88,42 @@
 // func literals belong to the literal, not to the enclosing function; a
 // func literal containing a suspension point is an "async literal".
 //
+// # Functions that never suspend (direct.go)
+//
+// An async function of the package whose body cannot reach a suspension
+// point (no rt.Await, no async call into another package, no async
+// literal, no go of an async function, and only calls of other such
+// functions: the greatest fixed point over the package's call graph) is
+// "direct". A call of a direct function is not a suspension point. Its
+// bridge is the user's declaration carried over unchanged, and its future
+// is a struct of arguments and results whose Poll calls the bridge:
+//
+//	func mix(h, v uint64) uint64 { ...the user's body... }
+//	type mixFuture struct { state int; h, v, r0 uint64 }
+//	func (s *mixFuture) Poll(cx *rt.Context) bool { ...; s.r0 = mix(s.h, s.v); return true }
+//
+// A literal that calls a direct function is still an async literal, so
+// that `go func() { mix(1, 2) }()` stays a task.
+//
 // # Validation (validate.go)
 //
 // Everything outside the supported subset is reported before any rewriting,
 // as file:line:col: message plus a hint, and no file is written. In async
 // functions this version lowers straight-line code, if/else chains, for
 // loops, switch and type switch statements, range statements (over
-// slices, arrays, pointers to arrays, strings, maps, integers and iterator
-// functions), labels, labeled break and continue, goto, fallthrough,
-// defer, panic and recover, returns, and go statements of async calls.
-// Statements that contain no suspension point are carried over whole.
-// Diagnosed: suspension points in select statements and in deferred
-// calls or deferred func literals; range over a Go channel, over a
-// func(yield func() bool), or over a value of type parameter type, when
-// the body suspends; goto and labeled branches out of a range over an
-// iterator function that suspends; async literals anywhere but in the
-// positions lowered below; local type and const declarations; a call on
-// the left of an assignment whose right side suspends. Blocking operations in
+// slices, arrays, pointers to arrays, strings, maps, integers, iterator
+// functions and iterator methods with a range directive), labels,
+// labeled break and continue, goto, fallthrough, defer, panic and
+// recover, returns, and go statements of async calls. Statements that
+// contain no suspension point are carried over whole. Diagnosed:
+// suspension points in select statements, a deferred call that itself
+// suspends and suspension points in the body of a deferred func literal
+// (suspension points in a deferred call's callee, receiver and arguments
+// are spilled before the defer statement, see below); range over a Go
+// channel, over a func(yield func() bool), or over a value of type
+// parameter type, when the body suspends; async literals anywhere but in
+// the positions lowered below; local type declarations of generic functions
+// (outside statements carried over whole). Blocking operations in
 // async code (time.Sleep, sync.Mutex.Lock, Go channel operations and
 // range, select) get a warning: they stall a worker thread.
 //
@@ -190,15 +209,36 @@
 //	}
 //	if tmp_1 { ... }
 //
-// A && or || whose right operand does not suspend but has effects (a
-// call, a receive) and comes before a suspension point is spilled whole,
-// so that its right operand stays conditional:
+// A && or || whose right operand does not suspend and that comes before
+// a suspension point is spilled whole, so that its right operand stays
+// conditional; this holds for plain operands too, since the Go spec
+// orders binary logical operations with the calls (a suspension point
+// may change the variables they read):
 //
 //	F(b < 3 || p(b) > 0, A(b))   =>   tmp_1 := b < 3 || p(b) > 0; tmp_2 := A(b); F(tmp_1, tmp_2)
+//	F(ok && ready, A(b))         =>   tmp_1 := ok && ready; tmp_2 := A(b); F(tmp_1, tmp_2)
+//
+// A type assertion to a type that is not pointer-shaped (gc's
+// IsDirectIface: not a pointer, map, chan, func or a one-element
+// struct or array of one) is an ordered event as well, since gc copies it
+// into a temporary at its place: its panic, and its read of the
+// operand, come before later calls. A pointer-shaped one stays in place.
 //
 // (Temporaries are named tmp_N by the layout stage; the declarations
 // become assignments to Poll locals or fields like every other
 // flattened-level declaration.)
+//
+// An assignment (= or op=) with calls on its left side (index operands,
+// pointer indirections) and a right side that suspends spills both sides
+// as one list: Go evaluates the operands on the left and the expressions
+// on the right in the usual order, then assigns left to right. Plain
+// operands stay in the assignment, which stays one statement, so that gc
+// reads them (the slice, the map, the element read by op=) after the
+// calls, as it does in the reference build (assign.go):
+//
+//	xs[i()], *p() = f(), A()    =>   tmp_1 := i(); tmp_2 := p(); tmp_3 := f(); tmp_4 := A()
+//	                                 xs[tmp_1], *tmp_2 = tmp_3, tmp_4
+//	m[k()] += A()               =>   tmp_1 := k(); tmp_2 := A(); m[tmp_1] += tmp_2
 //
 // A condition that suspends is spilled before its if; for an else-if the
 // spill goes into the else block, so it runs only when the earlier
@@ -284,7 +324,76 @@
 //	                                   for { x_1, ok := tmp_next(); if !ok { break }; x := x_1; B }
 //	                                   tmp_stop(nil); <pop the deferred stop if on top>
 //
-// A goto or labeled break/continue out of such a loop is diagnosed.
+// A goto, or a break or continue naming a label outside the loop (not the
+// loop's own), that leaves the loop's body stops the iterator the same
+// way before it jumps (iterexit.go): the branch becomes a block that
+// expands to the loop's end, then branches. Loops are lowered innermost
+// first, so a branch leaving several of them stops the inner iterator
+// first, as Go's range over functions unwinds:
+//
+//	continue outer   =>   { tmp_stop(nil); <pop the deferred stop if on top>; continue outer }
+//
+// A range over x.M(args), where M's doc comment carries the directive
+// "//asyncgo:range NAME" (rt/sync's Channel.All and Ring.All name
+// RecvNext), is a loop on the async step method NAME (same receiver type,
+// same parameters, returning M's iterator values and a bool that is false
+// at the end): the range statement always suspends, even when its body
+// does not, since each step is a suspension point (containsSuspend, the
+// never-suspending analysis and the classification of literals see it
+// so). M is not called; the receiver (by address for a pointer method on
+// a value, as the call would take it) and the arguments are evaluated
+// once, in Go's order (rangeby.go):
+//
+//	for v := range x.All(a) { B }  =>  for tmp_x, tmp_a := x, a; ; {
+//	                                       v_1, ok := tmp_x.NAME(tmp_a)   // a suspension point
+//	                                       if !ok { break }
+//	                                       v := v_1; B
+//	                                   }
+//
+// It is a plain loop: break, continue, labels, goto and return need
+// nothing more, and Cancel cancels the in-flight step. In ordinary code
+// and the goroutine build M runs as written (its body, ordinary code,
+// loops on NAME's blocking bridge), so both builds see the same values.
+// A directive that names no suitable method is diagnosed at the range.
+//
+// # Local constants and types (localdecls.go)
+//
+// The state machine is a set of package-level declarations, so names
+// declared inside the function are not in scope where the code using
+// them ends up. Inside async functions and literals, a use of a local
+// constant becomes its value, with its type, and the declaration is
+// dropped (iota, implicit repetition and shadowing were resolved by the
+// type checker):
+//
+//	const limit = 3; const r = 'x'; const c weekday = 2
+//	i < limit; x := r; f(c)    =>   i < 3; x := ('\x00' + 120); f(weekday(2))
+//
+// (untyped floats are written as exact fractions, (1.0 / 3)). A local
+// type of an async function, or of a function with async literals (at
+// any depth of its body), is declared at package level before the
+// function, from its go/types description, and its declaration dropped:
+//
+//	func run() { type item struct{ n int }; ... }
+//	=>
+//	// item is the local type item of function run, declared at package level by asyncgen.
+//	type item struct{ n int }
+//	func run() { ... }
+//
+// It keeps its name if no other local type of the package has it and the
+// name is free at package level (not declared in the package, in the
+// universe, imported by a file, the name of an imported package, or a
+// generated ...Future/...Async name); otherwise it gets a fresh mangled
+// unexported name (run_item, different from every identifier of the
+// package). Names are chosen over the whole package in a fixed order, so
+// the generated files of one package agree. (The package's _test.go files
+// are not loaded: a package-level name declared only there can collide
+// with a kept name in the test build; rename one of them.) This is exact because a
+// local type has no methods of its own and is only named inside its
+// function (see "Known inexactness" for mangled names). Not hoisted, and
+// diagnosed when a field or a Poll local needs them: local types of
+// generic functions and methods of generic types (each instantiation
+// has its own type), types referring to them, and structs embedding a
+// renamed local type (the field's name would change).
 //
 // # Basic blocks (blocks.go)
 //
@@ -357,8 +466,8 @@
 // a task is one allocation however deep its chain of async calls. The type
 // of a child is FFuture of the callee (with its type arguments), or for
 // rt.Await(f) the static type of f. A variable whose type cannot be named
-// at package level (a local type) cannot be a field or a Poll local:
-// diagnosed.
+// at package level (a local type that is not hoisted, see localdecls.go)
+// cannot be a field or a Poll local: diagnosed.
 //
 // State size. Only locals live across a suspension point are fields.
 // At most one child is in flight at a time, so suspension points whose
@@ -459,6 +568,15 @@
 //
 // (package-level functions and builtins are called by name; defer
 // recover() thus stays a deferred call of recover, which stops nothing.)
+//
+// The callee, receiver and arguments of a deferred call may suspend:
+// normalise spills them (every call up to the last suspension point, in
+// Go's order, deferspill.go) before the defer statement, which then
+// defers the call on the temporaries:
+//
+//	defer mk().log(f(x), G(x))   =>   tmp_1 := mk(); tmp_2 := f(x); tmp_3 := G(x)
+//	                                  defer tmp_1.log(tmp_2, tmp_3)
+//
 // unwind(p) pops and runs the runners, last first, each under a recover
 // that yields the panic still in flight after it: a runner whose callee
 // recovered returns normally and the panic is over; one that panics anew
@@ -503,6 +621,17 @@
 // line of its own, so the directive names the line before the statement.
 // Comments inside async function bodies and inside expressions are not
 // carried over.
+//
+// # Known inexactness
+//
+// Where the compiled build can differ from the goroutine build:
+//
+//   - a local type whose name is taken at package level (or used by
+//     another local type of the package) is declared at package level
+//     under a mangled name: %T, %#v and reflect show main.run_item
+//     where the goroutine build shows main.item (gc's own name for a
+//     local type, main.item·1, cannot be written in Go source);
+//   - a range over a map that suspends skips NaN keys (see Spilling).
 //
 // # Files and build tags (translate.go)
 //

@@ -19,6 +19,10 @@ type emitter struct {
 	// paramLocal are the parameters that Poll works on in locals (see
 	// paramLocals).
 	paramLocal map[types.Object]string
+	// cache maps the fields that Poll works on in locals to the locals,
+	// and cacheOrder lists them (see cacheFields).
+	cache      map[string]string
+	cacheOrder []string
 	boxParams  map[types.Object]string // inside a wrapped func literal: boxed local -> parameter holding its pointer
 
 	u   *unit
@@ -74,6 +78,9 @@ func (e *emitter) bodyConv() *conv {
 			if e.l.boxed[o] {
 				return jen.Parens(jen.Op("*").Add(e.self().Dot(f)))
 			}
+			if n, ok := e.cache[f]; ok {
+				return jen.Id(n)
+			}
 			return e.self().Dot(f)
 		}
 		if n, ok := e.l.localOf[o]; ok {
@@ -115,6 +122,9 @@ func (e *emitter) ptrTo(v *types.Var) jen.Code {
 	if f, ok := e.l.fieldOf[v]; ok {
 		if e.l.boxed[v] {
 			return e.self().Dot(f)
+		}
+		if n, ok := e.cache[f]; ok {
+			return jen.Op("&").Id(n)
 		}
 		return jen.Op("&").Add(e.self().Dot(f))
 	}
@@ -227,7 +237,7 @@ func (e *emitter) rewriteStmt(c *conv, s ast.Stmt) ([]jen.Code, bool) {
 		if lit, ok := s.Call.Fun.(*ast.FuncLit); ok && e.fc.lits != nil && e.fc.lits.units[lit] != nil {
 			return []jen.Code{jen.Qual(rtPath, "GoFuture").Call(c.litCtor(lit, s.Call.Args))}, true
 		}
-		st := e.u.find.siteOf(s.Call)
+		st := e.u.find.asyncCallOf(s.Call)
 		if st == nil || st.kind != siteCall {
 			return nil, false
 		}
@@ -627,6 +637,7 @@ func (e *emitter) pollBody() []jen.Code {
 	c := e.bodyConv()
 	var body []jen.Code
 	body = append(body, e.paramLocals()...)
+	body = append(body, e.cacheFields()...)
 	// Locals and suspension points of unreachable code are left out.
 	refd := map[types.Object]bool{}
 	for _, b := range e.order {
@@ -761,7 +772,7 @@ func (e *emitter) resumeCode(c *conv, b *block) []jen.Code {
 	st := b.resume
 	child := e.self().Dot(e.l.child[st.index])
 	line := e.fc.lineDirective(st.call.Pos())
-	pending := []jen.Code{e.self().Dot("state").Op("=").Lit(st.index), jen.Return(jen.False())}
+	pending := append(e.storeCache(), e.self().Dot("state").Op("=").Lit(st.index), jen.Return(jen.False()))
 	// The chaos hook (rt.ChaosEnv): the point may be made pending before
 	// its child is polled; the next Poll resumes here, so the child,
 	// started before the label, is neither started again nor skipped.
@@ -888,6 +899,15 @@ func emitUnit(f *jen.File, u *unit, l *layout, fc *fileConv) {
 	what := decl.Name.Name
 	if u.lit != nil {
 		what = "the func literal at " + litPos(fc, u.lit)
+	}
+
+	if u.direct {
+		var recvParam jen.Code
+		if decl.Recv != nil {
+			recvParam = jen.Id(recvName).Add(recvType)
+		}
+		emitDirect(f, e, recvParam, params, results)
+		return
 	}
 
 	// The blocking bridge, keeping the doc comment and its //asyncgo:async line.
@@ -1235,6 +1255,91 @@ func (e *emitter) paramLocals() []jen.Code {
 		name := e.l.all.fresh(p.Name())
 		e.paramLocal[p] = name
 		out = append(out, jen.Id(name).Op(":=").Add(e.self().Dot(e.l.paramNames[i])))
+	}
+	return out
+}
+
+// cacheFields lets Poll compute on locals instead of fields of the state
+// struct: each cached field is loaded into a local when Poll starts and
+// stored back before Poll returns pending (storeCache). Code between two
+// suspension points, and a whole Poll whose children (or inlined callees,
+// inline.go) complete at once, then keeps its variables in registers
+// instead of chaining loads and stores through the struct. A field is
+// cached when it holds a number or a bool (cacheable: no pointers, which
+// dead fields must drop when the task parks, and no address taken without
+// an &), no escaping variable (its address is the field's), and no result
+// (Result reads it), and the function has no defer statements (a deferred
+// call may run after a panic left newer values in the locals only).
+func (e *emitter) cacheFields() []jen.Code {
+	if e.l.defers != "" {
+		return nil
+	}
+	results := map[types.Object]bool{}
+	for i := 0; i < e.u.sig.Results().Len(); i++ {
+		results[e.u.sig.Results().At(i)] = true
+	}
+	refd := map[types.Object]bool{}
+	ast.Inspect(e.u.body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if o := e.u.objOf(id); o != nil {
+				refd[o] = true
+			}
+		}
+		return true
+	})
+	byField := map[string][]types.Object{}
+	for o, f := range e.l.fieldOf {
+		byField[f] = append(byField[f], o)
+	}
+	var out []jen.Code
+	for _, f := range e.l.fields {
+		objs := byField[f.name]
+		if f.t == nil || len(objs) == 0 || !cacheable(f.t) {
+			continue
+		}
+		ok, used := true, false
+		for _, o := range objs {
+			if e.l.boxed[o] || e.u.escaping[o] || results[o] || e.paramLocal[o] != "" {
+				ok = false
+			}
+			if refd[o] {
+				used = true
+			}
+		}
+		if !ok || !used {
+			continue
+		}
+		if e.cache == nil {
+			e.cache = map[string]string{}
+		}
+		name := e.l.all.fresh(f.name)
+		e.cache[f.name] = name
+		e.cacheOrder = append(e.cacheOrder, f.name)
+		out = append(out, jen.Id(name).Op(":=").Add(e.self().Dot(f.name)))
+		// A field only written in reachable code still counts as used.
+		out = append(out, jen.Id("_").Op("=").Id(name))
+	}
+	return out
+}
+
+// cacheable reports whether a field of type t may be cached: a number or
+// a bool whose type has no pointer methods. A struct or an array could
+// have its address taken without an & in the source (a pointer-method
+// call on it, slicing an array), and a child future keeping that address
+// across Polls would then see a stale copy.
+func cacheable(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	if !ok || b.Info()&(types.IsNumeric|types.IsBoolean) == 0 {
+		return false
+	}
+	return types.NewMethodSet(types.NewPointer(t)).Len() == 0
+}
+
+// storeCache stores the cached locals back into their fields.
+func (e *emitter) storeCache() []jen.Code {
+	var out []jen.Code
+	for _, f := range e.cacheOrder {
+		out = append(out, e.self().Dot(f).Op("=").Id(e.cache[f]))
 	}
 	return out
 }

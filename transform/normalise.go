@@ -62,6 +62,12 @@ func (n *normaliser) register(orig, newCall *ast.CallExpr) {
 }
 
 func (n *normaliser) stmt(s ast.Stmt) []ast.Stmt {
+	if ds, ok := s.(*ast.DeclStmt); ok && ds.Decl.(*ast.GenDecl).Tok != token.VAR {
+		// Local constants are replaced by their values and local types
+		// declared at package level (localdecls.go; validate has
+		// reported the types that cannot be).
+		return nil
+	}
 	if !n.susp(s) || n.canonical(s) {
 		return []ast.Stmt{s}
 	}
@@ -82,6 +88,9 @@ func (n *normaliser) stmt(s ast.Stmt) []ast.Stmt {
 				n.register(call, c)
 				return append(pre, &ast.AssignStmt{Lhs: s.Lhs, TokPos: s.TokPos, Tok: s.Tok, Rhs: []ast.Expr{c}})
 			}
+		}
+		if s.Tok != token.DEFINE && n.lhsHasEvent(s.Lhs) {
+			return n.assignLhsCalls(s)
 		}
 		pre, rhs := n.spill(s.Rhs)
 		if len(rhs) != len(s.Rhs) && len(s.Lhs) != len(rhs) {
@@ -189,6 +198,9 @@ func (n *normaliser) stmt(s ast.Stmt) []ast.Stmt {
 
 	case *ast.RangeStmt:
 		return n.rangeStmt(s)
+
+	case *ast.DeferStmt:
+		return n.deferStmt(s) // deferspill.go
 	}
 	// validate has reported everything else.
 	return []ast.Stmt{s}
@@ -418,6 +430,9 @@ func varDecl(id *ast.Ident) ast.Stmt {
 // count; maps iterate over a snapshot of their keys taken in Go's own
 // iteration order, skipping keys no longer present when reached.
 func (n *normaliser) rangeStmt(s *ast.RangeStmt) []ast.Stmt {
+	if rb := n.u.find.rangeByCallee(s); rb != nil {
+		return n.rangeByStmt(s, rb) // //asyncgo:range (rangeby.go)
+	}
 	kind := rangeKind(n.u.info, s)
 	pos := s.For
 	xt := n.u.info.TypeOf(s.X)
@@ -576,12 +591,18 @@ func (n *normaliser) rangeStmt(s *ast.RangeStmt) []ast.Stmt {
 			v = vals[1]
 		}
 		bind(k, v)
-		body = append(body, n.list(s.Body.List)...)
+		// The end of the loop: stop the iterator, drop its deferred stop.
+		// depth is an operand so that liveness sees it used there.
+		endMark := func() ast.Stmt {
+			e := &ast.ExprStmt{X: call(stop, &ast.Ident{NamePos: pos, Name: "nil"}, depth)}
+			n.u.marks[e] = &mark{pop: true, stop: stop, depth: depth}
+			return e
+		}
+		// goto and labeled branches out of the loop stop it first (iterexit.go).
+		body = append(body, n.stopExits(n.list(s.Body.List), n.ownLabel(s), endMark)...)
 		f := &ast.ForStmt{For: s.For, Init: &ast.BlockStmt{Lbrace: pos, List: init, Rbrace: pos},
 			Body: &ast.BlockStmt{Lbrace: s.Body.Lbrace, List: body, Rbrace: s.Body.Rbrace}}
-		end := &ast.ExprStmt{X: call(stop, &ast.Ident{NamePos: pos, Name: "nil"})}
-		n.u.marks[end] = &mark{pop: true, stop: stop, depth: depth}
-		return []ast.Stmt{f, end}
+		return []ast.Stmt{f, endMark()}
 	default:
 		n.r.errorf(s.Pos(), "", "internal error: range over %s", xt)
 		return []ast.Stmt{s}
@@ -680,9 +701,16 @@ func (n *normaliser) spill(xs []ast.Expr) ([]ast.Stmt, []ast.Expr) {
 					last = count
 					return false
 				}
-				if (x.Op == token.LAND || x.Op == token.LOR) && n.hasEvent(x.Y) {
-					// The right operand runs conditionally: it is one
-					// event, spilled with the operator if need be.
+				if n.isLogicalEvent(x) {
+					// A binary logical operation is evaluated in order
+					// with the calls (its right operand conditionally):
+					// one event, spilled with the operator if need be.
+					visit(x.X)
+					count++
+					return false
+				}
+			case *ast.TypeAssertExpr:
+				if n.isAssertEvent(x) {
 					visit(x.X)
 					count++
 					return false
@@ -807,7 +835,7 @@ func (sp *spiller) expr(e ast.Expr) []ast.Expr {
 			sp.pre = append(sp.pre, &ast.IfStmt{If: x.OpPos, Cond: cond, Body: &ast.BlockStmt{List: n.list(body)}})
 			return []ast.Expr{t}
 		}
-		if (x.Op == token.LAND || x.Op == token.LOR) && n.hasEvent(x.Y) {
+		if n.isLogicalEvent(x) {
 			// a || p() before a suspension point: tmp := a' || p()
 			l := one(x.X)
 			sp.count++
@@ -854,7 +882,15 @@ func (sp *spiller) expr(e ast.Expr) []ast.Expr {
 		}
 		return []ast.Expr{&s}
 	case *ast.TypeAssertExpr:
-		return []ast.Expr{&ast.TypeAssertExpr{X: one(x.X), Lparen: x.Lparen, Type: x.Type, Rparen: x.Rparen}}
+		ta := &ast.TypeAssertExpr{X: one(x.X), Lparen: x.Lparen, Type: x.Type, Rparen: x.Rparen}
+		if n.isAssertEvent(x) {
+			sp.count++
+			if sp.count > sp.last {
+				return []ast.Expr{ta}
+			}
+			return []ast.Expr{sp.temp(ta, x)}
+		}
+		return []ast.Expr{ta}
 	case *ast.KeyValueExpr:
 		return []ast.Expr{&ast.KeyValueExpr{Key: x.Key, Colon: x.Colon, Value: one(x.Value)}}
 	case *ast.CompositeLit:

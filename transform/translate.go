@@ -44,6 +44,9 @@ type Options struct {
 	// PkgPath overrides the package's import path in the output (for
 	// -in/-out); empty keeps it.
 	PkgPath string
+	// NoInline turns off the inlining of small async callees
+	// (inline.go); for measurements and debugging.
+	NoInline bool
 	// Tree selects the constraint handling of the -in/-out mode: the
 	// asyncsrc tag is removed from a file's build constraint (the output
 	// tree is only ever built one way), and files without it are
@@ -90,8 +93,10 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 	info := pkg.TypesInfo
 	idx := newAsyncIndex(pkg.Fset, info, pkg.Syntax)
 	fd := &finder{info: info, async: idx}
+	fd.direct = neverSuspending(idx, info)
 	lits := findLits(file, info, fd)
-	v := &validator{find: fd, info: info, r: r, lits: lits}
+	locals := newLocalDecls(pkg, file, lits)
+	v := &validator{find: fd, info: info, r: r, lits: lits, locals: locals}
 	for _, lit := range lits.order {
 		if call, ok := goCallOf(file, lit); ok && call.Ellipsis.IsValid() {
 			r.errorf(call.Pos(), "pass the slice as an ordinary argument", "go statement with ... arguments of an async func literal")
@@ -118,6 +123,7 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		}
 	}
 	recursive := recursiveCalls(idx, fd)
+	inl := newInliner(info, pkg.Types, idx, fd, recursive, filePerIteration(pkg))
 	if r.diags.HasErrors() {
 		return nil, nil, r.diags
 	}
@@ -126,7 +132,7 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 	if opts.PkgPath != "" {
 		pkgPath = opts.PkgPath
 	}
-	fc := &fileConv{fset: pkg.Fset, pkg: pkg.Types, info: info, rewriteImport: opts.RewriteImport, r: r, lits: lits}
+	fc := &fileConv{fset: pkg.Fset, pkg: pkg.Types, info: info, rewriteImport: opts.RewriteImport, r: r, lits: lits, locals: locals}
 	f := jen.NewFilePathName(pkgPath, pkg.Name)
 	f.HeaderComment(Header)
 	if gen != "" {
@@ -171,8 +177,12 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		}
 		u := newUnit(d, fn, fn.Type().(*types.Signature), pkg.Types, info, fd)
 		u.recursive = recursive[fn]
+		u.direct = fd.direct[fn]
 		u.perIteration = perIteration(info, file)
 		normalise(u, r)
+		if !opts.NoInline {
+			inl.apply(u, r)
+		}
 		buildBlocks(u, r)
 		collectLocals(u)
 		liveness(u)
@@ -202,6 +212,9 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		u.lit, u.litKind, u.captures, u.encl = lit, lits.allowed[lit], captures(lit, encl, info), encl
 		u.perIteration = perIteration(info, file)
 		normalise(u, r)
+		if !opts.NoInline {
+			inl.apply(u, r)
+		}
 		buildBlocks(u, r)
 		collectLocals(u)
 		liveness(u)
@@ -242,28 +255,18 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 			f.Add(pc.genDecl(d))
 			f.Line()
 		case *ast.FuncDecl:
+			locals.emitTypes(f, fc, d)
 			if u, ok := units[d]; ok {
+				if u.direct {
+					// The bridge is the user's function itself.
+					emitPlainFunc(f, pc, d)
+				}
 				emitUnit(f, u, layouts[d], fc)
 				emitLits(d)
 				sizes = append(sizes, StructSize{Pos: pkg.Fset.Position(d.Pos()), Name: layouts[d].future, Size: structSize(layouts[d], layoutsByName(layouts))})
 				continue
 			}
-			docLines(f, d.Doc)
-			st := jen.Func()
-			if d.Recv != nil {
-				st = st.Params(pc.fields(d.Recv)...)
-			}
-			st = st.Id(d.Name.Name)
-			if d.Type.TypeParams != nil {
-				st = st.Types(pc.typeParams(d.Type.TypeParams)...)
-			}
-			st = st.Add(pc.signature(d.Type))
-			if d.Body != nil {
-				pc.startComments(d.Body.Lbrace)
-				st = st.Add(pc.block(d.Body))
-			}
-			f.Add(st)
-			f.Line()
+			emitPlainFunc(f, pc, d)
 			emitLits(d)
 		}
 	}
@@ -276,6 +279,27 @@ func TranslateFile(pkg *packages.Package, file *ast.File, opts Options) (out []b
 		return nil, nil, r.diags
 	}
 	return buf.Bytes(), sizes, r.diags
+}
+
+// emitPlainFunc carries a function declaration over unchanged (with its
+// doc comment and //line directives).
+func emitPlainFunc(f *jen.File, pc *conv, d *ast.FuncDecl) {
+	docLines(f, d.Doc)
+	st := jen.Func()
+	if d.Recv != nil {
+		st = st.Params(pc.fields(d.Recv)...)
+	}
+	st = st.Id(d.Name.Name)
+	if d.Type.TypeParams != nil {
+		st = st.Types(pc.typeParams(d.Type.TypeParams)...)
+	}
+	st = st.Add(pc.signature(d.Type))
+	if d.Body != nil {
+		pc.startComments(d.Body.Lbrace)
+		st = st.Add(pc.block(d.Body))
+	}
+	f.Add(st)
+	f.Line()
 }
 
 // generatedConstraint checks the file's build constraint and returns the
@@ -533,6 +557,18 @@ func goCallOf(file *ast.File, lit *ast.FuncLit) (*ast.CallExpr, bool) {
 func perIteration(info *types.Info, file *ast.File) bool {
 	v := info.FileVersions[file]
 	return v == "" || version.Compare(v, "go1.22") >= 0
+}
+
+// filePerIteration returns perIteration for the file of pkg holding pos.
+func filePerIteration(pkg *packages.Package) func(token.Pos) bool {
+	return func(pos token.Pos) bool {
+		for _, f := range pkg.Syntax {
+			if f.FileStart <= pos && pos <= f.FileEnd {
+				return perIteration(pkg.TypesInfo, f)
+			}
+		}
+		return true
+	}
 }
 
 // generateLines returns the file's //go:generate lines that run asyncgen.

@@ -19,6 +19,9 @@ type unit struct {
 	// recursive are the async callees that call this function back: their
 	// child futures are kept behind a pointer.
 	recursive map[*types.Func]bool
+	// direct: the function never suspends (neverSuspending); its bridge
+	// is its own body and its future just calls it.
+	direct bool
 	// perIteration: loop variables of three-clause loops are per
 	// iteration (the file's Go version is 1.22 or later).
 	perIteration bool

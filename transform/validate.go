@@ -15,6 +15,8 @@ type validator struct {
 	info *types.Info
 	r    *reporter
 	lits *litSet // async literals in a lowered position
+	// locals are the hoisted local types of the file.
+	locals *localDecls
 	// labeled maps each label to the statement it labels.
 	labeled map[*types.Label]ast.Stmt
 }
@@ -89,7 +91,11 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 		case *ast.BranchStmt:
 			return
 		case *ast.DeferStmt:
-			if susp(s.Call) {
+			// Suspension points in the callee, receiver and arguments are
+			// evaluated at the defer statement (spilled by normalise); the
+			// deferred call itself, or a deferred literal's body, cannot
+			// suspend.
+			if v.find.isSuspend(s.Call) {
 				v.r.errorf(s.Pos(), "a deferred call cannot suspend; call the async function before returning instead", "suspension point inside a deferred call")
 				return
 			}
@@ -143,16 +149,20 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 				visitExpr(s)
 				return
 			}
-			switch rangeKind(v.info, s) {
-			case "chan":
-				v.r.errorf(s.Pos(), "receive from an rt/sync Channel in a for loop (v, err := ch.Recv()) instead; a Go channel blocks the worker thread", "range over a Go channel with a suspension point in the body")
-			case "func":
+			rb := v.find.rangeByCallee(s)
+			if rb != nil {
+				v.checkRangeBy(s, rb) // a loop on the directive's step method
+			}
+			switch kind := rangeKind(v.info, s); {
+			case rb != nil:
+			case kind == "chan":
+				v.r.errorf(s.Pos(), "range over an rt/sync Channel instead (for v := range ch.All()); a Go channel blocks the worker thread", "range over a Go channel with a suspension point in the body")
+			case kind == "func":
 				sig := v.info.TypeOf(s.X).Underlying().(*types.Signature)
 				if y, ok := sig.Params().At(0).Type().Underlying().(*types.Signature); !ok || y.Params().Len() == 0 {
 					v.r.errorf(s.Pos(), "range over a func(yield func(V) bool) instead", "range over a func(yield func() bool) with a suspension point in the body is not supported")
 				}
-				checkIterBranches(v, s)
-			case "":
+			case kind == "":
 				v.r.errorf(s.Pos(), hintSplit, "range over %s with a suspension point in the body is not supported", v.info.TypeOf(s.X))
 			}
 			if s.Tok == token.ASSIGN && ((s.Key != nil && containsCall(s.Key)) || (s.Value != nil && containsCall(s.Value))) {
@@ -163,8 +173,12 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 			return
 		case *ast.DeclStmt:
 			gd := s.Decl.(*ast.GenDecl)
-			if gd.Tok != token.VAR {
-				v.r.errorf(s.Pos(), "declare it at package level", "local %s declarations are not supported in async functions", gd.Tok)
+			// Local constants are replaced by their values, local types
+			// declared at package level (localdecls.go), if they can be.
+			if gd.Tok == token.TYPE {
+				if why, pos := v.locals.notHoisted(gd); why != "" {
+					v.r.errorf(pos, why, "this local type cannot be declared at package level, which an async function needs")
+				}
 			}
 			visitExpr(s)
 			return
@@ -196,11 +210,8 @@ func (v *validator) validateAsync(fd *ast.FuncDecl) {
 			return
 		case *ast.AssignStmt:
 			if susp(s) {
-				for _, l := range s.Lhs {
-					if containsCall(l) {
-						v.r.errorf(l.Pos(), "assign the result to a variable first", "a call on the left of an assignment whose right side suspends is not supported")
-					}
-				}
+				// Calls on the left are spilled with the right side
+				// (assignLhsCalls).
 				if s.Tok != token.ASSIGN && s.Tok != token.DEFINE && len(s.Rhs) == 1 {
 					if _, ok := v.info.TypeOf(s.Rhs[0]).(*types.Tuple); ok {
 						v.r.errorf(s.Pos(), "", "multi-value call in op-assignment")
@@ -230,6 +241,10 @@ func (v *validator) checkLit(lit *ast.FuncLit) {
 // validatePlain checks an ordinary function: an async literal in it must
 // be the argument of rt.Run or rt.Spawn (or the body of a goroutine).
 func (v *validator) validatePlain(fd *ast.FuncDecl) {
+	if fd.Body != nil && rangeDirective(fd.Doc) != "" {
+		v.iteratorBody(fd.Body) // rangeby.go
+		return
+	}
 	if fd.Body != nil {
 		v.plainBody(fd.Body)
 	}
@@ -319,37 +334,4 @@ func blockingCall(info *types.Info, call *ast.CallExpr) string {
 		return fn.Pkg().Path() + "." + name
 	}
 	return ""
-}
-
-// checkIterBranches diagnoses branches out of the body of a range over an
-// iterator function that suspends, other than break, continue and return:
-// the pull iterator is stopped when the loop ends and by return, panic and
-// cancellation, but not by a goto or a labeled branch to an outer
-// statement.
-func checkIterBranches(v *validator, s *ast.RangeStmt) {
-	inner := map[types.Object]bool{}
-	ast.Inspect(s.Body, func(n ast.Node) bool {
-		if ls, ok := n.(*ast.LabeledStmt); ok {
-			inner[v.info.Defs[ls.Label]] = true
-		}
-		return true
-	})
-	ast.Inspect(s.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BranchStmt:
-			if n.Label != nil && !inner[v.info.Uses[n.Label]] && (n.Tok == token.GOTO || !isOwnLabel(v, s, n)) {
-				v.r.errorf(n.Pos(), "leave the loop with break (and a flag), or return", "%s out of a range over an iterator function that suspends is not supported", n.Tok)
-			}
-		}
-		return true
-	})
-}
-
-// isOwnLabel reports whether a labeled break or continue names the range
-// statement s itself (it is then the loop's own break or continue).
-func isOwnLabel(v *validator, s *ast.RangeStmt, br *ast.BranchStmt) bool {
-	l, _ := v.info.Uses[br.Label].(*types.Label)
-	return l != nil && v.labeled[l] == s
 }

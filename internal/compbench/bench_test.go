@@ -20,6 +20,9 @@ func TestSameResult(t *testing.T) {
 		if a, p, q := Hash(n), HashPlain(n), HashNoInline(n); a != p || p != q {
 			t.Errorf("Hash(%d) = %x, HashPlain = %x, HashNoInline = %x", n, a, p, q)
 		}
+		if a, p := HashMaySuspend(n), HashMayYield(n); a != p || p != HashPlain(n) {
+			t.Errorf("HashMaySuspend(%d) = %x, HashMayYield = %x", n, a, p)
+		}
 	}
 }
 
@@ -95,4 +98,34 @@ func BenchmarkRatio(b *testing.B) {
 	}
 	b.ReportMetric(float64(ta)/float64(tp), "async/plain")
 	b.ReportMetric(float64(ta)/float64(tn), "async/noinline")
+}
+
+// BenchmarkRatioMaySuspend is BenchmarkRatio for the state-machine shape:
+// async/plain of HashMaySuspend against HashMayYield.
+func BenchmarkRatioMaySuspend(b *testing.B) {
+	var ta, tp time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		sink = HashMaySuspend(rounds)
+		t1 := time.Now()
+		sink = HashMayYield(rounds)
+		t2 := time.Now()
+		ta += t1.Sub(t0)
+		tp += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(ta)/float64(tp), "async/plain")
+}
+
+// BenchmarkHashMaySuspend runs HashMaySuspend through its blocking bridge.
+func BenchmarkHashMaySuspend(b *testing.B) {
+	for b.Loop() {
+		sink = HashMaySuspend(rounds)
+	}
+}
+
+// BenchmarkHashMayYield runs the plain twin of HashMaySuspend.
+func BenchmarkHashMayYield(b *testing.B) {
+	for b.Loop() {
+		sink = HashMayYield(rounds)
+	}
 }

@@ -16,21 +16,36 @@ import (
 // (readFuture, writeFuture, ...) hold a *conn; each exported stream type
 // wraps them in its own exported future types, as the naming convention
 // requires (TCPStreamReadFuture, UnixStreamReadFuture, ...).
+//
+// It is kept small (80 bytes, a size class of its own) because every idle
+// connection holds one: the Unix socket paths live behind a pointer that
+// TCP connections leave nil.
 type conn struct {
 	src    *rt.Source
-	net    string         // "tcp" or "unix"
 	local  netip.AddrPort // tcp
 	remote netip.AddrPort // tcp
-	lpath  string         // unix: local socket path
-	rpath  string         // unix: peer socket path
+	paths  *unixPaths     // unix; nil for tcp
+}
+
+// unixPaths are the socket paths of a Unix stream.
+type unixPaths struct {
+	local, remote string
+}
+
+// network returns "unix" or "tcp".
+func (c *conn) network() string {
+	if c.paths != nil {
+		return "unix"
+	}
+	return "tcp"
 }
 
 func (c *conn) opError(op, call string, err error) error {
-	e := &OpError{Op: op, Net: c.net, Source: c.local, Addr: c.remote, Err: wrapErr(call, err)}
-	if c.net == "unix" {
-		e.Path = c.rpath
+	e := &OpError{Op: op, Net: c.network(), Source: c.local, Addr: c.remote, Err: wrapErr(call, err)}
+	if c.paths != nil {
+		e.Path = c.paths.remote
 		if e.Path == "" {
-			e.Path = c.lpath
+			e.Path = c.paths.local
 		}
 	}
 	return e

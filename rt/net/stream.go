@@ -18,7 +18,7 @@ type TCPStream struct {
 }
 
 func newTCPStream(src *rt.Source, local, remote netip.AddrPort) *TCPStream {
-	return &TCPStream{conn{src: src, net: "tcp", local: local, remote: remote}}
+	return &TCPStream{conn{src: src, local: local, remote: remote}}
 }
 
 // LocalAddr returns the local address of the connection.

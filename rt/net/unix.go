@@ -193,7 +193,7 @@ type UnixStream struct {
 }
 
 func newUnixStream(src *rt.Source, local, remote string) *UnixStream {
-	return &UnixStream{conn{src: src, net: "unix", lpath: local, rpath: remote}}
+	return &UnixStream{conn{src: src, paths: &unixPaths{local: local, remote: remote}}}
 }
 
 // ConnectUnix connects to the Unix domain stream socket at path ('@' for
@@ -290,11 +290,11 @@ func (f *ConnectUnixFuture) Cancel() {
 
 // LocalAddr returns the local socket path ("" for an unnamed socket, the
 // usual case for a client).
-func (s *UnixStream) LocalAddr() string { return s.lpath }
+func (s *UnixStream) LocalAddr() string { return s.paths.local }
 
 // RemoteAddr returns the peer's socket path ("" for an unnamed peer, the
 // usual case for a server's accepted streams).
-func (s *UnixStream) RemoteAddr() string { return s.rpath }
+func (s *UnixStream) RemoteAddr() string { return s.paths.remote }
 
 // Close closes the stream; tasks suspended on it wake up and fail with
 // ErrClosed. Closing twice returns an error wrapping ErrClosed.
@@ -307,8 +307,8 @@ func (s *UnixStream) CloseWrite() error { return s.closeWrite() }
 // NetConn.
 func (s *UnixStream) Conn() *NetConn {
 	return &NetConn{c: &s.conn,
-		local:  &stdnet.UnixAddr{Name: s.lpath, Net: "unix"},
-		remote: &stdnet.UnixAddr{Name: s.rpath, Net: "unix"}}
+		local:  &stdnet.UnixAddr{Name: s.paths.local, Net: "unix"},
+		remote: &stdnet.UnixAddr{Name: s.paths.remote, Net: "unix"}}
 }
 
 // TryRead reads what is available without waiting; see

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"iter"
 	gosync "sync"
 
 	"github.com/asyncgo/asyncgo/rt"
@@ -214,4 +215,70 @@ func (f *ChannelRecvFuture[T]) Cancel() {
 		c.buf.pushFront(v)
 	}
 	c.mu.Unlock()
+}
+
+// RecvNext receives the next value like Recv and reports whether there
+// was one: it returns the zero value and false once the channel is closed
+// and drained. It is the step of range over All in async code.
+//
+//asyncgo:async
+func (c *Channel[T]) RecvNext() (T, bool) {
+	v, err := c.Recv()
+	return v, err == nil
+}
+
+// RecvNextAsync returns the future of RecvNext. It does nothing until
+// polled.
+func (c *Channel[T]) RecvNextAsync() ChannelRecvNextFuture[T] {
+	return ChannelRecvNextFuture[T]{recv: c.RecvAsync()}
+}
+
+// ChannelRecvNextFuture is the future of Channel.RecvNext: a receive
+// (ChannelRecvFuture, with the same cancel safety) whose result is
+// (value, true) or (zero, false) at the end. It must not be copied after
+// its first Poll.
+type ChannelRecvNextFuture[T any] struct {
+	recv ChannelRecvFuture[T]
+}
+
+// Poll polls the receive.
+func (f *ChannelRecvNextFuture[T]) Poll(cx *rt.Context) bool { return f.recv.Poll(cx) }
+
+// Result returns the received value and true, or the zero value and false
+// if the channel was closed and drained.
+func (f *ChannelRecvNextFuture[T]) Result() (T, bool) {
+	v, err := f.recv.Result()
+	return v, err == nil
+}
+
+// Cancel abandons the receive; a value already handed to it is passed on
+// (see ChannelRecvFuture.Cancel), so none is lost.
+func (f *ChannelRecvNextFuture[T]) Cancel() { f.recv.Cancel() }
+
+// All returns an iterator over the values received from c, in order,
+// until c is closed and drained:
+//
+//	for v := range ch.All() { ... }
+//
+// In ordinary code (and in the goroutine build) each step is a blocking
+// receive. In async code asyncgen lowers the loop (directive
+// //asyncgo:range RecvNext) to
+//
+//	for { v, ok := ch.RecvNext(); if !ok { break }; ... }
+//
+// so that each step is a suspension point; cancelling a task parked in
+// the loop cancels the pending receive, which loses no value. Several
+// loops (tasks) may range over the same channel: each value goes to one
+// of them.
+//
+//asyncgo:range RecvNext
+func (c *Channel[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for {
+			v, ok := c.RecvNext()
+			if !ok || !yield(v) {
+				return
+			}
+		}
+	}
 }

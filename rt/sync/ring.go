@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"iter"
 	gosync "sync"
 
 	"github.com/asyncgo/asyncgo/rt"
@@ -373,4 +374,69 @@ func (f *RingRecvFuture[T]) Cancel() {
 		r.buf.pushFront(v)
 	}
 	r.mu.Unlock()
+}
+
+// RecvNext takes the next value like Recv and reports whether there was
+// one: it returns the zero value and false once the ring is closed and
+// drained. It is the step of range over All in async code.
+//
+//asyncgo:async
+func (r *Ring[T]) RecvNext() (T, bool) {
+	v, err := r.Recv()
+	return v, err == nil
+}
+
+// RecvNextAsync returns the future of RecvNext. It does nothing until
+// polled.
+func (r *Ring[T]) RecvNextAsync() RingRecvNextFuture[T] {
+	return RingRecvNextFuture[T]{recv: r.RecvAsync()}
+}
+
+// RingRecvNextFuture is the future of Ring.RecvNext: a receive
+// (RingRecvFuture, with the same cancel safety) whose result is
+// (value, true) or (zero, false) at the end. It must not be copied after
+// its first Poll.
+type RingRecvNextFuture[T any] struct {
+	recv RingRecvFuture[T]
+}
+
+// Poll polls the receive.
+func (f *RingRecvNextFuture[T]) Poll(cx *rt.Context) bool { return f.recv.Poll(cx) }
+
+// Result returns the received value and true, or the zero value and false
+// if the ring was closed and drained.
+func (f *RingRecvNextFuture[T]) Result() (T, bool) {
+	v, err := f.recv.Result()
+	return v, err == nil
+}
+
+// Cancel abandons the receive; a value already handed to it is passed on
+// (see RingRecvFuture.Cancel), so none is lost.
+func (f *RingRecvNextFuture[T]) Cancel() { f.recv.Cancel() }
+
+// All returns an iterator over the values taken from r, in order, until r
+// is closed and drained:
+//
+//	for v := range ring.All() { ... }
+//
+// Each value taken frees a slot, so a sender waiting on a full ring
+// proceeds while the loop body runs. In ordinary code (and in the
+// goroutine build) each step is a blocking receive; in async code
+// asyncgen lowers the loop (directive //asyncgo:range RecvNext) to
+//
+//	for { v, ok := ring.RecvNext(); if !ok { break }; ... }
+//
+// so that each step is a suspension point; cancelling a task parked in
+// the loop cancels the pending receive, which loses no value.
+//
+//asyncgo:range RecvNext
+func (r *Ring[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for {
+			v, ok := r.RecvNext()
+			if !ok || !yield(v) {
+				return
+			}
+		}
+	}
 }

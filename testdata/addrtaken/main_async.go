@@ -42,6 +42,8 @@ func (c *counter) slowIncAsync(d int) counterslowIncFuture {
 
 // Poll advances slowInc to its next suspension point; it reports whether it has completed.
 func (s *counterslowIncFuture) Poll(cx *rt.Context) bool {
+	d_1 := s.d
+	_ = d_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -52,15 +54,17 @@ func (s *counterslowIncFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.d = d_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.d = d_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:26:2*/ s.c.inc(s.d)
+	/*line main.go:26:2*/ s.c.inc(d_1)
 	/*line main.go:27:1*/ s.state = -1
 	return true
 }
@@ -116,6 +120,8 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s_1 *runFuture) Poll(cx *rt.Context) bool {
+	i_1 := s_1.i
+	_ = i_1
 	switch s_1.state {
 	case 0:
 	case 1:
@@ -145,10 +151,12 @@ func (s_1 *runFuture) Poll(cx *rt.Context) bool {
 	s_1.pb = nil
 resume1:
 	/*line main.go:35:2*/ if cx.InjectPending() {
+		s_1.i = i_1
 		s_1.state = 1
 		return false
 	}
 	/*line main.go:35:2*/ if !s_1.child1.Poll(cx) {
+		s_1.i = i_1
 		s_1.state = 1
 		return false
 	}
@@ -160,10 +168,12 @@ resume1:
 	s_1.pb = nil
 resume2:
 	/*line main.go:36:2*/ if cx.InjectPending() {
+		s_1.i = i_1
 		s_1.state = 2
 		return false
 	}
 	/*line main.go:36:2*/ if !s_1.child2.Poll(cx) {
+		s_1.i = i_1
 		s_1.state = 2
 		return false
 	}
@@ -182,10 +192,12 @@ resume2:
 	s_1.pb = nil
 resume3:
 	/*line main.go:41:2*/ if cx.InjectPending() {
+		s_1.i = i_1
 		s_1.state = 3
 		return false
 	}
 	/*line main.go:41:2*/ if !s_1.child1.Poll(cx) {
+		s_1.i = i_1
 		s_1.state = 3
 		return false
 	}
@@ -198,10 +210,12 @@ resume3:
 	s_1.pb = nil
 resume4:
 	/*line main.go:44:2*/ if cx.InjectPending() {
+		s_1.i = i_1
 		s_1.state = 4
 		return false
 	}
 	/*line main.go:44:2*/ if !s_1.child1.Poll(cx) {
+		s_1.i = i_1
 		s_1.state = 4
 		return false
 	}
@@ -209,13 +223,13 @@ resume4:
 	/*line main.go:45:2*/ **s_1.q *= 2
 	/*line main.go:46:2*/ fmt.Println((*s_1.x), *(*s_1.p))
 	/*line main.go:47:2*/ s_1.ptrs = nil
-	/*line main.go:48:6*/ s_1.i = 0
+	/*line main.go:48:6*/ i_1 = 0
 b5:
-	/*line main.go:48:2*/ if !(s_1.i < 3) {
+	/*line main.go:48:2*/ if !(i_1 < 3) {
 		goto b9
 	}
 	/*line main.go:49:3*/ s_1.v = new(int)
-	(*s_1.v) = s_1.i * s_1.i
+	(*s_1.v) = i_1 * i_1
 	/*line main.go:50:3*/ s_1.ptrs = append(s_1.ptrs, &(*s_1.v))
 	/*line main.go:51:3*/ s_1.child1 = rt.YieldAsync()
 	s_1.q = nil
@@ -223,16 +237,18 @@ b5:
 	s_1.pb = nil
 resume5:
 	/*line main.go:51:3*/ if cx.InjectPending() {
+		s_1.i = i_1
 		s_1.state = 5
 		return false
 	}
 	/*line main.go:51:3*/ if !s_1.child1.Poll(cx) {
+		s_1.i = i_1
 		s_1.state = 5
 		return false
 	}
 	s_1.child1.Result()
 	/*line main.go:52:3*/ (*s_1.v)++
-	/*line main.go:48:21*/ s_1.i++
+	/*line main.go:48:21*/ i_1++
 	goto b5
 b9:
 	/*line main.go:54:2*/ for _, p := range s_1.ptrs {
@@ -248,10 +264,12 @@ b9:
 	s_1.pb = nil
 resume6:
 	/*line main.go:60:2*/ if cx.InjectPending() {
+		s_1.i = i_1
 		s_1.state = 6
 		return false
 	}
 	/*line main.go:60:2*/ if !s_1.child1.Poll(cx) {
+		s_1.i = i_1
 		s_1.state = 6
 		return false
 	}
@@ -272,10 +290,12 @@ resume6:
 	s_1.s = nil
 resume7:
 	/*line main.go:65:2*/ if cx.InjectPending() {
+		s_1.i = i_1
 		s_1.state = 7
 		return false
 	}
 	/*line main.go:65:2*/ if !s_1.child1.Poll(cx) {
+		s_1.i = i_1
 		s_1.state = 7
 		return false
 	}

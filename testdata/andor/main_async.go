@@ -33,6 +33,8 @@ func bAsync(tag string, v bool) bFuture {
 
 // Poll advances b to its next suspension point; it reports whether it has completed.
 func (s *bFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s *bFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, s.v)
-	/*line main.go:20:2*/ s.r0 = s.v
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_1)
+	/*line main.go:20:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -89,7 +93,10 @@ type bothFuture struct {
 	x      bool
 	y      bool
 	r0     bool
-	child1 bFuture
+	r      bool
+	tag    string
+	v      bool
+	child1 rt.YieldFuture
 }
 
 // bothAsync returns the future of both without running any of it.
@@ -99,6 +106,14 @@ func bothAsync(x bool, y bool) bothFuture {
 
 // Poll advances both to its next suspension point; it reports whether it has completed.
 func (s *bothFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	y_1 := s.y
+	_ = y_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -113,36 +128,68 @@ func (s *bothFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: bothFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:30:9*/ s.child1 = bAsync("L", s.x)
+	/*line main.go:30:9*/ r_1 = false
+	/*line main.go:30:9*/ s.tag, v_1 = "L", x_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:30:9*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:30:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = bFuture{}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:30:9*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b3
+	}
+b3:
+	/*line main.go:30:9*/ tmp_1 = r_1
 	/*line main.go:30:9*/ tmp_2 = tmp_1
 	/*line main.go:30:19*/ if !(tmp_2) {
-		goto b4
+		goto b8
 	}
-	/*line main.go:30:22*/ s.child1 = bAsync("R", s.y)
+	/*line main.go:30:22*/ r_1 = false
+	/*line main.go:30:22*/ s.tag, v_1 = "R", y_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:30:22*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:30:22*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	tmp_3 = s.child1.Result()
-	s.child1 = bFuture{}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:30:22*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b7
+	}
+b7:
+	/*line main.go:30:22*/ tmp_3 = r_1
 	/*line main.go:30:9*/ tmp_2 = tmp_3
-b4:
+b8:
 	/*line main.go:30:2*/ s.r0 = tmp_2
 	s.state = -1
 	return true
@@ -177,7 +224,10 @@ type eitherFuture struct {
 	x      bool
 	y      bool
 	r      bool
-	child1 bFuture
+	r_1    bool
+	tag    string
+	v      bool
+	child1 rt.YieldFuture
 }
 
 // eitherAsync returns the future of either without running any of it.
@@ -187,6 +237,14 @@ func eitherAsync(x bool, y bool) eitherFuture {
 
 // Poll advances either to its next suspension point; it reports whether it has completed.
 func (s *eitherFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	y_1 := s.y
+	_ = y_1
+	r_1 := s.r_1
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -201,36 +259,68 @@ func (s *eitherFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: eitherFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:35:6*/ s.child1 = bAsync("L", s.x)
+	/*line main.go:35:6*/ r_1 = false
+	/*line main.go:35:6*/ s.tag, v_1 = "L", x_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:35:6*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:35:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = bFuture{}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:35:6*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b3
+	}
+b3:
+	/*line main.go:35:6*/ tmp_1 = r_1
 	/*line main.go:35:6*/ tmp_2 = tmp_1
 	/*line main.go:35:16*/ if !(!tmp_2) {
-		goto b4
+		goto b8
 	}
-	/*line main.go:35:19*/ s.child1 = bAsync("R", s.y)
+	/*line main.go:35:19*/ r_1 = false
+	/*line main.go:35:19*/ s.tag, v_1 = "R", y_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:35:19*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:35:19*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	tmp_3 = s.child1.Result()
-	s.child1 = bFuture{}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:35:19*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b7
+	}
+b7:
+	/*line main.go:35:19*/ tmp_3 = r_1
 	/*line main.go:35:6*/ tmp_2 = tmp_3
-b4:
+b8:
 	/*line main.go:35:2*/ s.r = tmp_2
 	/*line main.go:36:2*/ s.state = -1
 	return true
@@ -267,8 +357,11 @@ type nestedFuture struct {
 	z      bool
 	r0     int
 	n      int
-	tmp    bool
-	child1 bFuture
+	r      bool
+	tag    string
+	v      bool
+	v_1    bool
+	child1 rt.YieldFuture
 }
 
 // nestedAsync returns the future of nested without running any of it.
@@ -278,6 +371,20 @@ func nestedAsync(x bool, y bool, z bool) nestedFuture {
 
 // Poll advances nested to its next suspension point; it reports whether it has completed.
 func (s *nestedFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	y_1 := s.y
+	_ = y_1
+	z_1 := s.z
+	_ = z_1
+	n_1 := s.n
+	_ = n_1
+	r_1 := s.r
+	_ = r_1
+	v_2 := s.v
+	_ = v_2
+	v_1_1 := s.v_1
+	_ = v_1_1
 	var (
 		tmp_1  bool
 		tmp_2  bool
@@ -294,9 +401,10 @@ func (s *nestedFuture) Poll(cx *rt.Context) bool {
 		tmp_13 bool
 		tmp_14 bool
 		tmp_15 bool
-		v      bool
+		v_1    bool
 		tmp_16 bool
 		tmp_17 bool
+		tmp_18 bool
 	)
 	switch s.state {
 	case 0:
@@ -321,171 +429,370 @@ func (s *nestedFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: nestedFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:41:2*/ s.n = 0
-	/*line main.go:42:5*/ s.child1 = bAsync("a", s.x)
+	/*line main.go:41:2*/ n_1 = 0
+	/*line main.go:42:5*/ r_1 = false
+	/*line main.go:42:5*/ s.tag, v_2 = "a", x_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:42:5*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:42:5*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = bFuture{}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:42:5*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b3
+	}
+b3:
+	/*line main.go:42:5*/ tmp_1 = r_1
 	/*line main.go:42:5*/ tmp_2 = tmp_1
 	/*line main.go:42:15*/ if !(tmp_2) {
-		goto b6
-	}
-	/*line main.go:42:19*/ tmp_3 = p("b", s.y)
-	/*line main.go:42:19*/ tmp_4 = tmp_3
-	/*line main.go:42:29*/ if !(!tmp_4) {
-		goto b5
-	}
-	/*line main.go:42:32*/ s.child1 = bAsync("c", s.z)
-resume2:
-	/*line main.go:42:32*/ if cx.InjectPending() {
-		s.state = 2
-		return false
-	}
-	/*line main.go:42:32*/ if !s.child1.Poll(cx) {
-		s.state = 2
-		return false
-	}
-	tmp_5 = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:42:19*/ tmp_4 = tmp_5
-b5:
-	/*line main.go:42:5*/ tmp_2 = (tmp_4)
-b6:
-	/*line main.go:42:2*/ if tmp_2 {
-		/*line main.go:43:3*/ s.n += 1
-	}
-	/*line main.go:45:6*/ s.child1 = bAsync("d", s.x)
-resume3:
-	/*line main.go:45:6*/ if cx.InjectPending() {
-		s.state = 3
-		return false
-	}
-	/*line main.go:45:6*/ if !s.child1.Poll(cx) {
-		s.state = 3
-		return false
-	}
-	tmp_6 = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:45:6*/ tmp_7 = tmp_6
-	/*line main.go:45:16*/ if !(!tmp_7) {
 		goto b10
 	}
-	/*line main.go:45:19*/ s.child1 = bAsync("e", s.y)
-resume4:
-	/*line main.go:45:19*/ if cx.InjectPending() {
-		s.state = 4
+	/*line main.go:42:19*/ tmp_3 = p("b", y_1)
+	/*line main.go:42:19*/ tmp_4 = tmp_3
+	/*line main.go:42:29*/ if !(!tmp_4) {
+		goto b9
+	}
+	/*line main.go:42:32*/ r_1 = false
+	/*line main.go:42:32*/ s.tag, v_2 = "c", z_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume2:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 2
 		return false
 	}
-	/*line main.go:45:19*/ if !s.child1.Poll(cx) {
-		s.state = 4
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 2
 		return false
 	}
-	tmp_8 = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:45:6*/ tmp_7 = tmp_8
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:42:32*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b8
+	}
+b8:
+	/*line main.go:42:32*/ tmp_5 = r_1
+	/*line main.go:42:19*/ tmp_4 = tmp_5
+b9:
+	/*line main.go:42:5*/ tmp_2 = (tmp_4)
 b10:
-	/*line main.go:45:5*/ tmp_9 = (tmp_7)
-	/*line main.go:45:30*/ if !(tmp_9) {
-		goto b13
+	/*line main.go:42:2*/ if tmp_2 {
+		/*line main.go:43:3*/ n_1 += 1
 	}
-	/*line main.go:45:34*/ s.child1 = bAsync("f", s.z)
-resume5:
-	/*line main.go:45:34*/ if cx.InjectPending() {
-		s.state = 5
+	/*line main.go:45:6*/ r_1 = false
+	/*line main.go:45:6*/ s.tag, v_2 = "d", x_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume3:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 3
 		return false
 	}
-	/*line main.go:45:34*/ if !s.child1.Poll(cx) {
-		s.state = 5
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 3
 		return false
 	}
-	tmp_10 = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:45:5*/ tmp_9 = !tmp_10
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:45:6*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b13
+	}
 b13:
-	/*line main.go:45:2*/ if tmp_9 {
-		/*line main.go:46:3*/ s.n += 10
-	}
-	/*line main.go:48:7*/ tmp_11 = p("g", s.x)
-	/*line main.go:48:7*/ tmp_12 = tmp_11
-	/*line main.go:48:17*/ if !(!tmp_12) {
-		goto b19
-	}
-	/*line main.go:48:20*/ s.child1 = bAsync("h", s.y)
-resume6:
-	/*line main.go:48:20*/ if cx.InjectPending() {
-		s.state = 6
-		return false
-	}
-	/*line main.go:48:20*/ if !s.child1.Poll(cx) {
-		s.state = 6
-		return false
-	}
-	tmp_13 = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:48:20*/ tmp_14 = tmp_13
-	/*line main.go:48:30*/ if !(tmp_14) {
+	/*line main.go:45:6*/ tmp_6 = r_1
+	/*line main.go:45:6*/ tmp_7 = tmp_6
+	/*line main.go:45:16*/ if !(!tmp_7) {
 		goto b18
 	}
-	/*line main.go:48:33*/ s.child1 = bAsync("i", s.z)
-resume7:
-	/*line main.go:48:33*/ if cx.InjectPending() {
-		s.state = 7
+	/*line main.go:45:19*/ r_1 = false
+	/*line main.go:45:19*/ s.tag, v_2 = "e", y_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume4:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 4
 		return false
 	}
-	/*line main.go:48:33*/ if !s.child1.Poll(cx) {
-		s.state = 7
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 4
 		return false
 	}
-	tmp_15 = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:48:20*/ tmp_14 = tmp_15
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:45:19*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b17
+	}
+b17:
+	/*line main.go:45:19*/ tmp_8 = r_1
+	/*line main.go:45:6*/ tmp_7 = tmp_8
 b18:
-	/*line main.go:48:7*/ tmp_12 = tmp_14
-b19:
-	/*line main.go:48:2*/ v = tmp_12
-	/*line main.go:49:2*/ if v {
-		/*line main.go:50:3*/ s.n += 100
-	}
-	/*line main.go:52:35*/ s.child1 = bAsync("j", s.x)
-resume8:
-	/*line main.go:52:35*/ if cx.InjectPending() {
-		s.state = 8
-		return false
-	}
-	/*line main.go:52:35*/ if !s.child1.Poll(cx) {
-		s.state = 8
-		return false
-	}
-	s.tmp = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:52:51*/ tmp_16 = s.x
-	/*line main.go:52:53*/ if !(!tmp_16) {
+	/*line main.go:45:5*/ tmp_9 = (tmp_7)
+	/*line main.go:45:30*/ if !(tmp_9) {
 		goto b23
 	}
-	/*line main.go:52:56*/ s.child1 = bAsync("k", s.z)
-resume9:
-	/*line main.go:52:56*/ if cx.InjectPending() {
-		s.state = 9
+	/*line main.go:45:34*/ r_1 = false
+	/*line main.go:45:34*/ s.tag, v_2 = "f", z_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume5:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 5
 		return false
 	}
-	/*line main.go:52:56*/ if !s.child1.Poll(cx) {
-		s.state = 9
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 5
 		return false
 	}
-	tmp_17 = s.child1.Result()
-	s.child1 = bFuture{}
-	/*line main.go:52:51*/ tmp_16 = tmp_17
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:45:34*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b22
+	}
+b22:
+	/*line main.go:45:34*/ tmp_10 = r_1
+	/*line main.go:45:5*/ tmp_9 = !tmp_10
 b23:
-	/*line main.go:52:2*/ fmt.Println("  args", fmt.Sprint(s.tmp && s.y, tmp_16))
-	/*line main.go:53:2*/ s.r0 = s.n
+	/*line main.go:45:2*/ if tmp_9 {
+		/*line main.go:46:3*/ n_1 += 10
+	}
+	/*line main.go:48:7*/ tmp_11 = p("g", x_1)
+	/*line main.go:48:7*/ tmp_12 = tmp_11
+	/*line main.go:48:17*/ if !(!tmp_12) {
+		goto b33
+	}
+	/*line main.go:48:20*/ r_1 = false
+	/*line main.go:48:20*/ s.tag, v_2 = "h", y_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume6:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 6
+		return false
+	}
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 6
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:48:20*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b27
+	}
+b27:
+	/*line main.go:48:20*/ tmp_13 = r_1
+	/*line main.go:48:20*/ tmp_14 = tmp_13
+	/*line main.go:48:30*/ if !(tmp_14) {
+		goto b32
+	}
+	/*line main.go:48:33*/ r_1 = false
+	/*line main.go:48:33*/ s.tag, v_2 = "i", z_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume7:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 7
+		return false
+	}
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 7
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:48:33*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b31
+	}
+b31:
+	/*line main.go:48:33*/ tmp_15 = r_1
+	/*line main.go:48:20*/ tmp_14 = tmp_15
+b32:
+	/*line main.go:48:7*/ tmp_12 = tmp_14
+b33:
+	/*line main.go:48:2*/ v_1 = tmp_12
+	/*line main.go:49:2*/ if v_1 {
+		/*line main.go:50:3*/ n_1 += 100
+	}
+	/*line main.go:52:35*/ r_1 = false
+	/*line main.go:52:35*/ s.tag, v_2 = "j", x_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume8:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 8
+		return false
+	}
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 8
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:52:35*/ r_1 = v_2
+		/*line main.go:20:2*/ goto b36
+	}
+b36:
+	/*line main.go:52:35*/ tmp_16 = r_1
+	/*line main.go:52:35*/ v_2 = tmp_16 && y_1
+	/*line main.go:52:51*/ tmp_17 = x_1
+	/*line main.go:52:53*/ if !(!tmp_17) {
+		goto b41
+	}
+	/*line main.go:52:56*/ r_1 = false
+	/*line main.go:52:56*/ s.tag, v_1_1 = "k", z_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume9:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 9
+		return false
+	}
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.y = y_1
+		s.z = z_1
+		s.n = n_1
+		s.r = r_1
+		s.v = v_2
+		s.v_1 = v_1_1
+		s.state = 9
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  eval", s.tag, v_1_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:52:56*/ r_1 = v_1_1
+		/*line main.go:20:2*/ goto b40
+	}
+b40:
+	/*line main.go:52:56*/ tmp_18 = r_1
+	/*line main.go:52:51*/ tmp_17 = tmp_18
+b41:
+	/*line main.go:52:2*/ fmt.Println("  args", fmt.Sprint(v_2, tmp_17))
+	/*line main.go:53:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }

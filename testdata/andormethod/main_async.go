@@ -37,6 +37,8 @@ func (t *T) okAsync(v bool) TokFuture {
 
 // Poll advances ok to its next suspension point; it reports whether it has completed.
 func (s *TokFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -47,16 +49,18 @@ func (s *TokFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:20:2*/ s.t.n++
-	/*line main.go:21:2*/ s.r0 = s.v
+	/*line main.go:21:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -87,8 +91,12 @@ type cFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	t      *T
 	ok     bool
+	r      bool
+	t_1    *T
+	v      bool
 	u      T
-	child1 TokFuture
+	child1 rt.YieldFuture
+	child3 TokFuture
 }
 
 // cAsync returns the future of c without running any of it.
@@ -98,6 +106,12 @@ func cAsync(t *T, ok bool) cFuture {
 
 // Poll advances c to its next suspension point; it reports whether it has completed.
 func (s *cFuture) Poll(cx *rt.Context) bool {
+	ok_1 := s.ok
+	_ = ok_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -122,84 +136,133 @@ func (s *cFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: cFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:26:5*/ tmp_1 = s.ok
+	/*line main.go:26:5*/ tmp_1 = ok_1
 	/*line main.go:26:8*/ if !(tmp_1) {
-		goto b3
+		goto b5
 	}
-	/*line main.go:26:11*/ s.child1 = s.t.okAsync(true)
+	/*line main.go:26:11*/ r_1 = false
+	/*line main.go:26:11*/ s.t_1, v_1 = s.t, true
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:26:11*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:26:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = TokFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ s.t_1.n++
+	/*line main.go:21:2*/ {
+		/*line main.go:26:11*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b4
+	}
+b4:
+	/*line main.go:26:11*/ tmp_2 = r_1
 	/*line main.go:26:5*/ tmp_1 = tmp_2
-b3:
+b5:
 	/*line main.go:26:2*/ if tmp_1 {
 		/*line main.go:27:3*/ fmt.Println("and", s.t.n)
 	}
-	/*line main.go:29:7*/ tmp_3 = !s.ok
+	/*line main.go:29:7*/ tmp_3 = !ok_1
 	/*line main.go:29:11*/ if !(!tmp_3) {
-		goto b6
+		goto b10
 	}
-	/*line main.go:29:14*/ s.child1 = s.t.okAsync(false)
+	/*line main.go:29:14*/ r_1 = false
+	/*line main.go:29:14*/ s.t_1, v_1 = s.t, false
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:29:14*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:29:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	tmp_4 = s.child1.Result()
-	s.child1 = TokFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ s.t_1.n++
+	/*line main.go:21:2*/ {
+		/*line main.go:29:14*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b9
+	}
+b9:
+	/*line main.go:29:14*/ tmp_4 = r_1
 	/*line main.go:29:7*/ tmp_3 = tmp_4
-b6:
+b10:
 	/*line main.go:29:2*/ x = tmp_3
 	/*line main.go:30:2*/ fmt.Println("or", x, s.t.n)
 	/*line main.go:31:2*/ s.u = T{n: 10}
-	/*line main.go:32:14*/ tmp_5 = s.ok
+	/*line main.go:32:14*/ tmp_5 = ok_1
 	/*line main.go:32:17*/ if !(tmp_5) {
-		goto b9
+		goto b13
 	}
-	/*line main.go:32:20*/ s.child1 = s.u.okAsync(true)
+	/*line main.go:32:20*/ s.child3 = s.u.okAsync(true)
+	s.t_1 = nil
 resume3:
 	/*line main.go:32:20*/ if cx.InjectPending() {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:32:20*/ if !s.child1.Poll(cx) {
+	/*line main.go:32:20*/ if !s.child3.Poll(cx) {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 3
 		return false
 	}
-	tmp_6 = s.child1.Result()
-	s.child1 = TokFuture{}
+	tmp_6 = s.child3.Result()
+	s.child3 = TokFuture{}
 	/*line main.go:32:14*/ tmp_5 = tmp_6
-b9:
+b13:
 	/*line main.go:32:14*/ tmp_7 = tmp_5
 	/*line main.go:32:31*/ if !(tmp_7) {
-		goto b12
+		goto b18
 	}
-	/*line main.go:32:34*/ s.child1 = s.t.okAsync(true)
+	/*line main.go:32:34*/ r_1 = false
+	/*line main.go:32:34*/ s.t_1, v_1 = s.t, true
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume4:
-	/*line main.go:32:34*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:32:34*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.ok = ok_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 4
 		return false
 	}
-	tmp_8 = s.child1.Result()
-	s.child1 = TokFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ s.t_1.n++
+	/*line main.go:21:2*/ {
+		/*line main.go:32:34*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b17
+	}
+b17:
+	/*line main.go:32:34*/ tmp_8 = r_1
 	/*line main.go:32:14*/ tmp_7 = tmp_8
-b12:
+b18:
 	/*line main.go:32:2*/ fmt.Println(tmp_7, s.u.n, s.t.n)
 	/*line main.go:33:1*/ s.state = -1
 	return true
@@ -216,7 +279,7 @@ func (s *cFuture) Cancel() {
 	case 2:
 		s.child1.Cancel()
 	case 3:
-		s.child1.Cancel()
+		s.child3.Cancel()
 	case 4:
 		s.child1.Cancel()
 	}

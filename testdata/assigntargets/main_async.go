@@ -36,6 +36,8 @@ func vAsync(n int) vFuture {
 
 // Poll advances v to its next suspension point; it reports whether it has completed.
 func (s *vFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -46,15 +48,17 @@ func (s *vFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:22:2*/ s.r0 = s.n
+	/*line main.go:22:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -84,15 +88,18 @@ func run() {
 type runFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	p      *pt
+	r      int
+	n      int
 	pp     *pt
+	n_1    int
 	q      *int
 	arr    [3]int
-	i      int
+	n_2    int
 	s      []int
 	m      map[string]pt
 	mp     map[string]int
-	b      int
-	child1 vFuture
+	n_3    int
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -102,6 +109,16 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s_1 *runFuture) Poll(cx *rt.Context) bool {
+	r_1 := s_1.r
+	_ = r_1
+	n_1 := s_1.n
+	_ = n_1
+	n_1_1 := s_1.n_1
+	_ = n_1_1
+	n_2 := s_1.n_2
+	_ = n_2
+	n_3 := s_1.n_3
+	_ = n_3
 	var (
 		tmp_1  int
 		tmp_2  int
@@ -143,178 +160,376 @@ func (s_1 *runFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:27:2*/ s_1.p = new(pt)
 	(*s_1.p) = pt{}
-	/*line main.go:28:8*/ s_1.child1 = vAsync(1)
+	/*line main.go:28:8*/ r_1 = 0
+	/*line main.go:28:8*/ n_1 = 1
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 	s_1.q = nil
 	s_1.s = nil
 	s_1.m = nil
 	s_1.mp = nil
 resume1:
-	/*line main.go:28:8*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:28:8*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 1
 		return false
 	}
-	tmp_1 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:28:8*/ r_1 = n_1
+		/*line main.go:22:2*/ goto b3
+	}
+b3:
+	/*line main.go:28:8*/ tmp_1 = r_1
 	/*line main.go:28:2*/ (*s_1.p).x = tmp_1
 	/*line main.go:29:2*/ s_1.pp = &(*s_1.p)
-	/*line main.go:30:9*/ s_1.child1 = vAsync(2)
+	/*line main.go:30:9*/ n_1 = 0
+	/*line main.go:30:9*/ n_1_1 = 2
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.q = nil
 	s_1.s = nil
 	s_1.m = nil
 	s_1.mp = nil
 resume2:
-	/*line main.go:30:9*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:30:9*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 2
 		return false
 	}
-	tmp_2 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:30:9*/ n_1 = n_1_1
+		/*line main.go:22:2*/ goto b6
+	}
+b6:
+	/*line main.go:30:9*/ tmp_2 = n_1
 	/*line main.go:30:2*/ s_1.pp.y = tmp_2 + s_1.pp.x
 	/*line main.go:31:2*/ s_1.q = new(int)
-	/*line main.go:32:7*/ s_1.child1 = vAsync(3)
+	/*line main.go:32:7*/ r_1 = 0
+	/*line main.go:32:7*/ n_1_1 = 3
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 	s_1.s = nil
 	s_1.m = nil
 	s_1.mp = nil
 resume3:
-	/*line main.go:32:7*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:32:7*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 3
 		return false
 	}
-	tmp_3 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:32:7*/ r_1 = n_1_1
+		/*line main.go:22:2*/ goto b9
+	}
+b9:
+	/*line main.go:32:7*/ tmp_3 = r_1
 	/*line main.go:32:2*/ *s_1.q = tmp_3
 	/*line main.go:33:2*/ s_1.arr = [3]int{}
-	/*line main.go:34:2*/ s_1.i = 1
-	/*line main.go:35:11*/ s_1.child1 = vAsync(4)
+	/*line main.go:34:2*/ n_1 = 1
+	/*line main.go:35:11*/ n_1_1 = 0
+	/*line main.go:35:11*/ n_2 = 4
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 	s_1.s = nil
 	s_1.m = nil
 	s_1.mp = nil
 resume4:
-	/*line main.go:35:11*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 4
 		return false
 	}
-	/*line main.go:35:11*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 4
 		return false
 	}
-	tmp_4 = s_1.child1.Result()
-	/*line main.go:35:2*/ s_1.arr[s_1.i] = tmp_4
-	/*line main.go:36:14*/ s_1.child1 = vAsync(5)
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:35:11*/ n_1_1 = n_2
+		/*line main.go:22:2*/ goto b12
+	}
+b12:
+	/*line main.go:35:11*/ tmp_4 = n_1_1
+	/*line main.go:35:2*/ s_1.arr[n_1] = tmp_4
+	/*line main.go:36:14*/ r_1 = 0
+	/*line main.go:36:14*/ n_2 = 5
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 	s_1.s = nil
 	s_1.m = nil
 	s_1.mp = nil
 resume5:
-	/*line main.go:36:14*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 5
 		return false
 	}
-	/*line main.go:36:14*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 5
 		return false
 	}
-	tmp_5 = s_1.child1.Result()
-	/*line main.go:36:2*/ s_1.arr[s_1.i+1] += tmp_5
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:36:14*/ r_1 = n_2
+		/*line main.go:22:2*/ goto b15
+	}
+b15:
+	/*line main.go:36:14*/ tmp_5 = r_1
+	/*line main.go:36:2*/ s_1.arr[n_1+1] += tmp_5
 	/*line main.go:37:2*/ s_1.s = make([]int, 2)
-	/*line main.go:38:15*/ s_1.child1 = vAsync(6)
+	/*line main.go:38:15*/ n_1_1 = 0
+	/*line main.go:38:15*/ n_2 = 6
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 	s_1.m = nil
 	s_1.mp = nil
 resume6:
-	/*line main.go:38:15*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 6
 		return false
 	}
-	/*line main.go:38:15*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 6
 		return false
 	}
-	tmp_6 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:38:15*/ n_1_1 = n_2
+		/*line main.go:22:2*/ goto b18
+	}
+b18:
+	/*line main.go:38:15*/ tmp_6 = n_1_1
 	/*line main.go:38:2*/ s_1.s[0], s_1.s[1] = tmp_6, s_1.s[0]+1
 	/*line main.go:39:2*/ s_1.m = map[string]pt{}
-	/*line main.go:40:14*/ s_1.child1 = vAsync(7)
+	/*line main.go:40:14*/ r_1 = 0
+	/*line main.go:40:14*/ n_1 = 7
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 	s_1.mp = nil
 resume7:
-	/*line main.go:40:14*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 7
 		return false
 	}
-	/*line main.go:40:14*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 7
 		return false
 	}
-	s_1.i = s_1.child1.Result()
-	/*line main.go:40:20*/ s_1.child1 = vAsync(8)
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:40:14*/ r_1 = n_1
+		/*line main.go:22:2*/ goto b21
+	}
+b21:
+	/*line main.go:40:14*/ n_1 = r_1
+	/*line main.go:40:20*/ n_1_1 = 0
+	/*line main.go:40:20*/ n_2 = 8
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 	s_1.mp = nil
 resume8:
-	/*line main.go:40:20*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 8
 		return false
 	}
-	/*line main.go:40:20*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 8
 		return false
 	}
-	tmp_7 = s_1.child1.Result()
-	/*line main.go:40:2*/ s_1.m["a"] = pt{s_1.i, tmp_7}
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:40:20*/ n_1_1 = n_2
+		/*line main.go:22:2*/ goto b24
+	}
+b24:
+	/*line main.go:40:20*/ tmp_7 = n_1_1
+	/*line main.go:40:2*/ s_1.m["a"] = pt{n_1, tmp_7}
 	/*line main.go:41:2*/ s_1.mp = map[string]int{}
-	/*line main.go:42:13*/ s_1.child1 = vAsync(9)
+	/*line main.go:42:13*/ r_1 = 0
+	/*line main.go:42:13*/ n_2 = 9
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 resume9:
-	/*line main.go:42:13*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 9
 		return false
 	}
-	/*line main.go:42:13*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 9
 		return false
 	}
-	tmp_8 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:42:13*/ r_1 = n_2
+		/*line main.go:22:2*/ goto b27
+	}
+b27:
+	/*line main.go:42:13*/ tmp_8 = r_1
 	/*line main.go:42:2*/ s_1.mp["k"] += tmp_8
 	/*line main.go:43:2*/ s_1.mp["k"]++
-	/*line main.go:44:2*/ s_1.i, s_1.b = 10, 20
-	/*line main.go:45:12*/ s_1.child1 = vAsync(s_1.i)
+	/*line main.go:44:2*/ n_1, n_1_1 = 10, 20
+	/*line main.go:45:12*/ n_2 = 0
+	/*line main.go:45:12*/ n_3 = n_1
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 resume10:
-	/*line main.go:45:12*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 10
 		return false
 	}
-	/*line main.go:45:12*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 10
 		return false
 	}
-	tmp_9 = s_1.child1.Result()
-	/*line main.go:45:2*/ s_1.i, s_1.b = s_1.b, tmp_9
-	/*line main.go:46:12*/ s_1.child1 = vAsync((*s_1.p).y)
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:45:12*/ n_2 = n_3
+		/*line main.go:22:2*/ goto b30
+	}
+b30:
+	/*line main.go:45:12*/ tmp_9 = n_2
+	/*line main.go:45:2*/ n_1, n_1_1 = n_1_1, tmp_9
+	/*line main.go:46:12*/ r_1 = 0
+	/*line main.go:46:12*/ n_3 = (*s_1.p).y
+	/*line main.go:21:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pp = nil
 resume11:
-	/*line main.go:46:12*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 11
 		return false
 	}
-	/*line main.go:46:12*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 11
 		return false
 	}
-	tmp_10 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:22:2*/ {
+		/*line main.go:46:12*/ r_1 = n_3
+		/*line main.go:22:2*/ goto b33
+	}
+b33:
+	/*line main.go:46:12*/ tmp_10 = r_1
 	/*line main.go:46:2*/ (*s_1.p).x, *s_1.q = tmp_10, (*s_1.p).x
-	/*line main.go:47:2*/ fmt.Println((*s_1.p), *s_1.q, s_1.arr, s_1.s, s_1.m, s_1.mp, s_1.i, s_1.b)
+	/*line main.go:47:2*/ fmt.Println((*s_1.p), *s_1.q, s_1.arr, s_1.s, s_1.m, s_1.mp, n_1, n_1_1)
 	/*line main.go:48:1*/ s_1.state = -1
 	return true
 }

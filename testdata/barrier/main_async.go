@@ -42,6 +42,10 @@ func partyAsync(b *sync.Barrier, s *shared, id int) partyFuture {
 
 // Poll advances party to its next suspension point; it reports whether it has completed.
 func (s_1 *partyFuture) Poll(cx *rt.Context) bool {
+	id_1 := s_1.id
+	_ = id_1
+	i_1 := s_1.i
+	_ = i_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -57,33 +61,41 @@ func (s_1 *partyFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: partyFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:6*/ s_1.i = 0
+	/*line main.go:24:6*/ i_1 = 0
 b1:
-	/*line main.go:24:2*/ if !(s_1.i < s_1.id) {
+	/*line main.go:24:2*/ if !(i_1 < id_1) {
 		goto b5
 	}
 	/*line main.go:25:3*/ s_1.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:25:3*/ if cx.InjectPending() {
+		s_1.id = id_1
+		s_1.i = i_1
 		s_1.state = 1
 		return false
 	}
 	/*line main.go:25:3*/ if !s_1.child1.Poll(cx) {
+		s_1.id = id_1
+		s_1.i = i_1
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
-	/*line main.go:24:22*/ s_1.i++
+	/*line main.go:24:22*/ i_1++
 	goto b1
 b5:
 	/*line main.go:27:2*/ s_1.s.round1.Add(1)
 	/*line main.go:28:5*/ s_1.child2 = s_1.b.WaitAsync()
 resume2:
 	/*line main.go:28:5*/ if cx.InjectPending() {
+		s_1.id = id_1
+		s_1.i = i_1
 		s_1.state = 2
 		return false
 	}
 	/*line main.go:28:5*/ if !s_1.child2.Poll(cx) {
+		s_1.id = id_1
+		s_1.i = i_1
 		s_1.state = 2
 		return false
 	}
@@ -98,10 +110,14 @@ resume2:
 	/*line main.go:34:5*/ s_1.child2 = s_1.b.WaitAsync()
 resume3:
 	/*line main.go:34:5*/ if cx.InjectPending() {
+		s_1.id = id_1
+		s_1.i = i_1
 		s_1.state = 3
 		return false
 	}
 	/*line main.go:34:5*/ if !s_1.child2.Poll(cx) {
+		s_1.id = id_1
+		s_1.i = i_1
 		s_1.state = 3
 		return false
 	}
@@ -151,6 +167,8 @@ func mainFunc1Async() mainFunc1Future {
 
 // Poll advances the func literal at main.go:40:9 to its next suspension point; it reports whether it has completed.
 func (s_1 *mainFunc1Future) Poll(cx *rt.Context) bool {
+	tmp_1 := s_1.tmp_1
+	_ = tmp_1
 	var (
 		hs []*rt.JoinHandle[int]
 		h  *rt.JoinHandle[int]
@@ -172,25 +190,27 @@ func (s_1 *mainFunc1Future) Poll(cx *rt.Context) bool {
 		/*line main.go:46:4*/ hs = append(hs, rt.SpawnFuture[mainFunc2Future, int](mainFunc2Async(s_1.b, s_1.s, &id)))
 	}
 	/*line main.go:48:21*/ s_1.tmp = hs
-	/*line main.go:48:3*/ s_1.tmp_1 = 0
+	/*line main.go:48:3*/ tmp_1 = 0
 b1:
-	/*line main.go:48:3*/ if !(s_1.tmp_1 < len(s_1.tmp)) {
+	/*line main.go:48:3*/ if !(tmp_1 < len(s_1.tmp)) {
 		goto b5
 	}
-	/*line main.go:48:10*/ h = s_1.tmp[s_1.tmp_1]
+	/*line main.go:48:10*/ h = s_1.tmp[tmp_1]
 	/*line main.go:49:4*/ s_1.child1 = h
 resume1:
 	/*line main.go:49:4*/ if cx.InjectPending() {
+		s_1.tmp_1 = tmp_1
 		s_1.state = 1
 		return false
 	}
 	/*line main.go:49:4*/ if !s_1.child1.Poll(cx) {
+		s_1.tmp_1 = tmp_1
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
 	s_1.child1 = nil
-	/*line main.go:48:3*/ s_1.tmp_1++
+	/*line main.go:48:3*/ tmp_1++
 	goto b1
 b5:
 	/*line main.go:51:3*/ fmt.Println("leaders", (*s_1.s).leaders.Load(), "early", (*s_1.s).early.Load(), "round1", (*s_1.s).round1.Load())
@@ -217,7 +237,12 @@ type mainFunc2Future struct {
 	s      **shared
 	id     *int
 	r0     int
-	child1 partyFuture
+	b_1    *sync.Barrier
+	s_1    *shared
+	id_1   int
+	i      int
+	child1 rt.YieldFuture
+	child2 sync.BarrierWaitFuture
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:46:29 without running any of it.
@@ -227,26 +252,95 @@ func mainFunc2Async(b **sync.Barrier, s **shared, id *int) mainFunc2Future {
 
 // Poll advances the func literal at main.go:46:29 to its next suspension point; it reports whether it has completed.
 func (s_1 *mainFunc2Future) Poll(cx *rt.Context) bool {
+	id_1 := s_1.id_1
+	_ = id_1
+	i_1 := s_1.i
+	_ = i_1
+	var (
+		tmp_1 bool
+		tmp_2 bool
+	)
 	switch s_1.state {
 	case 0:
 	case 1:
 		goto resume1
+	case 2:
+		goto resume2
+	case 3:
+		goto resume3
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:46:42*/ s_1.child1 = partyAsync((*s_1.b), (*s_1.s), (*s_1.id))
+	/*line main.go:46:42*/ s_1.b_1, s_1.s_1, id_1 = (*s_1.b), (*s_1.s), (*s_1.id)
+	/*line main.go:24:6*/ i_1 = 0
+b1:
+	/*line main.go:24:2*/ if !(i_1 < id_1) {
+		goto b5
+	}
+	/*line main.go:25:3*/ s_1.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:46:42*/ if cx.InjectPending() {
+	/*line main.go:25:3*/ if cx.InjectPending() {
+		s_1.id_1 = id_1
+		s_1.i = i_1
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:46:42*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:25:3*/ if !s_1.child1.Poll(cx) {
+		s_1.id_1 = id_1
+		s_1.i = i_1
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = partyFuture{}
-	/*line main.go:46:59*/ s_1.r0 = (*s_1.id)
+	/*line main.go:24:22*/ i_1++
+	goto b1
+b5:
+	/*line main.go:27:2*/ s_1.s_1.round1.Add(1)
+	/*line main.go:28:5*/ s_1.child2 = s_1.b_1.WaitAsync()
+resume2:
+	/*line main.go:28:5*/ if cx.InjectPending() {
+		s_1.id_1 = id_1
+		s_1.i = i_1
+		s_1.state = 2
+		return false
+	}
+	/*line main.go:28:5*/ if !s_1.child2.Poll(cx) {
+		s_1.id_1 = id_1
+		s_1.i = i_1
+		s_1.state = 2
+		return false
+	}
+	tmp_1 = s_1.child2.Result()
+	s_1.child2 = sync.BarrierWaitFuture{}
+	/*line main.go:28:2*/ if tmp_1 {
+		/*line main.go:29:3*/ s_1.s_1.leaders.Add(1)
+	}
+	/*line main.go:31:2*/ if s_1.s_1.round1.Load() != 3 {
+		/*line main.go:32:3*/ s_1.s_1.early.Store(true)
+	}
+	/*line main.go:34:5*/ s_1.child2 = s_1.b_1.WaitAsync()
+	s_1.b_1 = nil
+resume3:
+	/*line main.go:34:5*/ if cx.InjectPending() {
+		s_1.id_1 = id_1
+		s_1.i = i_1
+		s_1.state = 3
+		return false
+	}
+	/*line main.go:34:5*/ if !s_1.child2.Poll(cx) {
+		s_1.id_1 = id_1
+		s_1.i = i_1
+		s_1.state = 3
+		return false
+	}
+	tmp_2 = s_1.child2.Result()
+	s_1.child2 = sync.BarrierWaitFuture{}
+	/*line main.go:34:2*/ if tmp_2 {
+		/*line main.go:35:3*/ s_1.s_1.leaders.Add(1)
+	}
+	/*line main.go:46:42*/
+	/*line main.go:46:59*/
+	s_1.r0 = (*s_1.id)
 	s_1.state = -1
 	return true
 }
@@ -261,6 +355,10 @@ func (s_1 *mainFunc2Future) Cancel() {
 	switch s_1.state {
 	case 1:
 		s_1.child1.Cancel()
+	case 2:
+		s_1.child2.Cancel()
+	case 3:
+		s_1.child2.Cancel()
 	}
 	s_1.state = -1
 }

@@ -48,6 +48,8 @@ func capturesAsync() capturesFuture {
 
 // Poll advances captures to its next suspension point; it reports whether it has completed.
 func (s *capturesFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -69,21 +71,23 @@ func (s *capturesFuture) Poll(cx *rt.Context) bool {
 			/*line main.go:25:23*/ (*total_p) += d
 		}
 	}(s.total)
-	/*line main.go:26:6*/ s.i = 0
+	/*line main.go:26:6*/ i_1 = 0
 b1:
-	/*line main.go:26:2*/ if !(s.i < 3) {
+	/*line main.go:26:2*/ if !(i_1 < 3) {
 		goto b6
 	}
 	/*line main.go:27:3*/ s.j = new(int)
-	(*s.j) = s.i * 10
+	(*s.j) = i_1 * 10
 	/*line main.go:28:3*/ s.child1 = rt.YieldAsync()
 	s.p = nil
 resume1:
 	/*line main.go:28:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:28:3*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
@@ -98,16 +102,18 @@ resume1:
 	/*line main.go:32:3*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:32:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:32:3*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:33:3*/ *s.p += 1
-	/*line main.go:26:21*/ s.i++
+	/*line main.go:26:21*/ i_1++
 	goto b1
 b6:
 	/*line main.go:35:2*/ s.c = new(counter)
@@ -118,10 +124,12 @@ b6:
 	s.p = nil
 resume3:
 	/*line main.go:37:2*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:37:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 3
 		return false
 	}
@@ -135,10 +143,12 @@ resume3:
 	s.p = nil
 resume4:
 	/*line main.go:41:2*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:41:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 4
 		return false
 	}

@@ -32,6 +32,8 @@ func tickAsync(n int) tickFuture {
 
 // Poll advances tick to its next suspension point; it reports whether it has completed.
 func (s *tickFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,15 +44,17 @@ func (s *tickFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:20:2*/ s.r0 = s.n
+	/*line main.go:20:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -82,9 +86,12 @@ type runFuture struct {
 	vals   []any
 	r0     string
 	out    string
-	total  int
+	r      int
+	n      int
+	r_1    int
+	n_1    int
 	ch     chan int
-	child1 tickFuture
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -94,6 +101,14 @@ func runAsync(vals []any) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	n_1_1 := s.n_1
+	_ = n_1_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -114,68 +129,116 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:25:2*/ s.out = ""
-	/*line main.go:26:2*/ s.child1 = tickAsync(0)
+	/*line main.go:26:11*/ r_1 = 0
+	/*line main.go:26:11*/ n_1 = 0
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.ch = nil
 resume1:
-	/*line main.go:26:11*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:26:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	s.total = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:26:11*/ r_1 = n_1
+		/*line main.go:20:2*/ goto b3
+	}
+b3:
+	/*line main.go:26:2*/ n_1 = r_1
 	/*line main.go:27:2*/ for _, v := range s.vals {
 		/*line main.go:28:3*/ switch x := v.(type) {
 		case int:
-			/*line main.go:30:4*/ s.total += x
+			/*line main.go:30:4*/ n_1 += x
 		case string:
 			/*line main.go:32:4*/ s.out += x
 		default:
 			/*line main.go:34:4*/ s.out += "?"
 		}
 	}
-	/*line main.go:37:11*/ s.child1 = tickAsync(100)
+	/*line main.go:37:11*/ r_1_1 = 0
+	/*line main.go:37:11*/ n_1_1 = 100
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.ch = nil
 resume2:
-	/*line main.go:37:11*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:37:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:37:2*/ s.total += tmp_1
+	s.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:37:11*/ r_1_1 = n_1_1
+		/*line main.go:20:2*/ goto b6
+	}
+b6:
+	/*line main.go:37:11*/ tmp_1 = r_1_1
+	/*line main.go:37:2*/ n_1 += tmp_1
 	/*line main.go:38:2*/ switch {
-	case s.total > 1000:
+	case n_1 > 1000:
 		/*line main.go:40:3*/ s.out += "big"
-	case s.total > 100:
+	case n_1 > 100:
 		/*line main.go:42:3*/ s.out += "mid"
 		/*line main.go:43:3*/ fallthrough
 	default:
 		/*line main.go:45:3*/ s.out += "+"
 	}
 	/*line main.go:47:2*/ s.ch = make(chan int, 1)
-	/*line main.go:48:8*/ s.child1 = tickAsync(7)
+	/*line main.go:48:8*/ r_1 = 0
+	/*line main.go:48:8*/ n_1_1 = 7
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:48:8*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:48:8*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	tmp_2 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:48:8*/ r_1 = n_1_1
+		/*line main.go:20:2*/ goto b9
+	}
+b9:
+	/*line main.go:48:8*/ tmp_2 = r_1
 	/*line main.go:48:2*/ s.ch <- tmp_2
 	/*line main.go:49:2*/ select {
 	case v := <-s.ch:
-		/*line main.go:51:3*/ s.total += v
+		/*line main.go:51:3*/ n_1 += v
 	default:
-		/*line main.go:53:3*/ s.total = -1
+		/*line main.go:53:3*/ n_1 = -1
 	}
 outer:
 	for i := 0; i < 3; i++ {
@@ -183,7 +246,7 @@ outer:
 			/*line main.go:58:4*/ if i*j == 2 {
 				/*line main.go:59:5*/ break outer
 			}
-			/*line main.go:61:4*/ s.total++
+			/*line main.go:61:4*/ n_1++
 		}
 	}
 	/*line main.go:64:2*/ m = map[int]int{1: 1, 2: 2}
@@ -193,20 +256,36 @@ outer:
 			/*line main.go:68:4*/ delete(m, 1)
 		}
 	}
-	/*line main.go:71:11*/ s.child1 = tickAsync(len(m))
+	/*line main.go:71:11*/ r_1 = 0
+	/*line main.go:71:11*/ r_1_1 = len(m)
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.ch = nil
 resume4:
-	/*line main.go:71:11*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:71:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 4
 		return false
 	}
-	tmp_3 = s.child1.Result()
-	/*line main.go:71:2*/ s.total += tmp_3
-	/*line main.go:72:2*/ s.r0 = fmt.Sprint(s.out, " ", s.total)
+	s.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:71:11*/ r_1 = r_1_1
+		/*line main.go:20:2*/ goto b13
+	}
+b13:
+	/*line main.go:71:11*/ tmp_3 = r_1
+	/*line main.go:71:2*/ n_1 += tmp_3
+	/*line main.go:72:2*/ s.r0 = fmt.Sprint(s.out, " ", n_1)
 	s.state = -1
 	return true
 }

@@ -34,6 +34,10 @@ func produceAsync(ch *sync.Channel[int], n int) produceFuture {
 
 // Poll advances produce to its next suspension point; it reports whether it has completed.
 func (s *produceFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -41,24 +45,28 @@ func (s *produceFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: produceFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:19:6*/ s.i = 1
+	/*line main.go:19:6*/ i_1 = 1
 b1:
-	/*line main.go:19:2*/ if !(s.i <= s.n) {
+	/*line main.go:19:2*/ if !(i_1 <= n_1) {
 		goto b5
 	}
 	/*line main.go:20:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:20:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:20:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:21:3*/ s.ch.Send(s.i * s.i)
-	/*line main.go:19:22*/ s.i++
+	/*line main.go:21:3*/ s.ch.Send(i_1 * i_1)
+	/*line main.go:19:22*/ i_1++
 	goto b1
 b5:
 	/*line main.go:23:2*/ s.ch.Close()
@@ -168,6 +176,8 @@ func consumeAsync(ch *sync.Channel[int]) consumeFuture {
 
 // Poll advances consume to its next suspension point; it reports whether it has completed.
 func (s *consumeFuture) Poll(cx *rt.Context) bool {
+	sum_1 := s.sum
+	_ = sum_1
 	var (
 		first int
 		v_1   int
@@ -196,10 +206,12 @@ func (s *consumeFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:35:2*/ s.child1 = s.ch.RecvAsync()
 resume1:
 	/*line main.go:35:14*/ if cx.InjectPending() {
+		s.sum = sum_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:35:14*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
 		s.state = 1
 		return false
 	}
@@ -209,10 +221,12 @@ resume1:
 	/*line main.go:37:5*/ s.child1 = s.ch.RecvAsync()
 resume2:
 	/*line main.go:37:15*/ if cx.InjectPending() {
+		s.sum = sum_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:37:15*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
 		s.state = 2
 		return false
 	}
@@ -224,10 +238,12 @@ resume2:
 	/*line main.go:40:6*/ s.child3 = recvOKAsync(s.ch)
 resume3:
 	/*line main.go:40:15*/ if cx.InjectPending() {
+		s.sum = sum_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:40:15*/ if !s.child3.Poll(cx) {
+		s.sum = sum_1
 		s.state = 3
 		return false
 	}
@@ -244,10 +260,12 @@ b4:
 	/*line main.go:40:31*/ s.child3 = recvOKAsync(s.ch)
 resume4:
 	/*line main.go:40:39*/ if cx.InjectPending() {
+		s.sum = sum_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:40:39*/ if !s.child3.Poll(cx) {
+		s.sum = sum_1
 		s.state = 4
 		return false
 	}
@@ -255,15 +273,17 @@ resume4:
 	s.child3 = recvOKFuture{}
 	goto b4
 b9:
-	/*line main.go:46:2*/ s.sum = 0
+	/*line main.go:46:2*/ sum_1 = 0
 b10:
 	/*line main.go:48:3*/ s.child1 = s.ch.RecvAsync()
 resume5:
 	/*line main.go:48:13*/ if cx.InjectPending() {
+		s.sum = sum_1
 		s.state = 5
 		return false
 	}
 	/*line main.go:48:13*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
 		s.state = 5
 		return false
 	}
@@ -273,10 +293,10 @@ resume5:
 		/*line main.go:50:4*/ fmt.Println("closed:", err_2 == sync.ErrClosed)
 		/*line main.go:51:4*/ goto b14
 	}
-	/*line main.go:53:3*/ s.sum += v_3
+	/*line main.go:53:3*/ sum_1 += v_3
 	goto b10
 b14:
-	/*line main.go:55:2*/ s.got = append(s.got, s.sum)
+	/*line main.go:55:2*/ s.got = append(s.got, sum_1)
 	/*line main.go:56:2*/ s.r0 = s.got
 	s.state = -1
 	return true
@@ -372,7 +392,12 @@ type mainFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	ch     **sync.Channel[int]
 	r0     []int
-	child1 consumeFuture
+	r      []int
+	ch_1   *sync.Channel[int]
+	got    []int
+	sum    int
+	child1 sync.ChannelRecvFuture[int]
+	child3 recvOKFuture
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:63:17 without running any of it.
@@ -382,28 +407,136 @@ func mainFunc2Async(ch **sync.Channel[int]) mainFunc2Future {
 
 // Poll advances the func literal at main.go:63:17 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	sum_1 := s.sum
+	_ = sum_1
 	var (
+		first int
+		v_1   int
+		err_1 error
+		v_2   int
+		ok    bool
+		v_3   int
+		err_2 error
 		tmp_1 []int
 	)
 	switch s.state {
 	case 0:
 	case 1:
 		goto resume1
+	case 2:
+		goto resume2
+	case 3:
+		goto resume3
+	case 4:
+		goto resume4
+	case 5:
+		goto resume5
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:63:39*/ s.child1 = consumeAsync((*s.ch))
+	/*line main.go:63:39*/ s.r = nil
+	/*line main.go:63:39*/ s.ch_1 = (*s.ch)
+	/*line main.go:34:2*/ s.got = nil
+	/*line main.go:35:2*/ s.child1 = s.ch_1.RecvAsync()
 resume1:
-	/*line main.go:63:39*/ if cx.InjectPending() {
+	/*line main.go:35:14*/ if cx.InjectPending() {
+		s.sum = sum_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:63:39*/ if !s.child1.Poll(cx) {
+	/*line main.go:35:14*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = consumeFuture{}
+	first, _ = s.child1.Result()
+	s.child1 = sync.ChannelRecvFuture[int]{}
+	/*line main.go:36:2*/ s.got = append(s.got, first)
+	/*line main.go:37:5*/ s.child1 = s.ch_1.RecvAsync()
+resume2:
+	/*line main.go:37:15*/ if cx.InjectPending() {
+		s.sum = sum_1
+		s.state = 2
+		return false
+	}
+	/*line main.go:37:15*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
+		s.state = 2
+		return false
+	}
+	v_1, err_1 = s.child1.Result()
+	s.child1 = sync.ChannelRecvFuture[int]{}
+	/*line main.go:37:2*/ if err_1 == nil {
+		/*line main.go:38:3*/ s.got = append(s.got, v_1*10)
+	}
+	/*line main.go:40:6*/ s.child3 = recvOKAsync(s.ch_1)
+resume3:
+	/*line main.go:40:15*/ if cx.InjectPending() {
+		s.sum = sum_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:40:15*/ if !s.child3.Poll(cx) {
+		s.sum = sum_1
+		s.state = 3
+		return false
+	}
+	v_2, ok = s.child3.Result()
+	s.child3 = recvOKFuture{}
+b4:
+	/*line main.go:40:2*/ if !(ok) {
+		goto b9
+	}
+	/*line main.go:41:3*/ s.got = append(s.got, v_2)
+	/*line main.go:42:3*/ if v_2 > 30 {
+		/*line main.go:43:4*/ goto b9
+	}
+	/*line main.go:40:31*/ s.child3 = recvOKAsync(s.ch_1)
+resume4:
+	/*line main.go:40:39*/ if cx.InjectPending() {
+		s.sum = sum_1
+		s.state = 4
+		return false
+	}
+	/*line main.go:40:39*/ if !s.child3.Poll(cx) {
+		s.sum = sum_1
+		s.state = 4
+		return false
+	}
+	v_2, ok = s.child3.Result()
+	s.child3 = recvOKFuture{}
+	goto b4
+b9:
+	/*line main.go:46:2*/ sum_1 = 0
+b10:
+	/*line main.go:48:3*/ s.child1 = s.ch_1.RecvAsync()
+resume5:
+	/*line main.go:48:13*/ if cx.InjectPending() {
+		s.sum = sum_1
+		s.state = 5
+		return false
+	}
+	/*line main.go:48:13*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
+		s.state = 5
+		return false
+	}
+	v_3, err_2 = s.child1.Result()
+	s.child1 = sync.ChannelRecvFuture[int]{}
+	/*line main.go:49:3*/ if err_2 != nil {
+		/*line main.go:50:4*/ fmt.Println("closed:", err_2 == sync.ErrClosed)
+		/*line main.go:51:4*/ goto b14
+	}
+	/*line main.go:53:3*/ sum_1 += v_3
+	goto b10
+b14:
+	/*line main.go:55:2*/ s.got = append(s.got, sum_1)
+	/*line main.go:56:2*/ {
+		/*line main.go:63:39*/ s.r = s.got
+		/*line main.go:56:2*/ goto b16
+	}
+b16:
+	/*line main.go:63:39*/ tmp_1 = s.r
 	/*line main.go:63:32*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -418,6 +551,14 @@ func (s *mainFunc2Future) Result() []int {
 func (s *mainFunc2Future) Cancel() {
 	switch s.state {
 	case 1:
+		s.child1.Cancel()
+	case 2:
+		s.child1.Cancel()
+	case 3:
+		s.child3.Cancel()
+	case 4:
+		s.child3.Cancel()
+	case 5:
 		s.child1.Cancel()
 	}
 	s.state = -1

@@ -34,6 +34,8 @@ func sqAsync(n int) sqFuture {
 
 // Poll advances sq to its next suspension point; it reports whether it has completed.
 func (s *sqFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -44,15 +46,17 @@ func (s *sqFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:21:2*/ s.r0 = s.n * s.n
+	/*line main.go:21:2*/ s.r0 = n_1 * n_1
 	s.state = -1
 	return true
 }
@@ -95,6 +99,8 @@ func runAsync(n int) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	var (
 		v_1 int
 	)
@@ -107,22 +113,24 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:26:2*/ s.out = new(*sync.Channel[int])
 	(*s.out) = sync.NewChannel[int]()
-	/*line main.go:27:2*/ for i := 0; i < s.n; i++ {
+	/*line main.go:27:2*/ for i := 0; i < n_1; i++ {
 		/*line main.go:28:3*/ k := i + 1
 		/*line main.go:29:3*/ rt.GoFuture(runFunc1Async(&k, s.out))
 	}
 	/*line main.go:35:2*/ s.got = nil
 b1:
-	/*line main.go:36:2*/ if !(len(s.got) < s.n) {
+	/*line main.go:36:2*/ if !(len(s.got) < n_1) {
 		goto b4
 	}
 	/*line main.go:37:3*/ s.child1 = (*s.out).RecvAsync()
 resume1:
 	/*line main.go:37:11*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:37:11*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
@@ -156,9 +164,9 @@ type runFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	k      *int
 	out    **sync.Channel[int]
-	v      int
-	child1 sqFuture
-	child2 rt.YieldFuture
+	r      int
+	n      int
+	child1 rt.YieldFuture
 }
 
 // runFunc1Async returns the future of the func literal at main.go:29:6 without running any of it.
@@ -168,6 +176,10 @@ func runFunc1Async(k *int, out **sync.Channel[int]) runFunc1Future {
 
 // Poll advances the func literal at main.go:29:6 to its next suspension point; it reports whether it has completed.
 func (s *runFunc1Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -177,29 +189,45 @@ func (s *runFunc1Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFunc1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:30:4*/ s.child1 = sqAsync((*s.k))
+	/*line main.go:30:9*/ r_1 = 0
+	/*line main.go:30:9*/ n_1 = (*s.k)
+	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:30:9*/ if cx.InjectPending() {
+	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:30:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	s.v = s.child1.Result()
-	/*line main.go:31:4*/ s.child2 = rt.YieldAsync()
+	s.child1.Result()
+	/*line main.go:21:2*/ {
+		/*line main.go:30:9*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:30:4*/ n_1 = r_1
+	/*line main.go:31:4*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:31:4*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:31:4*/ if !s.child2.Poll(cx) {
+	/*line main.go:31:4*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:32:4*/ (*s.out).Send(s.v + (*s.k))
+	s.child1.Result()
+	/*line main.go:32:4*/ (*s.out).Send(n_1 + (*s.k))
 	/*line main.go:33:3*/ s.state = -1
 	return true
 }
@@ -213,7 +241,7 @@ func (s *runFunc1Future) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

@@ -81,10 +81,11 @@ type runFuture struct {
 	r1     func(int)
 	x      *int
 	inc    func() int
+	tag    string
 	y      *int
 	set    func(int)
 	sum    func(...func() int) int
-	child1 waitFuture
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -94,6 +95,8 @@ func runAsync(start int) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	start_1 := s.start
+	_ = start_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -108,7 +111,7 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:25:2*/ s.x = new(int)
-	(*s.x) = s.start
+	(*s.x) = start_1
 	/*line main.go:26:2*/ s.inc = func(x_p *int) func() int {
 		return func() int {
 			/*line main.go:26:22*/ (*x_p)++
@@ -116,21 +119,26 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		}
 	}(s.x)
 	/*line main.go:27:2*/ fmt.Println("a", s.inc(), (*s.x))
-	/*line main.go:28:2*/ s.child1 = waitAsync("1")
+	/*line main.go:28:2*/ s.tag = "1"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.set = nil
 	s.sum = nil
 resume1:
-	/*line main.go:28:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.start = start_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:28:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.start = start_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = waitFuture{}
-	/*line main.go:29:2*/ (*s.x) *= 10
+	/*line main.go:20:2*/ fmt.Println("  wait", s.tag)
+	/*line main.go:28:2*/
+	/*line main.go:29:2*/
+	(*s.x) *= 10
 	/*line main.go:30:2*/ fmt.Println("b", s.inc(), (*s.x))
 	/*line main.go:31:2*/ s.y = new(int)
 	(*s.y) = 0
@@ -140,34 +148,44 @@ resume1:
 			/*line main.go:32:30*/ (*x_p_1) += v
 		}
 	}(s.y, s.x)
-	/*line main.go:33:2*/ s.child1 = waitAsync("2")
+	/*line main.go:33:2*/ s.tag = "2"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.sum = nil
 resume2:
-	/*line main.go:33:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.start = start_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:33:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.start = start_1
 		s.state = 2
 		return false
 	}
 	s.child1.Result()
-	s.child1 = waitFuture{}
-	/*line main.go:34:2*/ s.set(5)
-	/*line main.go:35:2*/ s.child1 = waitAsync("3")
+	/*line main.go:20:2*/ fmt.Println("  wait", s.tag)
+	/*line main.go:33:2*/
+	/*line main.go:34:2*/
+	s.set(5)
+	/*line main.go:35:2*/ s.tag = "3"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.sum = nil
 resume3:
-	/*line main.go:35:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.start = start_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:35:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.start = start_1
 		s.state = 3
 		return false
 	}
 	s.child1.Result()
-	s.child1 = waitFuture{}
-	/*line main.go:36:2*/ fmt.Println("c", (*s.x), (*s.y))
+	/*line main.go:20:2*/ fmt.Println("  wait", s.tag)
+	/*line main.go:35:2*/
+	/*line main.go:36:2*/
+	fmt.Println("c", (*s.x), (*s.y))
 	/*line main.go:37:2*/ s.sum = func(fs ...func() int) int {
 		/*line main.go:38:3*/ t := 0
 		/*line main.go:39:3*/ for _, f := range fs {
@@ -175,19 +193,24 @@ resume3:
 		}
 		/*line main.go:42:3*/ return t
 	}
-	/*line main.go:44:2*/ s.child1 = waitAsync("4")
+	/*line main.go:44:2*/ s.tag = "4"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume4:
-	/*line main.go:44:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.start = start_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:44:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.start = start_1
 		s.state = 4
 		return false
 	}
 	s.child1.Result()
-	s.child1 = waitFuture{}
-	/*line main.go:45:2*/ fmt.Println("d", s.sum(s.inc, s.inc, func(y_p_1 *int) func() int {
+	/*line main.go:20:2*/ fmt.Println("  wait", s.tag)
+	/*line main.go:44:2*/
+	/*line main.go:45:2*/
+	fmt.Println("d", s.sum(s.inc, s.inc, func(y_p_1 *int) func() int {
 		return func() int {
 			/*line main.go:45:46*/ return (*y_p_1)
 		}

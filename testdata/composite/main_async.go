@@ -43,6 +43,8 @@ func vAsync(n int) vFuture {
 
 // Poll advances v to its next suspension point; it reports whether it has completed.
 func (s *vFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -53,16 +55,18 @@ func (s *vFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:29:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:29:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:29:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:30:2*/ fmt.Println("  v", s.n)
-	/*line main.go:31:2*/ s.r0 = s.n
+	/*line main.go:30:2*/ fmt.Println("  v", n_1)
+	/*line main.go:31:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -156,16 +160,20 @@ type buildFuture struct {
 	r2     [3]string
 	r3     map[string]int
 	r4     box
-	tmp    int
-	tmp_1  string
+	r      int
+	n      int
+	r_1    string
+	t      string
+	n_1    int
 	pt     point
+	n_2    int
 	sl     []int
+	r_2    string
+	t_1    string
 	arr    [3]string
-	tmp_2  string
 	m      map[string]int
-	tmp_3  int
-	child1 vFuture
-	child2 sFuture
+	n_3    int
+	child1 rt.YieldFuture
 }
 
 // buildAsync returns the future of build without running any of it.
@@ -175,6 +183,16 @@ func buildAsync() buildFuture {
 
 // Poll advances build to its next suspension point; it reports whether it has completed.
 func (s_1 *buildFuture) Poll(cx *rt.Context) bool {
+	r_1 := s_1.r
+	_ = r_1
+	n_1 := s_1.n
+	_ = n_1
+	n_1_1 := s_1.n_1
+	_ = n_1_1
+	n_2 := s_1.n_2
+	_ = n_2
+	n_3 := s_1.n_3
+	_ = n_3
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -216,218 +234,497 @@ func (s_1 *buildFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: buildFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:43:17*/ s_1.child1 = vAsync(1)
-	s_1.tmp_1 = ""
+	/*line main.go:43:17*/ r_1 = 0
+	/*line main.go:43:17*/ n_1 = 1
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.t = ""
 	s_1.pt = point{}
 	s_1.sl = nil
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 	s_1.arr = [3]string{}
-	s_1.tmp_2 = ""
 	s_1.m = nil
 resume1:
-	/*line main.go:43:17*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:43:17*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 1
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:43:28*/ s_1.child2 = sAsync("t")
-	s_1.tmp_1 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_1)
+	/*line main.go:31:2*/ {
+		/*line main.go:43:17*/ r_1 = n_1
+		/*line main.go:31:2*/ goto b3
+	}
+b3:
+	/*line main.go:43:17*/ n_1 = r_1
+	/*line main.go:43:28*/ s_1.r_1 = ""
+	/*line main.go:43:28*/ s_1.t = "t"
+	/*line main.go:36:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.pt = point{}
 	s_1.sl = nil
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 	s_1.arr = [3]string{}
-	s_1.tmp_2 = ""
 	s_1.m = nil
 resume2:
-	/*line main.go:43:28*/ if cx.InjectPending() {
+	/*line main.go:36:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:43:28*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:36:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 2
 		return false
 	}
-	s_1.tmp_1 = s_1.child2.Result()
-	s_1.child2 = sFuture{}
-	/*line main.go:43:39*/ s_1.child1 = vAsync(2)
+	s_1.child1.Result()
+	/*line main.go:37:2*/ fmt.Println("  s", s_1.t)
+	/*line main.go:38:2*/ {
+		/*line main.go:43:28*/ s_1.r_1 = s_1.t
+		/*line main.go:38:2*/ goto b6
+	}
+b6:
+	/*line main.go:43:28*/ s_1.t = s_1.r_1
+	/*line main.go:43:39*/ r_1 = 0
+	/*line main.go:43:39*/ n_1_1 = 2
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
 	s_1.pt = point{}
 	s_1.sl = nil
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 	s_1.arr = [3]string{}
-	s_1.tmp_2 = ""
 	s_1.m = nil
 resume3:
-	/*line main.go:43:39*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:43:39*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 3
 		return false
 	}
-	tmp_1 = s_1.child1.Result()
-	/*line main.go:43:2*/ s_1.pt = point{X: s_1.tmp, Tag: s_1.tmp_1, Y: tmp_1}
-	/*line main.go:44:14*/ s_1.child1 = vAsync(3)
-	s_1.tmp_1 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_1_1)
+	/*line main.go:31:2*/ {
+		/*line main.go:43:39*/ r_1 = n_1_1
+		/*line main.go:31:2*/ goto b9
+	}
+b9:
+	/*line main.go:43:39*/ tmp_1 = r_1
+	/*line main.go:43:2*/ s_1.pt = point{X: n_1, Tag: s_1.t, Y: tmp_1}
+	/*line main.go:44:14*/ n_1_1 = 0
+	/*line main.go:44:14*/ n_2 = 3
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.t = ""
 	s_1.sl = nil
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 	s_1.arr = [3]string{}
-	s_1.tmp_2 = ""
 	s_1.m = nil
 resume4:
-	/*line main.go:44:14*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 4
 		return false
 	}
-	/*line main.go:44:14*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 4
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:44:23*/ s_1.child1 = vAsync(5)
-	s_1.tmp_1 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_2)
+	/*line main.go:31:2*/ {
+		/*line main.go:44:14*/ n_1_1 = n_2
+		/*line main.go:31:2*/ goto b12
+	}
+b12:
+	/*line main.go:44:14*/ r_1 = n_1_1
+	/*line main.go:44:23*/ n_1 = 0
+	/*line main.go:44:23*/ n_2 = 5
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.t = ""
 	s_1.sl = nil
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 	s_1.arr = [3]string{}
-	s_1.tmp_2 = ""
 	s_1.m = nil
 resume5:
-	/*line main.go:44:23*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 5
 		return false
 	}
-	/*line main.go:44:23*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 5
 		return false
 	}
-	tmp_2 = s_1.child1.Result()
-	/*line main.go:44:2*/ s_1.sl = []int{s_1.tmp, 4, tmp_2}
-	/*line main.go:45:22*/ s_1.child2 = sAsync("c")
-	s_1.tmp_1 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_2)
+	/*line main.go:31:2*/ {
+		/*line main.go:44:23*/ n_1 = n_2
+		/*line main.go:31:2*/ goto b15
+	}
+b15:
+	/*line main.go:44:23*/ tmp_2 = n_1
+	/*line main.go:44:2*/ s_1.sl = []int{r_1, 4, tmp_2}
+	/*line main.go:45:22*/ s_1.r_1 = ""
+	/*line main.go:45:22*/ s_1.t = "c"
+	/*line main.go:36:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 	s_1.arr = [3]string{}
-	s_1.tmp_2 = ""
 	s_1.m = nil
 resume6:
-	/*line main.go:45:22*/ if cx.InjectPending() {
+	/*line main.go:36:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 6
 		return false
 	}
-	/*line main.go:45:22*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:36:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 6
 		return false
 	}
-	s_1.tmp_1 = s_1.child2.Result()
-	s_1.child2 = sFuture{}
-	/*line main.go:45:33*/ s_1.child2 = sAsync("a")
+	s_1.child1.Result()
+	/*line main.go:37:2*/ fmt.Println("  s", s_1.t)
+	/*line main.go:38:2*/ {
+		/*line main.go:45:22*/ s_1.r_1 = s_1.t
+		/*line main.go:38:2*/ goto b18
+	}
+b18:
+	/*line main.go:45:22*/ s_1.t = s_1.r_1
+	/*line main.go:45:33*/ s_1.r_2 = ""
+	/*line main.go:45:33*/ s_1.t_1 = "a"
+	/*line main.go:36:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
 	s_1.arr = [3]string{}
-	s_1.tmp_2 = ""
 	s_1.m = nil
 resume7:
-	/*line main.go:45:33*/ if cx.InjectPending() {
+	/*line main.go:36:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 7
 		return false
 	}
-	/*line main.go:45:33*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:36:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 7
 		return false
 	}
-	tmp_3 = s_1.child2.Result()
-	s_1.child2 = sFuture{}
-	/*line main.go:45:2*/ s_1.arr = [3]string{2: s_1.tmp_1, 0: tmp_3}
-	/*line main.go:46:22*/ s_1.child2 = sAsync("k1")
-	s_1.tmp_1 = ""
-	s_1.tmp_2 = ""
+	s_1.child1.Result()
+	/*line main.go:37:2*/ fmt.Println("  s", s_1.t_1)
+	/*line main.go:38:2*/ {
+		/*line main.go:45:33*/ s_1.r_2 = s_1.t_1
+		/*line main.go:38:2*/ goto b21
+	}
+b21:
+	/*line main.go:45:33*/ tmp_3 = s_1.r_2
+	/*line main.go:45:2*/ s_1.arr = [3]string{2: s_1.t, 0: tmp_3}
+	/*line main.go:46:22*/ s_1.r_1 = ""
+	/*line main.go:46:22*/ s_1.t_1 = "k1"
+	/*line main.go:36:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.t = ""
+	s_1.r_2 = ""
 	s_1.m = nil
 resume8:
-	/*line main.go:46:22*/ if cx.InjectPending() {
+	/*line main.go:36:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 8
 		return false
 	}
-	/*line main.go:46:22*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:36:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 8
 		return false
 	}
-	s_1.tmp_1 = s_1.child2.Result()
-	s_1.child2 = sFuture{}
-	/*line main.go:46:31*/ s_1.child1 = vAsync(6)
-	s_1.tmp_2 = ""
+	s_1.child1.Result()
+	/*line main.go:37:2*/ fmt.Println("  s", s_1.t_1)
+	/*line main.go:38:2*/ {
+		/*line main.go:46:22*/ s_1.r_1 = s_1.t_1
+		/*line main.go:38:2*/ goto b24
+	}
+b24:
+	/*line main.go:46:22*/ s_1.t = s_1.r_1
+	/*line main.go:46:31*/ r_1 = 0
+	/*line main.go:46:31*/ n_1 = 6
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 	s_1.m = nil
 resume9:
-	/*line main.go:46:31*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 9
 		return false
 	}
-	/*line main.go:46:31*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 9
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:46:46*/ s_1.child2 = sAsync("k3")
-	s_1.tmp_2 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_1)
+	/*line main.go:31:2*/ {
+		/*line main.go:46:31*/ r_1 = n_1
+		/*line main.go:31:2*/ goto b27
+	}
+b27:
+	/*line main.go:46:31*/ n_1 = r_1
+	/*line main.go:46:46*/ s_1.r_1 = ""
+	/*line main.go:46:46*/ s_1.r_2 = "k3"
+	/*line main.go:36:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.t_1 = ""
 	s_1.m = nil
 resume10:
-	/*line main.go:46:46*/ if cx.InjectPending() {
+	/*line main.go:36:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 10
 		return false
 	}
-	/*line main.go:46:46*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:36:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 10
 		return false
 	}
-	s_1.tmp_2 = s_1.child2.Result()
-	s_1.child2 = sFuture{}
-	/*line main.go:46:55*/ s_1.child1 = vAsync(8)
+	s_1.child1.Result()
+	/*line main.go:37:2*/ fmt.Println("  s", s_1.r_2)
+	/*line main.go:38:2*/ {
+		/*line main.go:46:46*/ s_1.r_1 = s_1.r_2
+		/*line main.go:38:2*/ goto b30
+	}
+b30:
+	/*line main.go:46:46*/ s_1.r_2 = s_1.r_1
+	/*line main.go:46:55*/ r_1 = 0
+	/*line main.go:46:55*/ n_1_1 = 8
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.t_1 = ""
 	s_1.m = nil
 resume11:
-	/*line main.go:46:55*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 11
 		return false
 	}
-	/*line main.go:46:55*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 11
 		return false
 	}
-	tmp_4 = s_1.child1.Result()
-	/*line main.go:46:2*/ s_1.m = map[string]int{s_1.tmp_1: s_1.tmp, "k2": 7, s_1.tmp_2: tmp_4}
-	/*line main.go:47:22*/ s_1.child1 = vAsync(9)
-	s_1.tmp_1 = ""
-	s_1.tmp_2 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_1_1)
+	/*line main.go:31:2*/ {
+		/*line main.go:46:55*/ r_1 = n_1_1
+		/*line main.go:31:2*/ goto b33
+	}
+b33:
+	/*line main.go:46:55*/ tmp_4 = r_1
+	/*line main.go:46:2*/ s_1.m = map[string]int{s_1.t: n_1, "k2": 7, s_1.r_2: tmp_4}
+	/*line main.go:47:22*/ n_1_1 = 0
+	/*line main.go:47:22*/ n_2 = 9
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.t = ""
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 resume12:
-	/*line main.go:47:22*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 12
 		return false
 	}
-	/*line main.go:47:22*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 12
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:47:28*/ s_1.child1 = vAsync(10)
-	s_1.tmp_1 = ""
-	s_1.tmp_2 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_2)
+	/*line main.go:31:2*/ {
+		/*line main.go:47:22*/ n_1_1 = n_2
+		/*line main.go:31:2*/ goto b36
+	}
+b36:
+	/*line main.go:47:22*/ r_1 = n_1_1
+	/*line main.go:47:28*/ n_1 = 0
+	/*line main.go:47:28*/ n_2 = 10
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.t = ""
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 resume13:
-	/*line main.go:47:28*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 13
 		return false
 	}
-	/*line main.go:47:28*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 13
 		return false
 	}
-	s_1.tmp_3 = s_1.child1.Result()
-	/*line main.go:47:54*/ s_1.child1 = vAsync(11)
-	s_1.tmp_1 = ""
-	s_1.tmp_2 = ""
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_2)
+	/*line main.go:31:2*/ {
+		/*line main.go:47:28*/ n_1 = n_2
+		/*line main.go:31:2*/ goto b39
+	}
+b39:
+	/*line main.go:47:28*/ n_1_1 = n_1
+	/*line main.go:47:54*/ n_2 = 0
+	/*line main.go:47:54*/ n_3 = 11
+	/*line main.go:29:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.t = ""
+	s_1.r_2 = ""
+	s_1.t_1 = ""
 resume14:
-	/*line main.go:47:54*/ if cx.InjectPending() {
+	/*line main.go:29:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 14
 		return false
 	}
-	/*line main.go:47:54*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:29:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
 		s_1.state = 14
 		return false
 	}
-	tmp_5 = s_1.child1.Result()
-	/*line main.go:47:2*/ bx = box{P: &point{s_1.tmp, s_1.tmp_3, "in"}, Vals: []int{tmp_5}}
+	s_1.child1.Result()
+	/*line main.go:30:2*/ fmt.Println("  v", n_3)
+	/*line main.go:31:2*/ {
+		/*line main.go:47:54*/ n_2 = n_3
+		/*line main.go:31:2*/ goto b42
+	}
+b42:
+	/*line main.go:47:54*/ tmp_5 = n_2
+	/*line main.go:47:2*/ bx = box{P: &point{r_1, n_1_1, "in"}, Vals: []int{tmp_5}}
 	/*line main.go:48:2*/ s_1.r0, s_1.r1, s_1.r2, s_1.r3, s_1.r4 = s_1.pt, s_1.sl, s_1.arr, s_1.m, bx
 	s_1.state = -1
 	return true
@@ -444,7 +741,7 @@ func (s_1 *buildFuture) Cancel() {
 	case 1:
 		s_1.child1.Cancel()
 	case 2:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 3:
 		s_1.child1.Cancel()
 	case 4:
@@ -452,15 +749,15 @@ func (s_1 *buildFuture) Cancel() {
 	case 5:
 		s_1.child1.Cancel()
 	case 6:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 7:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 8:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 9:
 		s_1.child1.Cancel()
 	case 10:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 11:
 		s_1.child1.Cancel()
 	case 12:

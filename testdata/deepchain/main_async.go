@@ -32,6 +32,8 @@ func l0Async(x int) l0Future {
 
 // Poll advances l0 to its next suspension point; it reports whether it has completed.
 func (s *l0Future) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,15 +44,17 @@ func (s *l0Future) Poll(cx *rt.Context) bool {
 	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:18:2*/ s.r0 = s.x + 1
+	/*line main.go:18:2*/ s.r0 = x_1 + 1
 	s.state = -1
 	return true
 }
@@ -81,7 +85,9 @@ type l1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	r0     int
-	child1 l0Future
+	r      int
+	x_1    int
+	child1 rt.YieldFuture
 }
 
 // l1Async returns the future of l1 without running any of it.
@@ -91,6 +97,12 @@ func l1Async(x int) l1Future {
 
 // Poll advances l1 to its next suspension point; it reports whether it has completed.
 func (s *l1Future) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	r_1 := s.r
+	_ = r_1
+	x_1_1 := s.x_1
+	_ = x_1_1
 	var (
 		tmp_1 int
 	)
@@ -101,17 +113,31 @@ func (s *l1Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: l1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:22:29*/ s.child1 = l0Async(s.x)
+	/*line main.go:22:29*/ r_1 = 0
+	/*line main.go:22:29*/ x_1_1 = x_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:22:29*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.x_1 = x_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.x_1 = x_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ r_1 = x_1_1 + 1
+		/*line main.go:18:2*/ goto b3
+	}
+b3:
+	/*line main.go:22:29*/ tmp_1 = r_1
 	/*line main.go:22:22*/ s.r0 = tmp_1 * 2
 	s.state = -1
 	return true
@@ -143,8 +169,10 @@ type l2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	r0     int
-	tmp    int
-	child1 l1Future
+	r      int
+	x_1    int
+	x_2    int
+	child1 rt.YieldFuture
 }
 
 // l2Async returns the future of l2 without running any of it.
@@ -154,8 +182,22 @@ func l2Async(x int) l2Future {
 
 // Poll advances l2 to its next suspension point; it reports whether it has completed.
 func (s *l2Future) Poll(cx *rt.Context) bool {
+	x_3 := s.x
+	_ = x_3
+	r_3 := s.r
+	_ = r_3
+	x_1_1 := s.x_1
+	_ = x_1_1
+	x_2_1 := s.x_2
+	_ = x_2_1
 	var (
+		r_1   int
+		x_1   int
 		tmp_1 int
+		r_2   int
+		x_2   int
+		tmp_2 int
+		tmp_3 int
 	)
 	switch s.state {
 	case 0:
@@ -166,29 +208,69 @@ func (s *l2Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: l2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:25:29*/ s.child1 = l1Async(s.x)
+	/*line main.go:25:29*/ r_1 = 0
+	/*line main.go:25:29*/ x_1 = x_3
+	/*line main.go:22:29*/ r_3 = 0
+	/*line main.go:22:29*/ x_1_1 = x_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:25:29*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_3
+		s.r = r_3
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:25:29*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_3
+		s.r = r_3
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
 		s.state = 1
 		return false
 	}
-	s.tmp = s.child1.Result()
-	/*line main.go:25:37*/ s.child1 = l1Async(s.x + 1)
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ r_3 = x_1_1 + 1
+		/*line main.go:18:2*/ goto b3
+	}
+b3:
+	/*line main.go:22:29*/ tmp_1 = r_3
+	/*line main.go:25:29*/ r_1 = tmp_1 * 2
+	/*line main.go:25:29*/ r_3 = r_1
+	/*line main.go:25:37*/ r_2 = 0
+	/*line main.go:25:37*/ x_2 = x_3 + 1
+	/*line main.go:22:29*/ x_1_1 = 0
+	/*line main.go:22:29*/ x_2_1 = x_2
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:25:37*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_3
+		s.r = r_3
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:25:37*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_3
+		s.r = r_3
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:25:22*/ s.r0 = s.tmp + tmp_1
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_1_1 = x_2_1 + 1
+		/*line main.go:18:2*/ goto b8
+	}
+b8:
+	/*line main.go:22:29*/ tmp_2 = x_1_1
+	/*line main.go:25:37*/ r_2 = tmp_2 * 2
+	/*line main.go:25:37*/ tmp_3 = r_2
+	/*line main.go:25:22*/ s.r0 = r_3 + tmp_3
 	s.state = -1
 	return true
 }
@@ -221,9 +303,12 @@ type l3Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	r0     int
-	a      int
-	child1 l2Future
-	child2 rt.YieldFuture
+	x_1    int
+	r      int
+	x_2    int
+	x_3    int
+	x_4    int
+	child1 rt.YieldFuture
 }
 
 // l3Async returns the future of l3 without running any of it.
@@ -233,8 +318,36 @@ func l3Async(x int) l3Future {
 
 // Poll advances l3 to its next suspension point; it reports whether it has completed.
 func (s *l3Future) Poll(cx *rt.Context) bool {
+	x_5 := s.x
+	_ = x_5
+	x_1_1 := s.x_1
+	_ = x_1_1
+	r_7 := s.r
+	_ = r_7
+	x_2_1 := s.x_2
+	_ = x_2_1
+	x_3_1 := s.x_3
+	_ = x_3_1
+	x_4_1 := s.x_4
+	_ = x_4_1
 	var (
+		r_1   int
+		r_2   int
+		x_1   int
 		tmp_1 int
+		r_3   int
+		x_2   int
+		tmp_2 int
+		tmp_3 int
+		r_4   int
+		r_5   int
+		x_3   int
+		tmp_4 int
+		r_6   int
+		x_4   int
+		tmp_5 int
+		tmp_6 int
+		tmp_7 int
 	)
 	switch s.state {
 	case 0:
@@ -244,43 +357,185 @@ func (s *l3Future) Poll(cx *rt.Context) bool {
 		goto resume2
 	case 3:
 		goto resume3
+	case 4:
+		goto resume4
+	case 5:
+		goto resume5
 	default:
 		panic("asyncgen: l3Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:29:2*/ s.child1 = l2Async(s.x)
+	/*line main.go:29:7*/ r_1 = 0
+	/*line main.go:29:7*/ x_1_1 = x_5
+	/*line main.go:25:29*/ r_2 = 0
+	/*line main.go:25:29*/ x_1 = x_1_1
+	/*line main.go:22:29*/ r_7 = 0
+	/*line main.go:22:29*/ x_2_1 = x_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:29:7*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:29:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
 		s.state = 1
 		return false
 	}
-	s.a = s.child1.Result()
-	/*line main.go:30:2*/ s.child2 = rt.YieldAsync()
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ r_7 = x_2_1 + 1
+		/*line main.go:18:2*/ goto b3
+	}
+b3:
+	/*line main.go:22:29*/ tmp_1 = r_7
+	/*line main.go:25:29*/ r_2 = tmp_1 * 2
+	/*line main.go:25:29*/ r_7 = r_2
+	/*line main.go:25:37*/ r_3 = 0
+	/*line main.go:25:37*/ x_2 = x_1_1 + 1
+	/*line main.go:22:29*/ x_2_1 = 0
+	/*line main.go:22:29*/ x_3_1 = x_2
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:30:2*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:30:2*/ if !s.child2.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:31:13*/ s.child1 = l2Async(s.a % 7)
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_2_1 = x_3_1 + 1
+		/*line main.go:18:2*/ goto b8
+	}
+b8:
+	/*line main.go:22:29*/ tmp_2 = x_2_1
+	/*line main.go:25:37*/ r_3 = tmp_2 * 2
+	/*line main.go:25:37*/ tmp_3 = r_3
+	/*line main.go:29:7*/ r_1 = r_7 + tmp_3
+	/*line main.go:29:2*/ x_1_1 = r_1
+	/*line main.go:30:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:31:13*/ if cx.InjectPending() {
+	/*line main.go:30:2*/ if cx.InjectPending() {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:31:13*/ if !s.child1.Poll(cx) {
+	/*line main.go:30:2*/ if !s.child1.Poll(cx) {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
 		s.state = 3
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:31:2*/ s.r0 = s.a - tmp_1
+	s.child1.Result()
+	/*line main.go:31:13*/ r_4 = 0
+	/*line main.go:31:13*/ r_7 = x_1_1 % 7
+	/*line main.go:25:29*/ r_5 = 0
+	/*line main.go:25:29*/ x_3 = r_7
+	/*line main.go:22:29*/ x_2_1 = 0
+	/*line main.go:22:29*/ x_3_1 = x_3
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume4:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.state = 4
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.state = 4
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_2_1 = x_3_1 + 1
+		/*line main.go:18:2*/ goto b16
+	}
+b16:
+	/*line main.go:22:29*/ tmp_4 = x_2_1
+	/*line main.go:25:29*/ r_5 = tmp_4 * 2
+	/*line main.go:25:29*/ x_2_1 = r_5
+	/*line main.go:25:37*/ r_6 = 0
+	/*line main.go:25:37*/ x_4 = r_7 + 1
+	/*line main.go:22:29*/ x_3_1 = 0
+	/*line main.go:22:29*/ x_4_1 = x_4
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume5:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.state = 5
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_5
+		s.x_1 = x_1_1
+		s.r = r_7
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.state = 5
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_3_1 = x_4_1 + 1
+		/*line main.go:18:2*/ goto b21
+	}
+b21:
+	/*line main.go:22:29*/ tmp_5 = x_3_1
+	/*line main.go:25:37*/ r_6 = tmp_5 * 2
+	/*line main.go:25:37*/ tmp_6 = r_6
+	/*line main.go:31:13*/ r_4 = x_2_1 + tmp_6
+	/*line main.go:31:13*/ tmp_7 = r_4
+	/*line main.go:31:2*/ s.r0 = x_1_1 - tmp_7
 	s.state = -1
 	return true
 }
@@ -296,8 +551,12 @@ func (s *l3Future) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
+		s.child1.Cancel()
+	case 4:
+		s.child1.Cancel()
+	case 5:
 		s.child1.Cancel()
 	}
 	s.state = -1
@@ -316,8 +575,13 @@ type l4Future struct {
 	x      int
 	r0     int
 	r1     int
-	tmp    int
-	child1 l3Future
+	x_1    int
+	r      int
+	x_2    int
+	x_3    int
+	x_4    int
+	x_5    int
+	child1 rt.YieldFuture
 }
 
 // l4Async returns the future of l4 without running any of it.
@@ -327,8 +591,60 @@ func l4Async(x int) l4Future {
 
 // Poll advances l4 to its next suspension point; it reports whether it has completed.
 func (s *l4Future) Poll(cx *rt.Context) bool {
+	x_11 := s.x
+	_ = x_11
+	x_1_1 := s.x_1
+	_ = x_1_1
+	r_15 := s.r
+	_ = r_15
+	x_2_1 := s.x_2
+	_ = x_2_1
+	x_3_1 := s.x_3
+	_ = x_3_1
+	x_4_1 := s.x_4
+	_ = x_4_1
+	x_5_1 := s.x_5
+	_ = x_5_1
 	var (
-		tmp_1 int
+		r_1    int
+		x_1    int
+		r_2    int
+		r_3    int
+		x_2    int
+		tmp_1  int
+		r_4    int
+		x_3    int
+		tmp_2  int
+		tmp_3  int
+		r_5    int
+		r_6    int
+		x_4    int
+		tmp_4  int
+		r_7    int
+		x_5    int
+		tmp_5  int
+		tmp_6  int
+		tmp_7  int
+		r_8    int
+		x_6    int
+		r_9    int
+		r_10   int
+		x_7    int
+		tmp_8  int
+		r_11   int
+		x_8    int
+		tmp_9  int
+		tmp_10 int
+		r_12   int
+		r_13   int
+		x_9    int
+		tmp_11 int
+		r_14   int
+		x_10   int
+		tmp_12 int
+		tmp_13 int
+		tmp_14 int
+		tmp_15 int
 	)
 	switch s.state {
 	case 0:
@@ -336,32 +652,396 @@ func (s *l4Future) Poll(cx *rt.Context) bool {
 		goto resume1
 	case 2:
 		goto resume2
+	case 3:
+		goto resume3
+	case 4:
+		goto resume4
+	case 5:
+		goto resume5
+	case 6:
+		goto resume6
+	case 7:
+		goto resume7
+	case 8:
+		goto resume8
+	case 9:
+		goto resume9
+	case 10:
+		goto resume10
 	default:
 		panic("asyncgen: l4Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:35:36*/ s.child1 = l3Async(s.x)
+	/*line main.go:35:36*/ r_1 = 0
+	/*line main.go:35:36*/ x_1 = x_11
+	/*line main.go:29:7*/ r_2 = 0
+	/*line main.go:29:7*/ x_1_1 = x_1
+	/*line main.go:25:29*/ r_3 = 0
+	/*line main.go:25:29*/ x_2 = x_1_1
+	/*line main.go:22:29*/ r_15 = 0
+	/*line main.go:22:29*/ x_2_1 = x_2
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:35:36*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:35:36*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
 		s.state = 1
 		return false
 	}
-	s.tmp = s.child1.Result()
-	/*line main.go:35:43*/ s.child1 = l3Async(s.x + 1)
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ r_15 = x_2_1 + 1
+		/*line main.go:18:2*/ goto b3
+	}
+b3:
+	/*line main.go:22:29*/ tmp_1 = r_15
+	/*line main.go:25:29*/ r_3 = tmp_1 * 2
+	/*line main.go:25:29*/ r_15 = r_3
+	/*line main.go:25:37*/ r_4 = 0
+	/*line main.go:25:37*/ x_3 = x_1_1 + 1
+	/*line main.go:22:29*/ x_2_1 = 0
+	/*line main.go:22:29*/ x_3_1 = x_3
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:35:43*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:35:43*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:35:29*/ s.r0, s.r1 = s.tmp, tmp_1
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_2_1 = x_3_1 + 1
+		/*line main.go:18:2*/ goto b8
+	}
+b8:
+	/*line main.go:22:29*/ tmp_2 = x_2_1
+	/*line main.go:25:37*/ r_4 = tmp_2 * 2
+	/*line main.go:25:37*/ tmp_3 = r_4
+	/*line main.go:29:7*/ r_2 = r_15 + tmp_3
+	/*line main.go:29:2*/ x_1_1 = r_2
+	/*line main.go:30:2*/ s.child1 = rt.YieldAsync()
+resume3:
+	/*line main.go:30:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:30:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 3
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:31:13*/ r_5 = 0
+	/*line main.go:31:13*/ r_15 = x_1_1 % 7
+	/*line main.go:25:29*/ r_6 = 0
+	/*line main.go:25:29*/ x_4 = r_15
+	/*line main.go:22:29*/ x_2_1 = 0
+	/*line main.go:22:29*/ x_3_1 = x_4
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume4:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 4
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 4
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_2_1 = x_3_1 + 1
+		/*line main.go:18:2*/ goto b16
+	}
+b16:
+	/*line main.go:22:29*/ tmp_4 = x_2_1
+	/*line main.go:25:29*/ r_6 = tmp_4 * 2
+	/*line main.go:25:29*/ x_2_1 = r_6
+	/*line main.go:25:37*/ r_7 = 0
+	/*line main.go:25:37*/ x_5 = r_15 + 1
+	/*line main.go:22:29*/ x_3_1 = 0
+	/*line main.go:22:29*/ x_4_1 = x_5
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume5:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 5
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 5
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_3_1 = x_4_1 + 1
+		/*line main.go:18:2*/ goto b21
+	}
+b21:
+	/*line main.go:22:29*/ tmp_5 = x_3_1
+	/*line main.go:25:37*/ r_7 = tmp_5 * 2
+	/*line main.go:25:37*/ tmp_6 = r_7
+	/*line main.go:31:13*/ r_5 = x_2_1 + tmp_6
+	/*line main.go:31:13*/ tmp_7 = r_5
+	/*line main.go:35:36*/ r_1 = x_1_1 - tmp_7
+	/*line main.go:35:36*/ x_1_1 = r_1
+	/*line main.go:35:43*/ r_8 = 0
+	/*line main.go:35:43*/ x_6 = x_11 + 1
+	/*line main.go:29:7*/ r_9 = 0
+	/*line main.go:29:7*/ r_15 = x_6
+	/*line main.go:25:29*/ r_10 = 0
+	/*line main.go:25:29*/ x_7 = r_15
+	/*line main.go:22:29*/ x_2_1 = 0
+	/*line main.go:22:29*/ x_3_1 = x_7
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume6:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 6
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 6
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_2_1 = x_3_1 + 1
+		/*line main.go:18:2*/ goto b30
+	}
+b30:
+	/*line main.go:22:29*/ tmp_8 = x_2_1
+	/*line main.go:25:29*/ r_10 = tmp_8 * 2
+	/*line main.go:25:29*/ x_2_1 = r_10
+	/*line main.go:25:37*/ r_11 = 0
+	/*line main.go:25:37*/ x_8 = r_15 + 1
+	/*line main.go:22:29*/ x_3_1 = 0
+	/*line main.go:22:29*/ x_4_1 = x_8
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume7:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 7
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 7
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_3_1 = x_4_1 + 1
+		/*line main.go:18:2*/ goto b35
+	}
+b35:
+	/*line main.go:22:29*/ tmp_9 = x_3_1
+	/*line main.go:25:37*/ r_11 = tmp_9 * 2
+	/*line main.go:25:37*/ tmp_10 = r_11
+	/*line main.go:29:7*/ r_9 = x_2_1 + tmp_10
+	/*line main.go:29:2*/ r_15 = r_9
+	/*line main.go:30:2*/ s.child1 = rt.YieldAsync()
+resume8:
+	/*line main.go:30:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 8
+		return false
+	}
+	/*line main.go:30:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 8
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:31:13*/ r_12 = 0
+	/*line main.go:31:13*/ x_2_1 = r_15 % 7
+	/*line main.go:25:29*/ r_13 = 0
+	/*line main.go:25:29*/ x_9 = x_2_1
+	/*line main.go:22:29*/ x_3_1 = 0
+	/*line main.go:22:29*/ x_4_1 = x_9
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume9:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 9
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 9
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_3_1 = x_4_1 + 1
+		/*line main.go:18:2*/ goto b43
+	}
+b43:
+	/*line main.go:22:29*/ tmp_11 = x_3_1
+	/*line main.go:25:29*/ r_13 = tmp_11 * 2
+	/*line main.go:25:29*/ x_3_1 = r_13
+	/*line main.go:25:37*/ r_14 = 0
+	/*line main.go:25:37*/ x_10 = x_2_1 + 1
+	/*line main.go:22:29*/ x_4_1 = 0
+	/*line main.go:22:29*/ x_5_1 = x_10
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
+resume10:
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 10
+		return false
+	}
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.r = r_15
+		s.x_2 = x_2_1
+		s.x_3 = x_3_1
+		s.x_4 = x_4_1
+		s.x_5 = x_5_1
+		s.state = 10
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:22:29*/ x_4_1 = x_5_1 + 1
+		/*line main.go:18:2*/ goto b48
+	}
+b48:
+	/*line main.go:22:29*/ tmp_12 = x_4_1
+	/*line main.go:25:37*/ r_14 = tmp_12 * 2
+	/*line main.go:25:37*/ tmp_13 = r_14
+	/*line main.go:31:13*/ r_12 = x_3_1 + tmp_13
+	/*line main.go:31:13*/ tmp_14 = r_12
+	/*line main.go:35:43*/ r_8 = r_15 - tmp_14
+	/*line main.go:35:43*/ tmp_15 = r_8
+	/*line main.go:35:29*/ s.r0, s.r1 = x_1_1, tmp_15
 	s.state = -1
 	return true
 }
@@ -377,6 +1057,22 @@ func (s *l4Future) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
+		s.child1.Cancel()
+	case 3:
+		s.child1.Cancel()
+	case 4:
+		s.child1.Cancel()
+	case 5:
+		s.child1.Cancel()
+	case 6:
+		s.child1.Cancel()
+	case 7:
+		s.child1.Cancel()
+	case 8:
+		s.child1.Cancel()
+	case 9:
+		s.child1.Cancel()
+	case 10:
 		s.child1.Cancel()
 	}
 	s.state = -1
@@ -394,7 +1090,12 @@ type l5Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	r0     string
-	child1 l4Future
+	x_1    int
+	x_2    int
+	tmp    int
+	tmp_1  int
+	child1 l0Future
+	child3 rt.YieldFuture
 }
 
 // l5Async returns the future of l5 without running any of it.
@@ -404,29 +1105,358 @@ func l5Async(x int) l5Future {
 
 // Poll advances l5 to its next suspension point; it reports whether it has completed.
 func (s *l5Future) Poll(cx *rt.Context) bool {
+	x_11 := s.x
+	_ = x_11
+	x_1_1 := s.x_1
+	_ = x_1_1
+	x_2_1 := s.x_2
+	_ = x_2_1
+	tmp_16 := s.tmp
+	_ = tmp_16
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
 	var (
-		a int
-		b int
+		r_1    int
+		r_2    int
+		r_3    int
+		x_1    int
+		r_4    int
+		r_5    int
+		x_2    int
+		tmp_1  int
+		r_6    int
+		x_3    int
+		tmp_2  int
+		tmp_3  int
+		r_7    int
+		r_8    int
+		x_4    int
+		tmp_4  int
+		r_9    int
+		x_5    int
+		tmp_5  int
+		tmp_6  int
+		tmp_7  int
+		r_10   int
+		x_6    int
+		r_11   int
+		r_12   int
+		x_7    int
+		tmp_8  int
+		r_13   int
+		x_8    int
+		tmp_9  int
+		tmp_10 int
+		r_14   int
+		r_15   int
+		x_9    int
+		tmp_11 int
+		r_16   int
+		x_10   int
+		tmp_12 int
+		tmp_13 int
+		tmp_14 int
+		tmp_15 int
+		a_1    int
+		b      int
 	)
 	switch s.state {
 	case 0:
 	case 1:
 		goto resume1
+	case 2:
+		goto resume2
+	case 3:
+		goto resume3
+	case 4:
+		goto resume4
+	case 5:
+		goto resume5
+	case 6:
+		goto resume6
+	case 7:
+		goto resume7
+	case 8:
+		goto resume8
+	case 9:
+		goto resume9
+	case 10:
+		goto resume10
 	default:
 		panic("asyncgen: l5Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:39:2*/ s.child1 = l4Async(s.x)
+	/*line main.go:39:10*/ r_1 = 0
+	/*line main.go:39:10*/ r_2 = 0
+	/*line main.go:39:10*/ x_1_1 = x_11
+	/*line main.go:35:36*/ r_3 = 0
+	/*line main.go:35:36*/ x_1 = x_1_1
+	/*line main.go:29:7*/ r_4 = 0
+	/*line main.go:29:7*/ x_2_1 = x_1
+	/*line main.go:25:29*/ r_5 = 0
+	/*line main.go:25:29*/ x_2 = x_2_1
+	/*line main.go:22:29*/ s.child1 = l0Async(x_2)
 resume1:
-	/*line main.go:39:10*/ if cx.InjectPending() {
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:39:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
-	a, b = s.child1.Result()
-	/*line main.go:40:2*/ s.r0 = fmt.Sprint(a, "/", b)
+	tmp_1 = s.child1.Result()
+	/*line main.go:25:29*/ r_5 = tmp_1 * 2
+	/*line main.go:25:29*/ tmp_16 = r_5
+	/*line main.go:25:37*/ r_6 = 0
+	/*line main.go:25:37*/ x_3 = x_2_1 + 1
+	/*line main.go:22:29*/ s.child1 = l0Async(x_3)
+resume2:
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 2
+		return false
+	}
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 2
+		return false
+	}
+	tmp_2 = s.child1.Result()
+	/*line main.go:25:37*/ r_6 = tmp_2 * 2
+	/*line main.go:25:37*/ tmp_3 = r_6
+	/*line main.go:29:7*/ r_4 = tmp_16 + tmp_3
+	/*line main.go:29:2*/ x_2_1 = r_4
+	/*line main.go:30:2*/ s.child3 = rt.YieldAsync()
+resume3:
+	/*line main.go:30:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:30:2*/ if !s.child3.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 3
+		return false
+	}
+	s.child3.Result()
+	/*line main.go:31:13*/ r_7 = 0
+	/*line main.go:31:13*/ tmp_16 = x_2_1 % 7
+	/*line main.go:25:29*/ r_8 = 0
+	/*line main.go:25:29*/ x_4 = tmp_16
+	/*line main.go:22:29*/ s.child1 = l0Async(x_4)
+resume4:
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 4
+		return false
+	}
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 4
+		return false
+	}
+	tmp_4 = s.child1.Result()
+	/*line main.go:25:29*/ r_8 = tmp_4 * 2
+	/*line main.go:25:29*/ tmp_1_1 = r_8
+	/*line main.go:25:37*/ r_9 = 0
+	/*line main.go:25:37*/ x_5 = tmp_16 + 1
+	/*line main.go:22:29*/ s.child1 = l0Async(x_5)
+resume5:
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 5
+		return false
+	}
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 5
+		return false
+	}
+	tmp_5 = s.child1.Result()
+	/*line main.go:25:37*/ r_9 = tmp_5 * 2
+	/*line main.go:25:37*/ tmp_6 = r_9
+	/*line main.go:31:13*/ r_7 = tmp_1_1 + tmp_6
+	/*line main.go:31:13*/ tmp_7 = r_7
+	/*line main.go:35:36*/ r_3 = x_2_1 - tmp_7
+	/*line main.go:35:36*/ x_2_1 = r_3
+	/*line main.go:35:43*/ r_10 = 0
+	/*line main.go:35:43*/ x_6 = x_1_1 + 1
+	/*line main.go:29:7*/ r_11 = 0
+	/*line main.go:29:7*/ tmp_16 = x_6
+	/*line main.go:25:29*/ r_12 = 0
+	/*line main.go:25:29*/ x_7 = tmp_16
+	/*line main.go:22:29*/ s.child1 = l0Async(x_7)
+resume6:
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 6
+		return false
+	}
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 6
+		return false
+	}
+	tmp_8 = s.child1.Result()
+	/*line main.go:25:29*/ r_12 = tmp_8 * 2
+	/*line main.go:25:29*/ x_1_1 = r_12
+	/*line main.go:25:37*/ r_13 = 0
+	/*line main.go:25:37*/ x_8 = tmp_16 + 1
+	/*line main.go:22:29*/ s.child1 = l0Async(x_8)
+resume7:
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 7
+		return false
+	}
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 7
+		return false
+	}
+	tmp_9 = s.child1.Result()
+	/*line main.go:25:37*/ r_13 = tmp_9 * 2
+	/*line main.go:25:37*/ tmp_10 = r_13
+	/*line main.go:29:7*/ r_11 = x_1_1 + tmp_10
+	/*line main.go:29:2*/ x_1_1 = r_11
+	/*line main.go:30:2*/ s.child3 = rt.YieldAsync()
+resume8:
+	/*line main.go:30:2*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 8
+		return false
+	}
+	/*line main.go:30:2*/ if !s.child3.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 8
+		return false
+	}
+	s.child3.Result()
+	/*line main.go:31:13*/ r_14 = 0
+	/*line main.go:31:13*/ tmp_16 = x_1_1 % 7
+	/*line main.go:25:29*/ r_15 = 0
+	/*line main.go:25:29*/ x_9 = tmp_16
+	/*line main.go:22:29*/ s.child1 = l0Async(x_9)
+resume9:
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 9
+		return false
+	}
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 9
+		return false
+	}
+	tmp_11 = s.child1.Result()
+	/*line main.go:25:29*/ r_15 = tmp_11 * 2
+	/*line main.go:25:29*/ tmp_1_1 = r_15
+	/*line main.go:25:37*/ r_16 = 0
+	/*line main.go:25:37*/ x_10 = tmp_16 + 1
+	/*line main.go:22:29*/ s.child1 = l0Async(x_10)
+resume10:
+	/*line main.go:22:29*/ if cx.InjectPending() {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 10
+		return false
+	}
+	/*line main.go:22:29*/ if !s.child1.Poll(cx) {
+		s.x = x_11
+		s.x_1 = x_1_1
+		s.x_2 = x_2_1
+		s.tmp = tmp_16
+		s.tmp_1 = tmp_1_1
+		s.state = 10
+		return false
+	}
+	tmp_12 = s.child1.Result()
+	/*line main.go:25:37*/ r_16 = tmp_12 * 2
+	/*line main.go:25:37*/ tmp_13 = r_16
+	/*line main.go:31:13*/ r_14 = tmp_1_1 + tmp_13
+	/*line main.go:31:13*/ tmp_14 = r_14
+	/*line main.go:35:43*/ r_10 = x_1_1 - tmp_14
+	/*line main.go:35:43*/ tmp_15 = r_10
+	/*line main.go:39:10*/ r_1, r_2 = x_2_1, tmp_15
+	/*line main.go:39:2*/ a_1, b = r_1, r_2
+	/*line main.go:40:2*/ s.r0 = fmt.Sprint(a_1, "/", b)
 	s.state = -1
 	return true
 }
@@ -440,6 +1470,24 @@ func (s *l5Future) Result() string {
 func (s *l5Future) Cancel() {
 	switch s.state {
 	case 1:
+		s.child1.Cancel()
+	case 2:
+		s.child1.Cancel()
+	case 3:
+		s.child3.Cancel()
+	case 4:
+		s.child1.Cancel()
+	case 5:
+		s.child1.Cancel()
+	case 6:
+		s.child1.Cancel()
+	case 7:
+		s.child1.Cancel()
+	case 8:
+		s.child3.Cancel()
+	case 9:
+		s.child1.Cancel()
+	case 10:
 		s.child1.Cancel()
 	}
 	s.state = -1
@@ -455,7 +1503,13 @@ func main() {
 // mainFunc1Future is the state machine of the func literal at main.go:47:9, generated by asyncgen.
 type mainFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
-	child1 l5Future
+	r      string
+	x      int
+	x_1    int
+	tmp    int
+	tmp_1  int
+	child1 l1Future
+	child3 rt.YieldFuture
 }
 
 // mainFunc1Async returns the future of the func literal at main.go:47:9 without running any of it.
@@ -465,29 +1519,290 @@ func mainFunc1Async() mainFunc1Future {
 
 // Poll advances the func literal at main.go:47:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	x_4 := s.x
+	_ = x_4
+	x_1_1 := s.x_1
+	_ = x_1_1
+	tmp_9 := s.tmp
+	_ = tmp_9
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
 	var (
-		tmp_1 string
+		x_1   int
+		r_1   int
+		r_2   int
+		r_3   int
+		x_2   int
+		r_4   int
+		tmp_1 int
+		r_5   int
+		tmp_2 int
+		tmp_3 int
+		r_6   int
+		x_3   int
+		r_7   int
+		tmp_4 int
+		r_8   int
+		tmp_5 int
+		tmp_6 int
+		tmp_7 int
+		a_1   int
+		b     int
+		tmp_8 string
 	)
 	switch s.state {
 	case 0:
 	case 1:
 		goto resume1
+	case 2:
+		goto resume2
+	case 3:
+		goto resume3
+	case 4:
+		goto resume4
+	case 5:
+		goto resume5
+	case 6:
+		goto resume6
+	case 7:
+		goto resume7
+	case 8:
+		goto resume8
+	case 9:
+		goto resume9
+	case 10:
+		goto resume10
 	default:
 		panic("asyncgen: mainFunc1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:47:41*/ s.child1 = l5Async(10)
+	/*line main.go:47:41*/ s.r = ""
+	/*line main.go:47:41*/ x_1 = 10
+	/*line main.go:39:10*/ r_1 = 0
+	/*line main.go:39:10*/ r_2 = 0
+	/*line main.go:39:10*/ x_4 = x_1
+	/*line main.go:35:36*/ r_3 = 0
+	/*line main.go:35:36*/ x_2 = x_4
+	/*line main.go:29:7*/ r_4 = 0
+	/*line main.go:29:7*/ x_1_1 = x_2
+	/*line main.go:25:29*/ s.child1 = l1Async(x_1_1)
 resume1:
-	/*line main.go:47:41*/ if cx.InjectPending() {
+	/*line main.go:25:29*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:47:41*/ if !s.child1.Poll(cx) {
+	/*line main.go:25:29*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
 		s.state = 1
+		return false
+	}
+	tmp_9 = s.child1.Result()
+	/*line main.go:25:37*/ s.child1 = l1Async(x_1_1 + 1)
+resume2:
+	/*line main.go:25:37*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 2
+		return false
+	}
+	/*line main.go:25:37*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 2
 		return false
 	}
 	tmp_1 = s.child1.Result()
-	s.child1 = l5Future{}
-	/*line main.go:47:18*/ fmt.Println("in Run:", tmp_1)
+	/*line main.go:29:7*/ r_4 = tmp_9 + tmp_1
+	/*line main.go:29:2*/ x_1_1 = r_4
+	/*line main.go:30:2*/ s.child3 = rt.YieldAsync()
+resume3:
+	/*line main.go:30:2*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:30:2*/ if !s.child3.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 3
+		return false
+	}
+	s.child3.Result()
+	/*line main.go:31:13*/ r_5 = 0
+	/*line main.go:31:13*/ tmp_9 = x_1_1 % 7
+	/*line main.go:25:29*/ s.child1 = l1Async(tmp_9)
+resume4:
+	/*line main.go:25:29*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 4
+		return false
+	}
+	/*line main.go:25:29*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 4
+		return false
+	}
+	tmp_1_1 = s.child1.Result()
+	/*line main.go:25:37*/ s.child1 = l1Async(tmp_9 + 1)
+resume5:
+	/*line main.go:25:37*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 5
+		return false
+	}
+	/*line main.go:25:37*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 5
+		return false
+	}
+	tmp_2 = s.child1.Result()
+	/*line main.go:31:13*/ r_5 = tmp_1_1 + tmp_2
+	/*line main.go:31:13*/ tmp_3 = r_5
+	/*line main.go:35:36*/ r_3 = x_1_1 - tmp_3
+	/*line main.go:35:36*/ x_1_1 = r_3
+	/*line main.go:35:43*/ r_6 = 0
+	/*line main.go:35:43*/ x_3 = x_4 + 1
+	/*line main.go:29:7*/ r_7 = 0
+	/*line main.go:29:7*/ tmp_9 = x_3
+	/*line main.go:25:29*/ s.child1 = l1Async(tmp_9)
+resume6:
+	/*line main.go:25:29*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 6
+		return false
+	}
+	/*line main.go:25:29*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 6
+		return false
+	}
+	x_4 = s.child1.Result()
+	/*line main.go:25:37*/ s.child1 = l1Async(tmp_9 + 1)
+resume7:
+	/*line main.go:25:37*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 7
+		return false
+	}
+	/*line main.go:25:37*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 7
+		return false
+	}
+	tmp_4 = s.child1.Result()
+	/*line main.go:29:7*/ r_7 = x_4 + tmp_4
+	/*line main.go:29:2*/ x_4 = r_7
+	/*line main.go:30:2*/ s.child3 = rt.YieldAsync()
+resume8:
+	/*line main.go:30:2*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 8
+		return false
+	}
+	/*line main.go:30:2*/ if !s.child3.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 8
+		return false
+	}
+	s.child3.Result()
+	/*line main.go:31:13*/ r_8 = 0
+	/*line main.go:31:13*/ tmp_9 = x_4 % 7
+	/*line main.go:25:29*/ s.child1 = l1Async(tmp_9)
+resume9:
+	/*line main.go:25:29*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 9
+		return false
+	}
+	/*line main.go:25:29*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 9
+		return false
+	}
+	tmp_1_1 = s.child1.Result()
+	/*line main.go:25:37*/ s.child1 = l1Async(tmp_9 + 1)
+resume10:
+	/*line main.go:25:37*/ if cx.InjectPending() {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 10
+		return false
+	}
+	/*line main.go:25:37*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.x_1 = x_1_1
+		s.tmp = tmp_9
+		s.tmp_1 = tmp_1_1
+		s.state = 10
+		return false
+	}
+	tmp_5 = s.child1.Result()
+	/*line main.go:31:13*/ r_8 = tmp_1_1 + tmp_5
+	/*line main.go:31:13*/ tmp_6 = r_8
+	/*line main.go:35:43*/ r_6 = x_4 - tmp_6
+	/*line main.go:35:43*/ tmp_7 = r_6
+	/*line main.go:39:10*/ r_1, r_2 = x_1_1, tmp_7
+	/*line main.go:39:2*/ a_1, b = r_1, r_2
+	/*line main.go:40:2*/ {
+		/*line main.go:47:41*/ s.r = fmt.Sprint(a_1, "/", b)
+		/*line main.go:40:2*/ goto b26
+	}
+b26:
+	/*line main.go:47:41*/ tmp_8 = s.r
+	/*line main.go:47:18*/ fmt.Println("in Run:", tmp_8)
 	/*line main.go:47:49*/ s.state = -1
 	return true
 }
@@ -499,6 +1814,24 @@ func (s *mainFunc1Future) Result() {}
 func (s *mainFunc1Future) Cancel() {
 	switch s.state {
 	case 1:
+		s.child1.Cancel()
+	case 2:
+		s.child1.Cancel()
+	case 3:
+		s.child3.Cancel()
+	case 4:
+		s.child1.Cancel()
+	case 5:
+		s.child1.Cancel()
+	case 6:
+		s.child1.Cancel()
+	case 7:
+		s.child1.Cancel()
+	case 8:
+		s.child3.Cancel()
+	case 9:
+		s.child1.Cancel()
+	case 10:
 		s.child1.Cancel()
 	}
 	s.state = -1

@@ -34,6 +34,8 @@ func workAsync(n int) workFuture {
 
 // Poll advances work to its next suspension point; it reports whether it has completed.
 func (s *workFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -44,20 +46,22 @@ func (s *workFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:20:2*/ if s.n < 0 {
+	/*line main.go:20:2*/ if n_1 < 0 {
 		/*line main.go:21:3*/ s.r0, s.r1 = 0, errors.New("negative")
 		s.state = -1
 		return true
 	}
-	/*line main.go:23:2*/ s.r0, s.r1 = s.n*2, nil
+	/*line main.go:23:2*/ s.r0, s.r1 = n_1*2, nil
 	s.state = -1
 	return true
 }
@@ -93,8 +97,10 @@ type wrapFuture struct {
 	n      *int
 	res    *int
 	err    *error
-	child1 workFuture
-	child2 rt.YieldFuture
+	r      int
+	r_1    error
+	n_1    int
+	child1 rt.YieldFuture
 }
 
 // wrapAsync returns the future of wrap without running any of it.
@@ -175,18 +181,32 @@ func (s *wrapFuture) poll(cx *rt.Context) bool {
 			/*line main.go:34:17*/ (*res_p_1)++
 		}
 	}(s.res)), false})
-	/*line main.go:35:2*/ s.child1 = workAsync((*s.n))
+	/*line main.go:35:13*/ s.r = 0
+	/*line main.go:35:13*/ s.r_1 = nil
+	/*line main.go:35:13*/ s.n_1 = (*s.n)
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:35:13*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:35:13*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
-	(*s.res), (*s.err) = s.child1.Result()
-	s.child1 = workFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ if s.n_1 < 0 {
+		/*line main.go:21:3*/ {
+			/*line main.go:35:13*/ s.r, s.r_1 = 0, errors.New("negative")
+			/*line main.go:21:3*/ goto b4
+		}
+	}
+	/*line main.go:23:2*/ {
+		/*line main.go:35:13*/ s.r, s.r_1 = s.n_1*2, nil
+		/*line main.go:23:2*/ goto b4
+	}
+b4:
+	/*line main.go:35:2*/ (*s.res), (*s.err) = s.r, s.r_1
 	/*line main.go:36:2*/ if (*s.err) != nil {
 		/*line main.go:37:3*/ s.state = -1
 		if p := s.unwind(nil); p != nil {
@@ -194,17 +214,18 @@ resume1:
 		}
 		return true
 	}
-	/*line main.go:39:2*/ s.child2 = rt.YieldAsync()
+	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
+	s.r_1 = nil
 resume2:
 	/*line main.go:39:2*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child2.Poll(cx) {
+	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
+	s.child1.Result()
 	/*line main.go:40:2*/ (*s.res), (*s.err) = (*s.res)*10, nil
 	s.state = -1
 	if p := s.unwind(nil); p != nil {
@@ -241,7 +262,7 @@ func (s *wrapFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 	if p := s.unwind(nil); p != nil {

@@ -40,6 +40,8 @@ func valAsync(n int) valFuture {
 
 // Poll advances val to its next suspension point; it reports whether it has completed.
 func (s *valFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -50,16 +52,18 @@ func (s *valFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:23:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:23:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:23:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:24:2*/ fmt.Println("  val", s.n)
-	/*line main.go:25:2*/ s.r0 = s.n
+	/*line main.go:24:2*/ fmt.Println("  val", n_1)
+	/*line main.go:25:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -97,9 +101,9 @@ type runFuture struct {
 		rec bool
 	}
 	x      *int
-	i      int
-	child1 valFuture
-	child2 rt.YieldFuture
+	r      int
+	n      int
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -168,17 +172,26 @@ func (s *runFuture) poll(cx *rt.Context) bool {
 		}
 	}("first", (*s.x)), false})
 	/*line main.go:34:2*/ (*s.x) = 2
-	/*line main.go:35:2*/ s.child1 = valAsync((*s.x))
+	/*line main.go:35:7*/ s.r = 0
+	/*line main.go:35:7*/ s.n = (*s.x)
+	/*line main.go:23:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:35:7*/ if cx.InjectPending() {
+	/*line main.go:23:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:35:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:23:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
-	v = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:24:2*/ fmt.Println("  val", s.n)
+	/*line main.go:25:2*/ {
+		/*line main.go:35:7*/ s.r = s.n
+		/*line main.go:25:2*/ goto b3
+	}
+b3:
+	/*line main.go:35:2*/ v = s.r
 	/*line main.go:36:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
@@ -220,10 +233,10 @@ resume1:
 	/*line main.go:42:2*/ f = func(n int) {
 		/*line main.go:42:20*/ fmt.Println("deferred f2", n)
 	}
-	/*line main.go:43:6*/ s.i = 0
-b2:
-	/*line main.go:43:2*/ if !(s.i < 3) {
-		goto b6
+	/*line main.go:43:6*/ s.n = 0
+b4:
+	/*line main.go:43:2*/ if !(s.n < 3) {
+		goto b8
 	}
 	/*line main.go:44:3*/ s.defers = append(s.defers, struct {
 		run func(any)
@@ -235,21 +248,21 @@ b2:
 				panic(p)
 			}
 		}
-	}("loop", s.i), false})
-	/*line main.go:45:3*/ s.child2 = rt.YieldAsync()
+	}("loop", s.n), false})
+	/*line main.go:45:3*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:45:3*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	/*line main.go:45:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:45:3*/ if !s.child1.Poll(cx) {
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:43:21*/ s.i++
-	goto b2
-b6:
+	s.child1.Result()
+	/*line main.go:43:21*/ s.n++
+	goto b4
+b8:
 	/*line main.go:47:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
@@ -265,17 +278,26 @@ b6:
 			/*line main.go:48:3*/ fmt.Println("deferred closure sees x =", (*x_p))
 		}
 	}(s.x)), false})
-	/*line main.go:50:2*/ s.child1 = valAsync(99)
+	/*line main.go:50:6*/ s.r = 0
+	/*line main.go:50:6*/ s.n = 99
+	/*line main.go:23:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:50:6*/ if cx.InjectPending() {
+	/*line main.go:23:2*/ if cx.InjectPending() {
 		s.state = 3
 		return false
 	}
-	/*line main.go:50:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:23:2*/ if !s.child1.Poll(cx) {
 		s.state = 3
 		return false
 	}
-	(*s.x) = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:24:2*/ fmt.Println("  val", s.n)
+	/*line main.go:25:2*/ {
+		/*line main.go:50:6*/ s.r = s.n
+		/*line main.go:25:2*/ goto b11
+	}
+b11:
+	/*line main.go:50:2*/ (*s.x) = s.r
 	/*line main.go:51:2*/ fmt.Println("body end")
 	/*line main.go:52:1*/ s.state = -1
 	if p := s.unwind(nil); p != nil {
@@ -310,7 +332,7 @@ func (s *runFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
 		s.child1.Cancel()
 	}

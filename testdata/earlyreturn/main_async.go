@@ -32,6 +32,8 @@ func vAsync(n int) vFuture {
 
 // Poll advances v to its next suspension point; it reports whether it has completed.
 func (s *vFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,15 +44,17 @@ func (s *vFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ s.r0 = s.n
+	/*line main.go:19:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -86,8 +90,10 @@ type findFuture struct {
 	r2     string
 	i      int
 	j      int
-	child1 vFuture
-	child4 rt.YieldFuture
+	r      int
+	n      int
+	n_1    int
+	child1 rt.YieldFuture
 }
 
 // findAsync returns the future of find without running any of it.
@@ -97,6 +103,18 @@ func findAsync(grid [][]int, want int) findFuture {
 
 // Poll advances find to its next suspension point; it reports whether it has completed.
 func (s *findFuture) Poll(cx *rt.Context) bool {
+	want_1 := s.want
+	_ = want_1
+	i_1 := s.i
+	_ = i_1
+	j_1 := s.j
+	_ = j_1
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	n_1_1 := s.n_1
+	_ = n_1_1
 	var (
 		x     int
 		tmp_1 int
@@ -118,96 +136,188 @@ func (s *findFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: findFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:6*/ s.i = 0
+	/*line main.go:24:6*/ i_1 = 0
 b1:
-	/*line main.go:24:2*/ if !(s.i < len(s.grid)) {
-		goto b17
+	/*line main.go:24:2*/ if !(i_1 < len(s.grid)) {
+		goto b23
 	}
-	/*line main.go:25:7*/ s.j = 0
+	/*line main.go:25:7*/ j_1 = 0
 b3:
-	/*line main.go:25:3*/ if !(s.j < len(s.grid[s.i])) {
-		goto b14
+	/*line main.go:25:3*/ if !(j_1 < len(s.grid[i_1])) {
+		goto b20
 	}
-	/*line main.go:26:11*/ x = s.grid[s.i][s.j]
-	/*line main.go:27:9*/ if x == s.want {
+	/*line main.go:26:11*/ x = s.grid[i_1][j_1]
+	/*line main.go:27:9*/ if x == want_1 {
 		goto b7
 	}
 	/*line main.go:29:9*/ if x < 0 {
-		goto b10
+		goto b14
 	}
-	goto b12
+	goto b18
 b7:
-	/*line main.go:28:12*/ s.child1 = vAsync(s.i)
+	/*line main.go:28:12*/ r_1 = 0
+	/*line main.go:28:12*/ n_1 = i_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:28:12*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:28:12*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	s.i = s.child1.Result()
-	/*line main.go:28:18*/ s.child1 = vAsync(s.j)
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:28:12*/ r_1 = n_1
+		/*line main.go:19:2*/ goto b10
+	}
+b10:
+	/*line main.go:28:12*/ i_1 = r_1
+	/*line main.go:28:18*/ n_1 = 0
+	/*line main.go:28:18*/ n_1_1 = j_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:28:18*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:28:18*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:28:5*/ s.r0, s.r1, s.r2 = s.i, tmp_1, "found"
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:28:18*/ n_1 = n_1_1
+		/*line main.go:19:2*/ goto b13
+	}
+b13:
+	/*line main.go:28:18*/ tmp_1 = n_1
+	/*line main.go:28:5*/ s.r0, s.r1, s.r2 = i_1, tmp_1, "found"
 	s.state = -1
 	return true
-b10:
-	/*line main.go:30:8*/ s.child1 = vAsync(x)
+b14:
+	/*line main.go:30:8*/ r_1 = 0
+	/*line main.go:30:8*/ n_1 = x
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:30:8*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:30:8*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	tmp_2 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:30:8*/ r_1 = n_1
+		/*line main.go:19:2*/ goto b17
+	}
+b17:
+	/*line main.go:30:8*/ tmp_2 = r_1
 	/*line main.go:30:5*/ if tmp_2 < -5 {
 		/*line main.go:31:6*/ s.r0, s.r1, s.r2 = -1, -1, "too negative"
 		s.state = -1
 		return true
 	}
-b12:
-	/*line main.go:25:33*/ s.j++
+b18:
+	/*line main.go:25:33*/ j_1++
 	goto b3
-b14:
-	/*line main.go:35:3*/ s.child4 = rt.YieldAsync()
+b20:
+	/*line main.go:35:3*/ s.child1 = rt.YieldAsync()
 resume4:
 	/*line main.go:35:3*/ if cx.InjectPending() {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:35:3*/ if !s.child4.Poll(cx) {
+	/*line main.go:35:3*/ if !s.child1.Poll(cx) {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 4
 		return false
 	}
-	s.child4.Result()
-	/*line main.go:24:29*/ s.i++
+	s.child1.Result()
+	/*line main.go:24:29*/ i_1++
 	goto b1
-b17:
-	/*line main.go:37:9*/ s.child1 = vAsync(-1)
+b23:
+	/*line main.go:37:9*/ i_1 = 0
+	/*line main.go:37:9*/ j_1 = -1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume5:
-	/*line main.go:37:9*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 5
 		return false
 	}
-	/*line main.go:37:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.want = want_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
+		s.n_1 = n_1_1
 		s.state = 5
 		return false
 	}
-	tmp_3 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:37:9*/ i_1 = j_1
+		/*line main.go:19:2*/ goto b26
+	}
+b26:
+	/*line main.go:37:9*/ tmp_3 = i_1
 	/*line main.go:37:2*/ s.r0, s.r1, s.r2 = tmp_3, -1, "missing"
 	s.state = -1
 	return true
@@ -228,7 +338,7 @@ func (s *findFuture) Cancel() {
 	case 3:
 		s.child1.Cancel()
 	case 4:
-		s.child4.Cancel()
+		s.child1.Cancel()
 	case 5:
 		s.child1.Cancel()
 	}

@@ -33,6 +33,8 @@ func testAsync(tag string, v bool) testFuture {
 
 // Poll advances test to its next suspension point; it reports whether it has completed.
 func (s *testFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s *testFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
-	/*line main.go:21:2*/ s.r0 = s.v
+	/*line main.go:21:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -95,6 +99,8 @@ func getAsync(tag string, v int) getFuture {
 
 // Poll advances get to its next suspension point; it reports whether it has completed.
 func (s *getFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -105,16 +111,18 @@ func (s *getFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:26:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:26:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:26:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:27:2*/ fmt.Println("  get", s.tag)
-	/*line main.go:28:2*/ s.r0, s.r1 = s.v, s.v > 0
+	/*line main.go:28:2*/ s.r0, s.r1 = v_1, v_1 > 0
 	s.state = -1
 	return true
 }
@@ -145,13 +153,14 @@ type chainFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	n      int
 	r0     string
-	a      int
-	ok     bool
-	b      int
-	c      int
-	child1 testFuture
-	child2 getFuture
-	child6 rt.YieldFuture
+	r      bool
+	tag    string
+	v      bool
+	r_1    int
+	v_1    int
+	v_2    bool
+	v_3    int
+	child1 rt.YieldFuture
 }
 
 // chainAsync returns the future of chain without running any of it.
@@ -161,6 +170,20 @@ func chainAsync(n int) chainFuture {
 
 // Poll advances chain to its next suspension point; it reports whether it has completed.
 func (s *chainFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	v_1_1 := s.v_1
+	_ = v_1_1
+	v_2 := s.v_2
+	_ = v_2
+	v_3 := s.v_3
+	_ = v_3
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -187,124 +210,266 @@ func (s *chainFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: chainFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:33:5*/ s.child1 = testAsync("eq0", s.n == 0)
+	/*line main.go:33:5*/ r_1 = false
+	/*line main.go:33:5*/ s.tag, v_1 = "eq0", n_1 == 0
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:33:5*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 1
 		return false
 	}
-	/*line main.go:33:5*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = testFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:33:5*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:33:5*/ tmp_1 = r_1
 	/*line main.go:33:2*/ if !(tmp_1) {
-		goto b3
+		goto b5
 	}
 	/*line main.go:34:3*/ s.r0 = "zero"
 	s.state = -1
 	return true
-b3:
-	/*line main.go:35:12*/ s.child2 = getAsync("a", s.n-1)
+b5:
+	/*line main.go:35:21*/ r_1_1 = 0
+	/*line main.go:35:21*/ r_1 = false
+	/*line main.go:35:21*/ s.tag, v_1_1 = "a", n_1-1
+	/*line main.go:26:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:35:21*/ if cx.InjectPending() {
+	/*line main.go:26:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 2
 		return false
 	}
-	/*line main.go:35:21*/ if !s.child2.Poll(cx) {
+	/*line main.go:26:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 2
 		return false
 	}
-	s.a, s.ok = s.child2.Result()
-	s.child2 = getFuture{}
-	/*line main.go:35:36*/ tmp_2 = s.ok
+	s.child1.Result()
+	/*line main.go:27:2*/ fmt.Println("  get", s.tag)
+	/*line main.go:28:2*/ {
+		/*line main.go:35:21*/ r_1_1, r_1 = v_1_1, v_1_1 > 0
+		/*line main.go:28:2*/ goto b8
+	}
+b8:
+	/*line main.go:35:12*/ v_1_1, v_1 = r_1_1, r_1
+	/*line main.go:35:36*/ tmp_2 = v_1
 	/*line main.go:35:39*/ if !(tmp_2) {
-		goto b7
+		goto b13
 	}
-	/*line main.go:35:42*/ s.child1 = testAsync("a>2", s.a > 2)
+	/*line main.go:35:42*/ r_1 = false
+	/*line main.go:35:42*/ s.tag, v_2 = "a>2", v_1_1 > 2
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:35:42*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 3
 		return false
 	}
-	/*line main.go:35:42*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 3
 		return false
 	}
-	tmp_3 = s.child1.Result()
-	s.child1 = testFuture{}
-	/*line main.go:35:36*/ tmp_2 = tmp_3
-b7:
-	/*line main.go:35:9*/ if !(tmp_2) {
-		goto b9
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:35:42*/ r_1 = v_2
+		/*line main.go:21:2*/ goto b12
 	}
-	/*line main.go:36:3*/ s.r0 = fmt.Sprint("big a=", s.a)
-	s.state = -1
-	return true
-b9:
-	/*line main.go:37:12*/ s.child2 = getAsync("b", s.n+1)
-resume4:
-	/*line main.go:37:22*/ if cx.InjectPending() {
-		s.state = 4
-		return false
-	}
-	/*line main.go:37:22*/ if !s.child2.Poll(cx) {
-		s.state = 4
-		return false
-	}
-	s.b, ok2 = s.child2.Result()
-	s.child2 = getFuture{}
-	/*line main.go:37:9*/ if !(!ok2) {
-		goto b12
-	}
-	/*line main.go:38:3*/ s.r0 = fmt.Sprint("neg a=", s.a, " b=", s.b)
-	s.state = -1
-	return true
 b12:
-	/*line main.go:39:12*/ s.child1 = testAsync("odd", s.n%2 == 1)
+	/*line main.go:35:42*/ tmp_3 = r_1
+	/*line main.go:35:36*/ tmp_2 = tmp_3
+b13:
+	/*line main.go:35:9*/ if !(tmp_2) {
+		goto b15
+	}
+	/*line main.go:36:3*/ s.r0 = fmt.Sprint("big a=", v_1_1)
+	s.state = -1
+	return true
+b15:
+	/*line main.go:37:22*/ r_1_1 = 0
+	/*line main.go:37:22*/ r_1 = false
+	/*line main.go:37:22*/ s.tag, v_3 = "b", n_1+1
+	/*line main.go:26:2*/ s.child1 = rt.YieldAsync()
+resume4:
+	/*line main.go:26:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
+		s.state = 4
+		return false
+	}
+	/*line main.go:26:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
+		s.state = 4
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:27:2*/ fmt.Println("  get", s.tag)
+	/*line main.go:28:2*/ {
+		/*line main.go:37:22*/ r_1_1, r_1 = v_3, v_3 > 0
+		/*line main.go:28:2*/ goto b18
+	}
+b18:
+	/*line main.go:37:12*/ v_3, ok2 = r_1_1, r_1
+	/*line main.go:37:9*/ if !(!ok2) {
+		goto b20
+	}
+	/*line main.go:38:3*/ s.r0 = fmt.Sprint("neg a=", v_1_1, " b=", v_3)
+	s.state = -1
+	return true
+b20:
+	/*line main.go:39:12*/ r_1 = false
+	/*line main.go:39:12*/ s.tag, v_2 = "odd", n_1%2 == 1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume5:
-	/*line main.go:39:12*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 5
 		return false
 	}
-	/*line main.go:39:12*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 5
 		return false
 	}
-	tmp_4 = s.child1.Result()
-	s.child1 = testFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:39:12*/ r_1 = v_2
+		/*line main.go:21:2*/ goto b23
+	}
+b23:
+	/*line main.go:39:12*/ tmp_4 = r_1
 	/*line main.go:39:9*/ if !(tmp_4) {
-		goto b16
+		goto b26
 	}
-	/*line main.go:40:3*/ s.child6 = rt.YieldAsync()
+	/*line main.go:40:3*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
 resume6:
 	/*line main.go:40:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 6
 		return false
 	}
-	/*line main.go:40:3*/ if !s.child6.Poll(cx) {
+	/*line main.go:40:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 6
 		return false
 	}
-	s.child6.Result()
-	/*line main.go:41:3*/ s.r0 = fmt.Sprint("odd a=", s.a, " b=", s.b, s.ok)
+	s.child1.Result()
+	/*line main.go:41:3*/ s.r0 = fmt.Sprint("odd a=", v_1_1, " b=", v_3, v_1)
 	s.state = -1
 	return true
-b16:
-	/*line main.go:43:3*/ s.c = s.a + s.b
-	/*line main.go:44:3*/ s.child6 = rt.YieldAsync()
+b26:
+	/*line main.go:43:3*/ r_1_1 = v_1_1 + v_3
+	/*line main.go:44:3*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
 resume7:
 	/*line main.go:44:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 7
 		return false
 	}
-	/*line main.go:44:3*/ if !s.child6.Poll(cx) {
+	/*line main.go:44:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
+		s.v_2 = v_2
+		s.v_3 = v_3
 		s.state = 7
 		return false
 	}
-	s.child6.Result()
-	/*line main.go:45:3*/ s.r0 = fmt.Sprint("else c=", s.c)
+	s.child1.Result()
+	/*line main.go:45:3*/ s.r0 = fmt.Sprint("else c=", r_1_1)
 	s.state = -1
 	return true
 }
@@ -320,17 +485,17 @@ func (s *chainFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
 		s.child1.Cancel()
 	case 4:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 5:
 		s.child1.Cancel()
 	case 6:
-		s.child6.Cancel()
+		s.child1.Cancel()
 	case 7:
-		s.child6.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -348,7 +513,10 @@ type noElseFuture struct {
 	n      int
 	r0     int
 	r      int
-	child1 testFuture
+	r_1    bool
+	tag    string
+	v      bool
+	child1 rt.YieldFuture
 }
 
 // noElseAsync returns the future of noElse without running any of it.
@@ -358,6 +526,14 @@ func noElseAsync(n int) noElseFuture {
 
 // Poll advances noElse to its next suspension point; it reports whether it has completed.
 func (s *noElseFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	r_1 := s.r
+	_ = r_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -377,76 +553,140 @@ func (s *noElseFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: noElseFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:51:2*/ s.r = 0
-	/*line main.go:52:5*/ s.child1 = testAsync("x", s.n > 1)
+	/*line main.go:51:2*/ r_1 = 0
+	/*line main.go:52:5*/ r_1_1 = false
+	/*line main.go:52:5*/ s.tag, v_1 = "x", n_1 > 1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:52:5*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:52:5*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = testFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:52:5*/ r_1_1 = v_1
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:52:5*/ tmp_1 = r_1_1
 	/*line main.go:52:2*/ if !(tmp_1) {
-		goto b8
+		goto b14
 	}
-	/*line main.go:53:3*/ s.r += 1
-	/*line main.go:54:6*/ s.child1 = testAsync("y", s.n > 2)
+	/*line main.go:53:3*/ r_1 += 1
+	/*line main.go:54:6*/ r_1_1 = false
+	/*line main.go:54:6*/ s.tag, v_1 = "y", n_1 > 2
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:54:6*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:54:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = testFuture{}
-	/*line main.go:54:3*/ if !(tmp_2) {
-		goto b5
-	}
-	/*line main.go:55:4*/ s.r += 2
-	goto b7
-b5:
-	/*line main.go:56:13*/ s.child1 = testAsync("z", s.n > 10)
-resume3:
-	/*line main.go:56:13*/ if cx.InjectPending() {
-		s.state = 3
-		return false
-	}
-	/*line main.go:56:13*/ if !s.child1.Poll(cx) {
-		s.state = 3
-		return false
-	}
-	tmp_3 = s.child1.Result()
-	s.child1 = testFuture{}
-	/*line main.go:56:10*/ if tmp_3 {
-		/*line main.go:57:4*/ s.r += 4
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:54:6*/ r_1_1 = v_1
+		/*line main.go:21:2*/ goto b7
 	}
 b7:
-	goto b10
-b8:
-	/*line main.go:59:12*/ s.child1 = testAsync("w", s.n < 0)
+	/*line main.go:54:6*/ tmp_2 = r_1_1
+	/*line main.go:54:3*/ if !(tmp_2) {
+		goto b9
+	}
+	/*line main.go:55:4*/ r_1 += 2
+	goto b13
+b9:
+	/*line main.go:56:13*/ r_1_1 = false
+	/*line main.go:56:13*/ s.tag, v_1 = "z", n_1 > 10
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
+resume3:
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.state = 3
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:56:13*/ r_1_1 = v_1
+		/*line main.go:21:2*/ goto b12
+	}
+b12:
+	/*line main.go:56:13*/ tmp_3 = r_1_1
+	/*line main.go:56:10*/ if tmp_3 {
+		/*line main.go:57:4*/ r_1 += 4
+	}
+b13:
+	goto b18
+b14:
+	/*line main.go:59:12*/ r_1_1 = false
+	/*line main.go:59:12*/ s.tag, v_1 = "w", n_1 < 0
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume4:
-	/*line main.go:59:12*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:59:12*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
 		s.state = 4
 		return false
 	}
-	tmp_4 = s.child1.Result()
-	s.child1 = testFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  test", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:59:12*/ r_1_1 = v_1
+		/*line main.go:21:2*/ goto b17
+	}
+b17:
+	/*line main.go:59:12*/ tmp_4 = r_1_1
 	/*line main.go:59:9*/ if tmp_4 {
-		/*line main.go:60:3*/ s.r -= 1
+		/*line main.go:60:3*/ r_1 -= 1
 	}
-b10:
-	/*line main.go:62:2*/ s.r0 = s.r
+b18:
+	/*line main.go:62:2*/ s.r0 = r_1
 	s.state = -1
 	return true
 }

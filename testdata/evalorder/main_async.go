@@ -35,6 +35,8 @@ func aAsync(tag string, v int) aFuture {
 
 // Poll advances a to its next suspension point; it reports whether it has completed.
 func (s *aFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -45,17 +47,19 @@ func (s *aFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
 	/*line main.go:23:2*/ g += 100
-	/*line main.go:24:2*/ s.r0 = s.v
+	/*line main.go:24:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -95,9 +99,13 @@ type operandsFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
 	tmp    int
+	r      int
+	tag    string
+	v      int
 	tmp_1  int
-	tmp_2  int
-	child1 aFuture
+	r_1    int
+	v_1    int
+	child1 rt.YieldFuture
 }
 
 // operandsAsync returns the future of operands without running any of it.
@@ -107,6 +115,18 @@ func operandsAsync() operandsFuture {
 
 // Poll advances operands to its next suspension point; it reports whether it has completed.
 func (s *operandsFuture) Poll(cx *rt.Context) bool {
+	tmp_2 := s.tmp
+	_ = tmp_2
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	v_1_1 := s.v_1
+	_ = v_1_1
 	var (
 		tmp_1 int
 		x     int
@@ -121,33 +141,75 @@ func (s *operandsFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: operandsFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:36:2*/ g = 0
-	/*line main.go:37:7*/ s.tmp = f("1", 1)
-	/*line main.go:37:19*/ s.child1 = aAsync("2", 2)
+	/*line main.go:37:7*/ tmp_2 = f("1", 1)
+	/*line main.go:37:19*/ r_1 = 0
+	/*line main.go:37:19*/ s.tag, v_1 = "2", 2
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:37:19*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.tmp_1 = tmp_1_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:37:19*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.tmp_1 = tmp_1_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	s.tmp_1 = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:37:29*/ s.tmp_2 = f("3", 3)
-	/*line main.go:37:41*/ s.child1 = aAsync("4", 4)
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:37:19*/ r_1 = v_1
+		/*line main.go:24:2*/ goto b3
+	}
+b3:
+	/*line main.go:37:19*/ v_1 = r_1
+	/*line main.go:37:29*/ tmp_1_1 = f("3", 3)
+	/*line main.go:37:41*/ r_1_1 = 0
+	/*line main.go:37:41*/ s.tag, v_1_1 = "4", 4
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:37:41*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.tmp_1 = tmp_1_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:37:41*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.tmp_1 = tmp_1_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:37:2*/ x = s.tmp + s.tmp_1*s.tmp_2 - tmp_1 + f("5", 5)
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:37:41*/ r_1_1 = v_1_1
+		/*line main.go:24:2*/ goto b6
+	}
+b6:
+	/*line main.go:37:41*/ tmp_1 = r_1_1
+	/*line main.go:37:2*/ x = tmp_2 + v_1*tmp_1_1 - tmp_1 + f("5", 5)
 	/*line main.go:38:2*/ s.r0 = x
 	s.state = -1
 	return true
@@ -181,8 +243,12 @@ type argsFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     string
 	tmp    int
-	tmp_1  string
-	child1 aFuture
+	r      int
+	tag    string
+	v      int
+	tag_1  string
+	v_1    int
+	child1 rt.YieldFuture
 }
 
 // argsAsync returns the future of args without running any of it.
@@ -192,6 +258,14 @@ func argsAsync() argsFuture {
 
 // Poll advances args to its next suspension point; it reports whether it has completed.
 func (s *argsFuture) Poll(cx *rt.Context) bool {
+	tmp_4 := s.tmp
+	_ = tmp_4
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
+	v_1_1 := s.v_1
+	_ = v_1_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -209,47 +283,98 @@ func (s *argsFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: argsFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:43:2*/ g = 0
-	/*line main.go:44:15*/ s.tmp = f("1", 1)
-	/*line main.go:44:26*/ s.child1 = aAsync("2", 2)
-	s.tmp_1 = ""
+	/*line main.go:44:15*/ tmp_4 = f("1", 1)
+	/*line main.go:44:26*/ r_1 = 0
+	/*line main.go:44:26*/ s.tag, v_1 = "2", 2
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
+	s.tag_1 = ""
 resume1:
-	/*line main.go:44:26*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_4
+		s.r = r_1
+		s.v = v_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:44:26*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_4
+		s.r = r_1
+		s.v = v_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = aFuture{}
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:44:26*/ r_1 = v_1
+		/*line main.go:24:2*/ goto b3
+	}
+b3:
+	/*line main.go:44:26*/ tmp_1 = r_1
 	/*line main.go:44:37*/ tmp_2 = f("3", 3)
-	/*line main.go:44:9*/ s.tmp_1 = three(s.tmp, tmp_1, tmp_2)
-	/*line main.go:44:62*/ s.child1 = aAsync("4", 4)
+	/*line main.go:44:9*/ s.tag = three(tmp_4, tmp_1, tmp_2)
+	/*line main.go:44:62*/ v_1 = 0
+	/*line main.go:44:62*/ s.tag_1, v_1_1 = "4", 4
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:44:62*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_4
+		s.r = r_1
+		s.v = v_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:44:62*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_4
+		s.r = r_1
+		s.v = v_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	s.tmp = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:44:73*/ s.child1 = aAsync("5", 5)
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag_1)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:44:62*/ v_1 = v_1_1
+		/*line main.go:24:2*/ goto b6
+	}
+b6:
+	/*line main.go:44:62*/ tmp_4 = v_1
+	/*line main.go:44:73*/ r_1 = 0
+	/*line main.go:44:73*/ s.tag_1, v_1_1 = "5", 5
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:44:73*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_4
+		s.r = r_1
+		s.v = v_1
+		s.v_1 = v_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:44:73*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_4
+		s.r = r_1
+		s.v = v_1
+		s.v_1 = v_1_1
 		s.state = 3
 		return false
 	}
-	tmp_3 = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:44:2*/ s.r0 = s.tmp_1 + " " + three(s.tmp, tmp_3, g)
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag_1)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:44:73*/ r_1 = v_1_1
+		/*line main.go:24:2*/ goto b9
+	}
+b9:
+	/*line main.go:44:73*/ tmp_3 = r_1
+	/*line main.go:44:2*/ s.r0 = s.tag + " " + three(tmp_4, tmp_3, g)
 	s.state = -1
 	return true
 }
@@ -283,8 +408,12 @@ func nested() int {
 type nestedFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
-	tmp    int
-	child1 aFuture
+	r      int
+	tag    string
+	v      int
+	r_1    int
+	v_1    int
+	child1 rt.YieldFuture
 }
 
 // nestedAsync returns the future of nested without running any of it.
@@ -294,6 +423,14 @@ func nestedAsync() nestedFuture {
 
 // Poll advances nested to its next suspension point; it reports whether it has completed.
 func (s *nestedFuture) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	v_1_1 := s.v_1
+	_ = v_1_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -311,43 +448,94 @@ func (s *nestedFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: nestedFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:49:2*/ g = 0
-	/*line main.go:50:29*/ s.child1 = aAsync("in2", 2)
+	/*line main.go:50:29*/ r_1 = 0
+	/*line main.go:50:29*/ s.tag, v_1 = "in2", 2
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:50:29*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:50:29*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:50:20*/ s.tmp = f("in1", tmp_1)
-	/*line main.go:50:42*/ s.child1 = aAsync("in3", 3)
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:50:29*/ r_1 = v_1
+		/*line main.go:24:2*/ goto b3
+	}
+b3:
+	/*line main.go:50:29*/ tmp_1 = r_1
+	/*line main.go:50:20*/ v_1 = f("in1", tmp_1)
+	/*line main.go:50:42*/ r_1_1 = 0
+	/*line main.go:50:42*/ s.tag, v_1_1 = "in3", 3
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:50:42*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:50:42*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:50:9*/ s.child1 = aAsync("outer", s.tmp+tmp_2)
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:50:42*/ r_1_1 = v_1_1
+		/*line main.go:24:2*/ goto b6
+	}
+b6:
+	/*line main.go:50:42*/ tmp_2 = r_1_1
+	/*line main.go:50:9*/ r_1 = 0
+	/*line main.go:50:9*/ s.tag, v_1_1 = "outer", v_1+tmp_2
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:50:9*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:50:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 3
 		return false
 	}
-	tmp_3 = s.child1.Result()
-	s.child1 = aFuture{}
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:50:9*/ r_1 = v_1_1
+		/*line main.go:24:2*/ goto b9
+	}
+b9:
+	/*line main.go:50:9*/ tmp_3 = r_1
 	/*line main.go:50:2*/ s.r0 = tmp_3 + f("last", 0)
 	s.state = -1
 	return true
@@ -384,8 +572,12 @@ type compareFuture struct {
 	r0     []bool
 	out    []bool
 	tmp    int
-	tmp_1  int
-	child1 aFuture
+	r      int
+	tag    string
+	v      int
+	r_1    int
+	v_1    int
+	child1 rt.YieldFuture
 }
 
 // compareAsync returns the future of compare without running any of it.
@@ -395,6 +587,16 @@ func compareAsync() compareFuture {
 
 // Poll advances compare to its next suspension point; it reports whether it has completed.
 func (s *compareFuture) Poll(cx *rt.Context) bool {
+	tmp_2 := s.tmp
+	_ = tmp_2
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	v_1_1 := s.v_1
+	_ = v_1_1
 	var (
 		tmp_1 int
 	)
@@ -409,32 +611,70 @@ func (s *compareFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:55:2*/ g = 0
 	/*line main.go:56:2*/ s.out = nil
-	/*line main.go:57:20*/ s.tmp = f("x", 1)
-	/*line main.go:57:32*/ s.child1 = aAsync("y", 1000)
+	/*line main.go:57:20*/ tmp_2 = f("x", 1)
+	/*line main.go:57:32*/ r_1 = 0
+	/*line main.go:57:32*/ s.tag, v_1 = "y", 1000
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:57:32*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:57:32*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 1
 		return false
 	}
-	s.tmp_1 = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:57:46*/ s.child1 = aAsync("z", 5)
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:57:32*/ r_1 = v_1
+		/*line main.go:24:2*/ goto b3
+	}
+b3:
+	/*line main.go:57:32*/ v_1 = r_1
+	/*line main.go:57:46*/ r_1_1 = 0
+	/*line main.go:57:46*/ s.tag, v_1_1 = "z", 5
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:57:46*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:57:46*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_2
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
+		s.v_1 = v_1_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = aFuture{}
-	/*line main.go:57:2*/ s.out = append(s.out, s.tmp < s.tmp_1, tmp_1 == f("w", -95))
+	s.child1.Result()
+	/*line main.go:22:2*/ fmt.Println("  async", s.tag)
+	/*line main.go:23:2*/ g += 100
+	/*line main.go:24:2*/ {
+		/*line main.go:57:46*/ r_1_1 = v_1_1
+		/*line main.go:24:2*/ goto b6
+	}
+b6:
+	/*line main.go:57:46*/ tmp_1 = r_1_1
+	/*line main.go:57:2*/ s.out = append(s.out, tmp_2 < v_1, tmp_1 == f("w", -95))
 	/*line main.go:58:2*/ s.r0 = s.out
 	s.state = -1
 	return true

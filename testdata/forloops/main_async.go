@@ -33,6 +33,8 @@ func nAsync(tag string, v int) nFuture {
 
 // Poll advances n to its next suspension point; it reports whether it has completed.
 func (s *nFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s *nFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:19:2*/ fmt.Print(s.tag, " ")
-	/*line main.go:20:2*/ s.r0 = s.v
+	/*line main.go:20:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -94,6 +98,10 @@ func ltAsync(a int, b int) ltFuture {
 
 // Poll advances lt to its next suspension point; it reports whether it has completed.
 func (s *ltFuture) Poll(cx *rt.Context) bool {
+	a_1 := s.a
+	_ = a_1
+	b_1 := s.b
+	_ = b_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -104,15 +112,19 @@ func (s *ltFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:26:2*/ s.r0 = s.a < s.b
+	/*line main.go:26:2*/ s.r0 = a_1 < b_1
 	s.state = -1
 	return true
 }
@@ -144,11 +156,14 @@ type runFuture struct {
 	r0     int
 	total  int
 	i      int
-	j      int
-	k      int
+	r      bool
+	a      int
+	b      int
+	a_1    int
+	b_1    int
+	tag    string
 	child1 nFuture
-	child2 ltFuture
-	child6 rt.YieldFuture
+	child2 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -158,6 +173,20 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	total_1 := s.total
+	_ = total_1
+	i_1 := s.i
+	_ = i_1
+	r_1 := s.r
+	_ = r_1
+	a_1 := s.a
+	_ = a_1
+	b_1 := s.b
+	_ = b_1
+	a_1_1 := s.a_1
+	_ = a_1_1
+	b_1_1 := s.b_1
+	_ = b_1_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -189,177 +218,365 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:31:2*/ s.total = 0
+	/*line main.go:31:2*/ total_1 = 0
 	/*line main.go:32:6*/ s.child1 = nAsync("init", 0)
+	s.tag = ""
 resume1:
 	/*line main.go:32:11*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:32:11*/ if !s.child1.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 1
 		return false
 	}
-	s.i = s.child1.Result()
+	i_1 = s.child1.Result()
 	s.child1 = nFuture{}
 b2:
-	/*line main.go:32:25*/ s.child2 = ltAsync(s.i, 3)
+	/*line main.go:32:25*/ r_1 = false
+	/*line main.go:32:25*/ a_1, b_1 = i_1, 3
+	/*line main.go:25:2*/ s.child2 = rt.YieldAsync()
+	s.tag = ""
 resume2:
-	/*line main.go:32:25*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:32:25*/ if !s.child2.Poll(cx) {
+	/*line main.go:25:2*/ if !s.child2.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child2.Result()
-	/*line main.go:32:25*/ if !tmp_1 {
-		/*line main.go:32:25*/ goto b25
+	s.child2.Result()
+	/*line main.go:26:2*/ {
+		/*line main.go:32:25*/ r_1 = a_1 < b_1
+		/*line main.go:26:2*/ goto b6
 	}
-	/*line main.go:33:7*/ s.j = 0
 b6:
-	/*line main.go:33:3*/ if !(s.j < 3) {
-		goto b22
+	/*line main.go:32:25*/ tmp_1 = r_1
+	/*line main.go:32:25*/ if !tmp_1 {
+		/*line main.go:32:25*/ goto b29
+	}
+	/*line main.go:33:7*/ a_1 = 0
+b8:
+	/*line main.go:33:3*/ if !(a_1 < 3) {
+		goto b26
 	}
 	/*line main.go:34:8*/ s.child1 = nAsync("k0", 0)
+	s.tag = ""
 resume3:
 	/*line main.go:34:13*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:34:13*/ if !s.child1.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 3
 		return false
 	}
-	s.k = s.child1.Result()
+	b_1 = s.child1.Result()
 	s.child1 = nFuture{}
-b9:
-	/*line main.go:34:4*/ if !(s.k < s.i+s.j) {
-		goto b17
+b11:
+	/*line main.go:34:4*/ if !(b_1 < i_1+a_1) {
+		goto b21
 	}
-	/*line main.go:35:5*/ if !(s.k == 2) {
-		goto b14
+	/*line main.go:35:5*/ if !(b_1 == 2) {
+		goto b18
 	}
-	/*line main.go:36:9*/ s.child2 = ltAsync(s.j, 2)
+	/*line main.go:36:9*/ r_1 = false
+	/*line main.go:36:9*/ a_1_1, b_1_1 = a_1, 2
+	/*line main.go:25:2*/ s.child2 = rt.YieldAsync()
+	s.tag = ""
 resume4:
-	/*line main.go:36:9*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:36:9*/ if !s.child2.Poll(cx) {
+	/*line main.go:25:2*/ if !s.child2.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 4
 		return false
 	}
-	tmp_2 = s.child2.Result()
+	s.child2.Result()
+	/*line main.go:26:2*/ {
+		/*line main.go:36:9*/ r_1 = a_1_1 < b_1_1
+		/*line main.go:26:2*/ goto b16
+	}
+b16:
+	/*line main.go:36:9*/ tmp_2 = r_1
 	/*line main.go:36:6*/ if tmp_2 {
-		/*line main.go:37:7*/ goto b15
+		/*line main.go:37:7*/ goto b19
 	}
-	/*line main.go:39:6*/ goto b17
-b14:
-	/*line main.go:41:5*/ s.total += s.k
-b15:
-	/*line main.go:34:34*/ s.child1 = nAsync("kp", s.k+1)
+	/*line main.go:39:6*/ goto b21
+b18:
+	/*line main.go:41:5*/ total_1 += b_1
+b19:
+	/*line main.go:34:34*/ s.child1 = nAsync("kp", b_1+1)
+	s.tag = ""
 resume5:
 	/*line main.go:34:38*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 5
 		return false
 	}
 	/*line main.go:34:38*/ if !s.child1.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 5
 		return false
 	}
-	s.k = s.child1.Result()
+	b_1 = s.child1.Result()
 	s.child1 = nFuture{}
-	goto b9
-b17:
-	/*line main.go:43:4*/ if !(s.j == s.i) {
-		goto b20
+	goto b11
+b21:
+	/*line main.go:43:4*/ if !(a_1 == i_1) {
+		goto b24
 	}
-	/*line main.go:44:5*/ s.child6 = rt.YieldAsync()
+	/*line main.go:44:5*/ s.child2 = rt.YieldAsync()
+	s.tag = ""
 resume6:
 	/*line main.go:44:5*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 6
 		return false
 	}
-	/*line main.go:44:5*/ if !s.child6.Poll(cx) {
+	/*line main.go:44:5*/ if !s.child2.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 6
 		return false
 	}
-	s.child6.Result()
-	/*line main.go:45:5*/ goto b21
-b20:
-	/*line main.go:47:4*/ s.total += 100
-b21:
-	/*line main.go:33:22*/ s.j++
-	goto b6
-b22:
-	/*line main.go:49:3*/ fmt.Println("| i", s.i, "total", s.total)
+	s.child2.Result()
+	/*line main.go:45:5*/ goto b25
+b24:
+	/*line main.go:47:4*/ total_1 += 100
+b25:
+	/*line main.go:33:22*/ a_1++
+	goto b8
+b26:
+	/*line main.go:49:3*/ fmt.Println("| i", i_1, "total", total_1)
 	/*line main.go:32:40*/ s.child1 = nAsync("post", 1)
+	s.tag = ""
 resume7:
 	/*line main.go:32:40*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 7
 		return false
 	}
 	/*line main.go:32:40*/ if !s.child1.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 7
 		return false
 	}
 	tmp_3 = s.child1.Result()
 	s.child1 = nFuture{}
-	/*line main.go:32:35*/ s.i += tmp_3
+	/*line main.go:32:35*/ i_1 += tmp_3
 	goto b2
-b25:
-	/*line main.go:51:2*/ s.i = 0
-b26:
-	/*line main.go:52:6*/ s.child2 = ltAsync(s.i, 5)
+b29:
+	/*line main.go:51:2*/ i_1 = 0
+b30:
+	/*line main.go:52:6*/ r_1 = false
+	/*line main.go:52:6*/ a_1, b_1 = i_1, 5
+	/*line main.go:25:2*/ s.child2 = rt.YieldAsync()
+	s.tag = ""
 resume8:
-	/*line main.go:52:6*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 8
 		return false
 	}
-	/*line main.go:52:6*/ if !s.child2.Poll(cx) {
+	/*line main.go:25:2*/ if !s.child2.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 8
 		return false
 	}
-	tmp_4 = s.child2.Result()
+	s.child2.Result()
+	/*line main.go:26:2*/ {
+		/*line main.go:52:6*/ r_1 = a_1 < b_1
+		/*line main.go:26:2*/ goto b34
+	}
+b34:
+	/*line main.go:52:6*/ tmp_4 = r_1
 	/*line main.go:52:6*/ if !tmp_4 {
-		/*line main.go:52:6*/ goto b31
+		/*line main.go:52:6*/ goto b39
 	}
-	/*line main.go:53:3*/ s.child1 = nAsync("x", s.i+2)
+	/*line main.go:53:7*/ a_1 = 0
+	/*line main.go:53:7*/ s.tag, b_1 = "x", i_1+2
+	/*line main.go:18:2*/ s.child2 = rt.YieldAsync()
 resume9:
-	/*line main.go:53:7*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 9
 		return false
 	}
-	/*line main.go:53:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child2.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 9
 		return false
 	}
-	s.i = s.child1.Result()
-	s.child1 = nFuture{}
-	goto b26
-b31:
-	/*line main.go:55:2*/ fmt.Println("| x", s.i)
-b32:
-	/*line main.go:57:6*/ s.child1 = nAsync("dec", s.i-1)
+	s.child2.Result()
+	/*line main.go:19:2*/ fmt.Print(s.tag, " ")
+	/*line main.go:20:2*/ {
+		/*line main.go:53:7*/ a_1 = b_1
+		/*line main.go:20:2*/ goto b38
+	}
+b38:
+	/*line main.go:53:3*/ i_1 = a_1
+	/*line main.go:53:7*/ goto b30
+b39:
+	/*line main.go:55:2*/ fmt.Println("| x", i_1)
+b40:
+	/*line main.go:57:10*/ a_1 = 0
+	/*line main.go:57:10*/ s.tag, b_1 = "dec", i_1-1
+	/*line main.go:18:2*/ s.child2 = rt.YieldAsync()
 resume10:
-	/*line main.go:57:10*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 10
 		return false
 	}
-	/*line main.go:57:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child2.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
+		s.r = r_1
+		s.a = a_1
+		s.b = b_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 10
 		return false
 	}
-	s.i = s.child1.Result()
-	s.child1 = nFuture{}
-	/*line main.go:57:3*/ if s.i < 2 {
-		/*line main.go:58:4*/ goto b36
+	s.child2.Result()
+	/*line main.go:19:2*/ fmt.Print(s.tag, " ")
+	/*line main.go:20:2*/ {
+		/*line main.go:57:10*/ a_1 = b_1
+		/*line main.go:20:2*/ goto b44
 	}
-	goto b32
-b36:
-	/*line main.go:61:2*/ s.r0 = s.total + s.i
+b44:
+	/*line main.go:57:6*/ i_1 = a_1
+	/*line main.go:57:3*/ if i_1 < 2 {
+		/*line main.go:58:4*/ goto b46
+	}
+	goto b40
+b46:
+	/*line main.go:61:2*/ s.r0 = total_1 + i_1
 	s.state = -1
 	return true
 }
@@ -383,15 +600,15 @@ func (s *runFuture) Cancel() {
 	case 5:
 		s.child1.Cancel()
 	case 6:
-		s.child6.Cancel()
+		s.child2.Cancel()
 	case 7:
 		s.child1.Cancel()
 	case 8:
 		s.child2.Cancel()
 	case 9:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	case 10:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	}
 	s.state = -1
 }

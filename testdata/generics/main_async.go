@@ -41,6 +41,8 @@ func sumAsync[T number](xs []T) sumFuture[T] {
 
 // Poll advances sum to its next suspension point; it reports whether it has completed.
 func (s *sumFuture[T]) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -49,24 +51,26 @@ func (s *sumFuture[T]) Poll(cx *rt.Context) bool {
 		panic("asyncgen: sumFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:26:2*/ s.t = *new(T)
-	/*line main.go:27:6*/ s.i = 0
+	/*line main.go:27:6*/ i_1 = 0
 b1:
-	/*line main.go:27:2*/ if !(s.i < len(s.xs)) {
+	/*line main.go:27:2*/ if !(i_1 < len(s.xs)) {
 		goto b5
 	}
 	/*line main.go:28:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:28:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:28:3*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:29:3*/ s.t += s.xs[s.i]
-	/*line main.go:27:27*/ s.i++
+	/*line main.go:29:3*/ s.t += s.xs[i_1]
+	/*line main.go:27:27*/ i_1++
 	goto b1
 b5:
 	/*line main.go:31:2*/ s.r0 = s.t
@@ -114,6 +118,8 @@ func mapToAsync[A, B any](xs []A, f func(A) B) mapToFuture[A, B] {
 
 // Poll advances mapTo to its next suspension point; it reports whether it has completed.
 func (s *mapToFuture[A, B]) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -122,25 +128,27 @@ func (s *mapToFuture[A, B]) Poll(cx *rt.Context) bool {
 		panic("asyncgen: mapToFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:36:2*/ s.out = make([]B, 0, len(s.xs))
-	/*line main.go:37:6*/ s.i = 0
+	/*line main.go:37:6*/ i_1 = 0
 b1:
-	/*line main.go:37:2*/ if !(s.i < len(s.xs)) {
+	/*line main.go:37:2*/ if !(i_1 < len(s.xs)) {
 		goto b5
 	}
-	/*line main.go:38:3*/ s.b = s.f(s.xs[s.i])
+	/*line main.go:38:3*/ s.b = s.f(s.xs[i_1])
 	/*line main.go:39:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:39:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:39:3*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:40:3*/ s.out = append(s.out, s.b)
-	/*line main.go:37:27*/ s.i++
+	/*line main.go:37:27*/ i_1++
 	goto b1
 b5:
 	/*line main.go:42:2*/ s.r0 = s.out

@@ -34,6 +34,8 @@ func childAsync(id int, tag string, out chan<- string) childFuture {
 
 // Poll advances child to its next suspension point; it reports whether it has completed.
 func (s *childFuture) Poll(cx *rt.Context) bool {
+	id_1 := s.id
+	_ = id_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -44,15 +46,17 @@ func (s *childFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.id = id_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.id = id_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ s.out <- fmt.Sprint(s.tag, s.id)
+	/*line main.go:19:2*/ s.out <- fmt.Sprint(s.tag, id_1)
 	/*line main.go:20:1*/ s.state = -1
 	return true
 }
@@ -93,6 +97,10 @@ func parentAsync(out chan<- string) parentFuture {
 
 // Poll advances parent to its next suspension point; it reports whether it has completed.
 func (s *parentFuture) Poll(cx *rt.Context) bool {
+	started_1 := s.started
+	_ = started_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -100,29 +108,33 @@ func (s *parentFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: parentFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:2*/ s.started = 0
-	/*line main.go:25:6*/ s.i = 0
+	/*line main.go:24:2*/ started_1 = 0
+	/*line main.go:25:6*/ i_1 = 0
 b1:
-	/*line main.go:25:2*/ if !(s.i < 3) {
+	/*line main.go:25:2*/ if !(i_1 < 3) {
 		goto b5
 	}
-	/*line main.go:26:3*/ rt.GoFuture(childAsync(s.i, fmt.Sprint("c", s.i, "-"), s.out))
-	/*line main.go:27:3*/ s.started++
+	/*line main.go:26:3*/ rt.GoFuture(childAsync(i_1, fmt.Sprint("c", i_1, "-"), s.out))
+	/*line main.go:27:3*/ started_1++
 	/*line main.go:28:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:28:3*/ if cx.InjectPending() {
+		s.started = started_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:28:3*/ if !s.child1.Poll(cx) {
+		s.started = started_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:25:21*/ s.i++
+	/*line main.go:25:21*/ i_1++
 	goto b1
 b5:
-	/*line main.go:30:2*/ s.r0 = s.started
+	/*line main.go:30:2*/ s.r0 = started_1
 	s.state = -1
 	return true
 }

@@ -34,6 +34,10 @@ func runAsync(n int) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,7 +47,7 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:18:2*/ s.i = 0
+	/*line main.go:18:2*/ i_1 = 0
 	/*line main.go:19:2*/ s.add = func(out_p *[]int) func(int) {
 		return func(v int) {
 			/*line main.go:19:23*/ (*out_p) = append((*out_p), v)
@@ -53,32 +57,40 @@ b1:
 	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:22:2*/ if s.i%3 == 0 {
+	/*line main.go:22:2*/ if i_1%3 == 0 {
 		/*line main.go:23:3*/ goto b5
 	}
-	/*line main.go:25:2*/ s.add(s.i)
+	/*line main.go:25:2*/ s.add(i_1)
 	/*line main.go:26:2*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:26:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:26:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	s.child1.Result()
 b5:
-	/*line main.go:28:2*/ s.i++
-	/*line main.go:29:2*/ if s.i < s.n {
+	/*line main.go:28:2*/ i_1++
+	/*line main.go:29:2*/ if i_1 < n_1 {
 		/*line main.go:30:3*/ goto b1
 	}
 	/*line main.go:32:2*/ s.add(-1)

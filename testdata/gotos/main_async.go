@@ -33,6 +33,8 @@ func stepAsync(s string, n int) stepFuture {
 
 // Poll advances step to its next suspension point; it reports whether it has completed.
 func (s_1 *stepFuture) Poll(cx *rt.Context) bool {
+	n_1 := s_1.n
+	_ = n_1
 	switch s_1.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s_1 *stepFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:17:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:17:2*/ if cx.InjectPending() {
+		s_1.n = n_1
 		s_1.state = 1
 		return false
 	}
 	/*line main.go:17:2*/ if !s_1.child1.Poll(cx) {
+		s_1.n = n_1
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
-	/*line main.go:18:2*/ fmt.Println("  step", s_1.s, s_1.n)
-	/*line main.go:19:2*/ s_1.r0 = s_1.n
+	/*line main.go:18:2*/ fmt.Println("  step", s_1.s, n_1)
+	/*line main.go:19:2*/ s_1.r0 = n_1
 	s_1.state = -1
 	return true
 }
@@ -84,8 +88,11 @@ type runFuture struct {
 	n      int
 	r0     int
 	i      int
+	r      int
+	s      string
+	n_1    int
 	child1 stepFuture
-	child3 rt.YieldFuture
+	child2 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -94,12 +101,20 @@ func runAsync(n int) runFuture {
 }
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
-func (s *runFuture) Poll(cx *rt.Context) bool {
+func (s_1 *runFuture) Poll(cx *rt.Context) bool {
+	n_1 := s_1.n
+	_ = n_1
+	i_1 := s_1.i
+	_ = i_1
+	r_1 := s_1.r
+	_ = r_1
+	n_1_1 := s_1.n_1
+	_ = n_1_1
 	var (
 		tmp_1 int
 		tmp_2 int
 	)
-	switch s.state {
+	switch s_1.state {
 	case 0:
 	case 1:
 		goto resume1
@@ -112,92 +127,142 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:2*/ s.i = 0
+	/*line main.go:24:2*/ i_1 = 0
 b1:
-	/*line main.go:26:2*/ s.child1 = stepAsync("loop", s.i+1)
+	/*line main.go:26:2*/ s_1.child1 = stepAsync("loop", i_1+1)
+	s_1.s = ""
 resume1:
 	/*line main.go:26:6*/ if cx.InjectPending() {
-		s.state = 1
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 1
 		return false
 	}
-	/*line main.go:26:6*/ if !s.child1.Poll(cx) {
-		s.state = 1
+	/*line main.go:26:6*/ if !s_1.child1.Poll(cx) {
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 1
 		return false
 	}
-	s.i = s.child1.Result()
-	s.child1 = stepFuture{}
-	/*line main.go:27:2*/ if s.i < s.n {
+	i_1 = s_1.child1.Result()
+	s_1.child1 = stepFuture{}
+	/*line main.go:27:2*/ if i_1 < n_1 {
 		/*line main.go:28:3*/ goto b1
 	}
-	/*line main.go:30:5*/ s.child1 = stepAsync("check", s.i)
+	/*line main.go:30:5*/ r_1 = 0
+	/*line main.go:30:5*/ s_1.s, n_1_1 = "check", i_1
+	/*line main.go:17:2*/ s_1.child2 = rt.YieldAsync()
 resume2:
-	/*line main.go:30:5*/ if cx.InjectPending() {
-		s.state = 2
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 2
 		return false
 	}
-	/*line main.go:30:5*/ if !s.child1.Poll(cx) {
-		s.state = 2
+	/*line main.go:17:2*/ if !s_1.child2.Poll(cx) {
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = stepFuture{}
+	s_1.child2.Result()
+	/*line main.go:18:2*/ fmt.Println("  step", s_1.s, n_1_1)
+	/*line main.go:19:2*/ {
+		/*line main.go:30:5*/ r_1 = n_1_1
+		/*line main.go:19:2*/ goto b6
+	}
+b6:
+	/*line main.go:30:5*/ tmp_1 = r_1
 	/*line main.go:30:2*/ if tmp_1 > 3 {
-		/*line main.go:31:3*/ goto b7
+		/*line main.go:31:3*/ goto b9
 	}
-	/*line main.go:33:2*/ s.i *= 100
-	/*line main.go:34:2*/ s.child3 = rt.YieldAsync()
+	/*line main.go:33:2*/ i_1 *= 100
+	/*line main.go:34:2*/ s_1.child2 = rt.YieldAsync()
+	s_1.s = ""
 resume3:
 	/*line main.go:34:2*/ if cx.InjectPending() {
-		s.state = 3
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 3
 		return false
 	}
-	/*line main.go:34:2*/ if !s.child3.Poll(cx) {
-		s.state = 3
+	/*line main.go:34:2*/ if !s_1.child2.Poll(cx) {
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 3
 		return false
 	}
-	s.child3.Result()
-b7:
-	/*line main.go:36:7*/ s.child1 = stepAsync("after", 1)
+	s_1.child2.Result()
+b9:
+	/*line main.go:36:7*/ r_1 = 0
+	/*line main.go:36:7*/ s_1.s, n_1_1 = "after", 1
+	/*line main.go:17:2*/ s_1.child2 = rt.YieldAsync()
 resume4:
-	/*line main.go:36:7*/ if cx.InjectPending() {
-		s.state = 4
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 4
 		return false
 	}
-	/*line main.go:36:7*/ if !s.child1.Poll(cx) {
-		s.state = 4
+	/*line main.go:17:2*/ if !s_1.child2.Poll(cx) {
+		s_1.n = n_1
+		s_1.i = i_1
+		s_1.r = r_1
+		s_1.n_1 = n_1_1
+		s_1.state = 4
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = stepFuture{}
-	/*line main.go:36:2*/ s.i += tmp_2
-	/*line main.go:37:2*/ if s.i%2 == 0 {
-		/*line main.go:38:3*/ goto b10
+	s_1.child2.Result()
+	/*line main.go:18:2*/ fmt.Println("  step", s_1.s, n_1_1)
+	/*line main.go:19:2*/ {
+		/*line main.go:36:7*/ r_1 = n_1_1
+		/*line main.go:19:2*/ goto b12
 	}
-	/*line main.go:40:2*/ s.i = -s.i
-b10:
-	/*line main.go:42:2*/ s.r0 = s.i
-	s.state = -1
+b12:
+	/*line main.go:36:7*/ tmp_2 = r_1
+	/*line main.go:36:2*/ i_1 += tmp_2
+	/*line main.go:37:2*/ if i_1%2 == 0 {
+		/*line main.go:38:3*/ goto b14
+	}
+	/*line main.go:40:2*/ i_1 = -i_1
+b14:
+	/*line main.go:42:2*/ s_1.r0 = i_1
+	s_1.state = -1
 	return true
 }
 
 // Result returns the results of run; valid once Poll returned true.
-func (s *runFuture) Result() int {
-	return s.r0
+func (s_1 *runFuture) Result() int {
+	return s_1.r0
 }
 
 // Cancel abandons run, cancelling its in-flight child first; it is idempotent.
-func (s *runFuture) Cancel() {
-	switch s.state {
+func (s_1 *runFuture) Cancel() {
+	switch s_1.state {
 	case 1:
-		s.child1.Cancel()
+		s_1.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s_1.child2.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s_1.child2.Cancel()
 	case 4:
-		s.child1.Cancel()
+		s_1.child2.Cancel()
 	}
-	s.state = -1
+	s_1.state = -1
 }
 
 func main() {

@@ -32,6 +32,8 @@ func vAsync(n int) vFuture {
 
 // Poll advances v to its next suspension point; it reports whether it has completed.
 func (s *vFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,15 +44,17 @@ func (s *vFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:18:2*/ s.r0 = s.n
+	/*line main.go:18:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -83,8 +87,9 @@ type runFuture struct {
 	steps  int
 	i      int
 	j      int
-	child1 vFuture
-	child2 rt.YieldFuture
+	r      int
+	n      int
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -94,6 +99,16 @@ func runAsync(limit int) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	limit_1 := s.limit
+	_ = limit_1
+	i_1 := s.i
+	_ = i_1
+	j_1 := s.j
+	_ = j_1
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -107,61 +122,89 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:23:6*/ s.i = 0
+	/*line main.go:23:6*/ i_1 = 0
 b1:
-	/*line main.go:23:2*/ if !(s.i < 5) {
+	/*line main.go:23:2*/ if !(i_1 < 5) {
+		goto b17
+	}
+	/*line main.go:24:7*/ j_1 = 0
+b3:
+	/*line main.go:24:3*/ if !(j_1 < 5) {
 		goto b15
 	}
-	/*line main.go:24:7*/ s.j = 0
-b3:
-	/*line main.go:24:3*/ if !(s.j < 5) {
-		goto b13
-	}
 	/*line main.go:25:4*/ s.steps++
-	/*line main.go:26:11*/ s.child1 = vAsync(s.i * s.j)
+	/*line main.go:26:11*/ r_1 = 0
+	/*line main.go:26:11*/ n_1 = i_1 * j_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:26:11*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.limit = limit_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:26:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.limit = limit_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:26:11*/ r_1 = n_1
+		/*line main.go:18:2*/ goto b7
+	}
+b7:
+	/*line main.go:26:11*/ tmp_1 = r_1
 	/*line main.go:26:11*/ tmp_2 = tmp_1
-	/*line main.go:27:9*/ if tmp_2 == s.limit {
-		goto b8
+	/*line main.go:27:9*/ if tmp_2 == limit_1 {
+		goto b10
 	}
 	/*line main.go:29:9*/ if tmp_2 == 1 {
-		goto b9
+		goto b11
 	}
-	goto b10
-b8:
-	/*line main.go:28:5*/ goto b16
-b9:
-	/*line main.go:30:5*/ goto b12
+	goto b12
 b10:
-	/*line main.go:32:4*/ s.child2 = rt.YieldAsync()
+	/*line main.go:28:5*/ goto b18
+b11:
+	/*line main.go:30:5*/ goto b14
+b12:
+	/*line main.go:32:4*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:32:4*/ if cx.InjectPending() {
+		s.limit = limit_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:32:4*/ if !s.child2.Poll(cx) {
+	/*line main.go:32:4*/ if !s.child1.Poll(cx) {
+		s.limit = limit_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-b12:
-	/*line main.go:24:22*/ s.j++
+	s.child1.Result()
+b14:
+	/*line main.go:24:22*/ j_1++
 	goto b3
-b13:
-	/*line main.go:23:21*/ s.i++
-	goto b1
 b15:
+	/*line main.go:23:21*/ i_1++
+	goto b1
+b17:
 	/*line main.go:35:2*/ s.steps = -s.steps
-b16:
+b18:
 	/*line main.go:37:2*/ s.state = -1
 	return true
 }
@@ -177,7 +220,7 @@ func (s *runFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

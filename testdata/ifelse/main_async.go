@@ -35,6 +35,8 @@ func isAsync(name string, v bool) isFuture {
 
 // Poll advances is to its next suspension point; it reports whether it has completed.
 func (s *isFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -45,16 +47,18 @@ func (s *isFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:20:2*/ calls = append(calls, s.name)
-	/*line main.go:21:2*/ s.r0 = s.v
+	/*line main.go:21:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -85,9 +89,11 @@ type classifyFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	n      int
 	r0     string
-	r      int
-	child1 isFuture
-	child3 rt.YieldFuture
+	r      bool
+	name   string
+	v      bool
+	r_1    int
+	child1 rt.YieldFuture
 }
 
 // classifyAsync returns the future of classify without running any of it.
@@ -97,6 +103,14 @@ func classifyAsync(n int) classifyFuture {
 
 // Poll advances classify to its next suspension point; it reports whether it has completed.
 func (s *classifyFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
+	r_1_1 := s.r_1
+	_ = r_1_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -114,74 +128,124 @@ func (s *classifyFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: classifyFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:26:2*/ if !(s.n < 0) {
+	/*line main.go:26:2*/ if !(n_1 < 0) {
 		goto b2
 	}
 	/*line main.go:27:3*/ s.r0 = "negative"
 	s.state = -1
 	return true
 b2:
-	/*line main.go:28:12*/ s.child1 = isAsync("zero?", s.n == 0)
+	/*line main.go:28:12*/ r_1 = false
+	/*line main.go:28:12*/ s.name, v_1 = "zero?", n_1 == 0
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:28:12*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:28:12*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = isFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ calls = append(calls, s.name)
+	/*line main.go:21:2*/ {
+		/*line main.go:28:12*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b5
+	}
+b5:
+	/*line main.go:28:12*/ tmp_1 = r_1
 	/*line main.go:28:9*/ if !(tmp_1) {
-		goto b5
+		goto b7
 	}
 	/*line main.go:29:3*/ s.r0 = "zero"
 	s.state = -1
 	return true
-b5:
-	/*line main.go:30:12*/ s.r = s.n % 2
-	/*line main.go:30:24*/ s.child1 = isAsync("even?", s.r == 0)
+b7:
+	/*line main.go:30:12*/ r_1_1 = n_1 % 2
+	/*line main.go:30:24*/ r_1 = false
+	/*line main.go:30:24*/ s.name, v_1 = "even?", r_1_1 == 0
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:30:24*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:30:24*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 2
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = isFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ calls = append(calls, s.name)
+	/*line main.go:21:2*/ {
+		/*line main.go:30:24*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b10
+	}
+b10:
+	/*line main.go:30:24*/ tmp_2 = r_1
 	/*line main.go:30:9*/ if !(tmp_2) {
-		goto b9
+		goto b13
 	}
-	/*line main.go:31:3*/ s.child3 = rt.YieldAsync()
+	/*line main.go:31:3*/ s.child1 = rt.YieldAsync()
+	s.name = ""
 resume3:
 	/*line main.go:31:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:31:3*/ if !s.child3.Poll(cx) {
+	/*line main.go:31:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 3
 		return false
 	}
-	s.child3.Result()
-	/*line main.go:32:3*/ s.r0 = fmt.Sprint("even r=", s.r)
+	s.child1.Result()
+	/*line main.go:32:3*/ s.r0 = fmt.Sprint("even r=", r_1_1)
 	s.state = -1
 	return true
-b9:
-	/*line main.go:34:3*/ s.child3 = rt.YieldAsync()
+b13:
+	/*line main.go:34:3*/ s.child1 = rt.YieldAsync()
+	s.name = ""
 resume4:
 	/*line main.go:34:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:34:3*/ if !s.child3.Poll(cx) {
+	/*line main.go:34:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.v = v_1
+		s.r_1 = r_1_1
 		s.state = 4
 		return false
 	}
-	s.child3.Result()
+	s.child1.Result()
 	/*line main.go:36:2*/ s.r0 = "odd"
 	s.state = -1
 	return true
@@ -200,9 +264,9 @@ func (s *classifyFuture) Cancel() {
 	case 2:
 		s.child1.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s.child1.Cancel()
 	case 4:
-		s.child3.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -220,7 +284,10 @@ type logicFuture struct {
 	a      bool
 	b      bool
 	out    []string
-	child1 isFuture
+	r      bool
+	name   string
+	v      bool
+	child1 rt.YieldFuture
 }
 
 // logicAsync returns the future of logic without running any of it.
@@ -230,6 +297,14 @@ func logicAsync(a bool, b bool) logicFuture {
 
 // Poll advances logic to its next suspension point; it reports whether it has completed.
 func (s *logicFuture) Poll(cx *rt.Context) bool {
+	a_1 := s.a
+	_ = a_1
+	b_1 := s.b
+	_ = b_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -248,60 +323,108 @@ func (s *logicFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: logicFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:41:5*/ tmp_1 = s.a
+	/*line main.go:41:5*/ tmp_1 = a_1
 	/*line main.go:41:7*/ if !(tmp_1) {
-		goto b3
+		goto b5
 	}
-	/*line main.go:41:10*/ s.child1 = isAsync("rhs-and", s.b)
+	/*line main.go:41:10*/ r_1 = false
+	/*line main.go:41:10*/ s.name, v_1 = "rhs-and", b_1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:41:10*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:41:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = isFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ calls = append(calls, s.name)
+	/*line main.go:21:2*/ {
+		/*line main.go:41:10*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b4
+	}
+b4:
+	/*line main.go:41:10*/ tmp_2 = r_1
 	/*line main.go:41:5*/ tmp_1 = tmp_2
-b3:
+b5:
 	/*line main.go:41:2*/ if tmp_1 {
 		/*line main.go:42:3*/ s.out = append(s.out, "and")
 	}
-	/*line main.go:44:5*/ tmp_3 = s.a
+	/*line main.go:44:5*/ tmp_3 = a_1
 	/*line main.go:44:7*/ if !(!tmp_3) {
-		goto b6
+		goto b10
 	}
-	/*line main.go:44:10*/ s.child1 = isAsync("rhs-or", s.b)
+	/*line main.go:44:10*/ r_1 = false
+	/*line main.go:44:10*/ s.name, v_1 = "rhs-or", b_1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:44:10*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:44:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	tmp_4 = s.child1.Result()
-	s.child1 = isFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ calls = append(calls, s.name)
+	/*line main.go:21:2*/ {
+		/*line main.go:44:10*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b9
+	}
+b9:
+	/*line main.go:44:10*/ tmp_4 = r_1
 	/*line main.go:44:5*/ tmp_3 = tmp_4
-b6:
+b10:
 	/*line main.go:44:2*/ if tmp_3 {
 		/*line main.go:45:3*/ s.out = append(s.out, "or")
 	}
-	/*line main.go:47:5*/ s.child1 = isAsync("x", s.a)
+	/*line main.go:47:10*/ r_1 = false
+	/*line main.go:47:10*/ s.name, v_1 = "x", a_1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:47:10*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:47:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 3
 		return false
 	}
-	x = s.child1.Result()
-	s.child1 = isFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ calls = append(calls, s.name)
+	/*line main.go:21:2*/ {
+		/*line main.go:47:10*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b13
+	}
+b13:
+	/*line main.go:47:5*/ x = r_1
 	/*line main.go:47:2*/ if !x {
 		/*line main.go:48:3*/ s.out = append(s.out, "not-x")
 	} else {
@@ -342,8 +465,10 @@ type nestedFuture struct {
 	n      int
 	r0     int
 	total  int
-	child1 isFuture
-	child2 rt.YieldFuture
+	r      bool
+	name   string
+	v      bool
+	child1 rt.YieldFuture
 }
 
 // nestedAsync returns the future of nested without running any of it.
@@ -353,6 +478,14 @@ func nestedAsync(n int) nestedFuture {
 
 // Poll advances nested to its next suspension point; it reports whether it has completed.
 func (s *nestedFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	total_1 := s.total
+	_ = total_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 bool
 	)
@@ -365,44 +498,69 @@ func (s *nestedFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: nestedFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:57:2*/ s.total = 0
-	/*line main.go:58:2*/ if !(s.n > 1) {
-		goto b4
+	/*line main.go:57:2*/ total_1 = 0
+	/*line main.go:58:2*/ if !(n_1 > 1) {
+		goto b6
 	}
-	/*line main.go:59:6*/ s.child1 = isAsync("inner", s.n > 2)
+	/*line main.go:59:6*/ r_1 = false
+	/*line main.go:59:6*/ s.name, v_1 = "inner", n_1 > 2
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:59:6*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.total = total_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:59:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.total = total_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = isFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ calls = append(calls, s.name)
+	/*line main.go:21:2*/ {
+		/*line main.go:59:6*/ r_1 = v_1
+		/*line main.go:21:2*/ goto b4
+	}
+b4:
+	/*line main.go:59:6*/ tmp_1 = r_1
 	/*line main.go:59:3*/ if tmp_1 {
-		/*line main.go:60:4*/ s.total += 10
+		/*line main.go:60:4*/ total_1 += 10
 	}
-	/*line main.go:62:3*/ s.total++
-	/*line main.go:63:3*/ s.child2 = rt.YieldAsync()
+	/*line main.go:62:3*/ total_1++
+	/*line main.go:63:3*/ s.child1 = rt.YieldAsync()
+	s.name = ""
 resume2:
 	/*line main.go:63:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.total = total_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:63:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:63:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.total = total_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-b4:
-	/*line main.go:65:2*/ if s.n > 5 {
+	s.child1.Result()
+b6:
+	/*line main.go:65:2*/ if n_1 > 5 {
 		/*line main.go:66:3*/ s.r0 = -1
 		s.state = -1
 		return true
 	}
-	/*line main.go:68:2*/ s.r0 = s.total
+	/*line main.go:68:2*/ s.r0 = total_1
 	s.state = -1
 	return true
 }
@@ -418,7 +576,7 @@ func (s *nestedFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

@@ -32,6 +32,8 @@ func iAsync(n int) iFuture {
 
 // Poll advances i to its next suspension point; it reports whether it has completed.
 func (s *iFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,16 +44,18 @@ func (s *iFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ fmt.Println("  idx", s.n)
-	/*line main.go:20:2*/ s.r0 = s.n
+	/*line main.go:19:2*/ fmt.Println("  idx", n_1)
+	/*line main.go:20:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -202,17 +206,22 @@ type runFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	xs     []int
 	m      map[string]int
-	tmp    int
-	tmp_1  []int
-	tmp_2  int
-	y      int
-	tmp_3  string
-	tmp_4  int
+	r      int
+	n      int
+	r_1    []int
+	xs_1   []int
+	n_1    int
+	n_2    int
+	n_3    int
+	r_2    string
+	k      string
+	r_3    string
+	k_1    string
+	n_4    int
+	n_5    int
 	grid   [][]int
 	arr    [3]int
-	child1 iFuture
-	child2 sliceFuture
-	child7 keyFuture
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -222,6 +231,20 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s_1 *runFuture) Poll(cx *rt.Context) bool {
+	r_1 := s_1.r
+	_ = r_1
+	n_1 := s_1.n
+	_ = n_1
+	n_1_1 := s_1.n_1
+	_ = n_1_1
+	n_2 := s_1.n_2
+	_ = n_2
+	n_3 := s_1.n_3
+	_ = n_3
+	n_4 := s_1.n_4
+	_ = n_4
+	n_5 := s_1.n_5
+	_ = n_5
 	var (
 		tmp_1  int
 		tmp_2  int
@@ -307,443 +330,1235 @@ func (s_1 *runFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:39:2*/ s_1.xs = []int{10, 20, 30, 40, 50}
 	/*line main.go:40:2*/ s_1.m = map[string]int{"a": 1}
-	/*line main.go:41:17*/ s_1.child1 = iAsync(1)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	/*line main.go:41:17*/ r_1 = 0
+	/*line main.go:41:17*/ n_1 = 1
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume1:
-	/*line main.go:41:17*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:41:17*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 1
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:41:24*/ s_1.child2 = sliceAsync(s_1.xs)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:41:17*/ r_1 = n_1
+		/*line main.go:20:2*/ goto b3
+	}
+b3:
+	/*line main.go:41:17*/ n_1 = r_1
+	/*line main.go:41:24*/ s_1.r_1 = nil
+	/*line main.go:41:24*/ s_1.xs_1 = s_1.xs
+	/*line main.go:32:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume2:
-	/*line main.go:41:24*/ if cx.InjectPending() {
+	/*line main.go:32:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:41:24*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:32:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 2
 		return false
 	}
-	s_1.tmp_1 = s_1.child2.Result()
-	s_1.child2 = sliceFuture{}
-	/*line main.go:41:34*/ s_1.child1 = iAsync(2)
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:33:2*/ s_1.xs_1[0]++
+	/*line main.go:34:2*/ {
+		/*line main.go:41:24*/ s_1.r_1 = s_1.xs_1
+		/*line main.go:34:2*/ goto b6
+	}
+b6:
+	/*line main.go:41:24*/ s_1.xs_1 = s_1.r_1
+	/*line main.go:41:34*/ r_1 = 0
+	/*line main.go:41:34*/ n_1_1 = 2
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume3:
-	/*line main.go:41:34*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:41:34*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 3
 		return false
 	}
-	tmp_1 = s_1.child1.Result()
-	/*line main.go:41:2*/ fmt.Println(s_1.xs[s_1.tmp], s_1.tmp_1[tmp_1], s_1.xs[0])
-	/*line main.go:42:10*/ s_1.child1 = iAsync(4)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_1_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:41:34*/ r_1 = n_1_1
+		/*line main.go:20:2*/ goto b9
+	}
+b9:
+	/*line main.go:41:34*/ tmp_1 = r_1
+	/*line main.go:41:2*/ fmt.Println(s_1.xs[n_1], s_1.xs_1[tmp_1], s_1.xs[0])
+	/*line main.go:42:10*/ n_1_1 = 0
+	/*line main.go:42:10*/ n_2 = 4
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume4:
-	/*line main.go:42:10*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 4
 		return false
 	}
-	/*line main.go:42:10*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 4
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:42:18*/ s_1.child1 = iAsync(7)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:42:10*/ n_1_1 = n_2
+		/*line main.go:20:2*/ goto b12
+	}
+b12:
+	/*line main.go:42:10*/ r_1 = n_1_1
+	/*line main.go:42:18*/ n_1 = 0
+	/*line main.go:42:18*/ n_2 = 7
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume5:
-	/*line main.go:42:18*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 5
 		return false
 	}
-	/*line main.go:42:18*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 5
 		return false
 	}
-	s_1.tmp_2 = s_1.child1.Result()
-	/*line main.go:42:26*/ s_1.child1 = iAsync(0)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:42:18*/ n_1 = n_2
+		/*line main.go:20:2*/ goto b15
+	}
+b15:
+	/*line main.go:42:18*/ n_1_1 = n_1
+	/*line main.go:42:26*/ n_2 = 0
+	/*line main.go:42:26*/ n_3 = 0
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume6:
-	/*line main.go:42:26*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 6
 		return false
 	}
-	/*line main.go:42:26*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 6
 		return false
 	}
-	tmp_2 = s_1.child1.Result()
-	/*line main.go:42:2*/ s_1.y = s_1.xs[s_1.tmp] + s_1.tmp_2*s_1.xs[tmp_2]
-	/*line main.go:43:9*/ s_1.child7 = keyAsync("a")
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_3)
+	/*line main.go:20:2*/ {
+		/*line main.go:42:26*/ n_2 = n_3
+		/*line main.go:20:2*/ goto b18
+	}
+b18:
+	/*line main.go:42:26*/ tmp_2 = n_2
+	/*line main.go:42:2*/ n_1 = s_1.xs[r_1] + n_1_1*s_1.xs[tmp_2]
+	/*line main.go:43:9*/ s_1.r_2 = ""
+	/*line main.go:43:9*/ s_1.k = "a"
+	/*line main.go:25:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume7:
-	/*line main.go:43:9*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 7
 		return false
 	}
-	/*line main.go:43:9*/ if !s_1.child7.Poll(cx) {
+	/*line main.go:25:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 7
 		return false
 	}
-	s_1.tmp_3 = s_1.child7.Result()
-	s_1.child7 = keyFuture{}
-	/*line main.go:43:23*/ s_1.child7 = keyAsync("b")
-	s_1.tmp_1 = nil
+	s_1.child1.Result()
+	/*line main.go:26:2*/ fmt.Println("  key", s_1.k)
+	/*line main.go:27:2*/ {
+		/*line main.go:43:9*/ s_1.r_2 = s_1.k
+		/*line main.go:27:2*/ goto b21
+	}
+b21:
+	/*line main.go:43:9*/ s_1.k = s_1.r_2
+	/*line main.go:43:23*/ s_1.r_3 = ""
+	/*line main.go:43:23*/ s_1.k_1 = "b"
+	/*line main.go:25:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
 	s_1.grid = nil
 resume8:
-	/*line main.go:43:23*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 8
 		return false
 	}
-	/*line main.go:43:23*/ if !s_1.child7.Poll(cx) {
+	/*line main.go:25:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 8
 		return false
 	}
-	tmp_3 = s_1.child7.Result()
-	s_1.child7 = keyFuture{}
-	/*line main.go:43:2*/ z = s_1.m[s_1.tmp_3] + s_1.m[tmp_3]
-	/*line main.go:44:2*/ fmt.Println(s_1.y, z)
-	/*line main.go:45:17*/ s_1.child1 = iAsync(1)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:26:2*/ fmt.Println("  key", s_1.k_1)
+	/*line main.go:27:2*/ {
+		/*line main.go:43:23*/ s_1.r_3 = s_1.k_1
+		/*line main.go:27:2*/ goto b24
+	}
+b24:
+	/*line main.go:43:23*/ tmp_3 = s_1.r_3
+	/*line main.go:43:2*/ z = s_1.m[s_1.k] + s_1.m[tmp_3]
+	/*line main.go:44:2*/ fmt.Println(n_1, z)
+	/*line main.go:45:17*/ r_1 = 0
+	/*line main.go:45:17*/ n_1_1 = 1
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume9:
-	/*line main.go:45:17*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 9
 		return false
 	}
-	/*line main.go:45:17*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 9
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:45:22*/ s_1.child1 = iAsync(3)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_1_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:45:17*/ r_1 = n_1_1
+		/*line main.go:20:2*/ goto b27
+	}
+b27:
+	/*line main.go:45:17*/ n_1 = r_1
+	/*line main.go:45:22*/ n_1_1 = 0
+	/*line main.go:45:22*/ n_2 = 3
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume10:
-	/*line main.go:45:22*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 10
 		return false
 	}
-	/*line main.go:45:22*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 10
 		return false
 	}
-	s_1.tmp_2 = s_1.child1.Result()
-	/*line main.go:45:29*/ s_1.child2 = sliceAsync(s_1.xs)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:45:22*/ n_1_1 = n_2
+		/*line main.go:20:2*/ goto b30
+	}
+b30:
+	/*line main.go:45:22*/ r_1 = n_1_1
+	/*line main.go:45:29*/ s_1.r_1 = nil
+	/*line main.go:45:29*/ s_1.xs_1 = s_1.xs
+	/*line main.go:32:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume11:
-	/*line main.go:45:29*/ if cx.InjectPending() {
+	/*line main.go:32:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 11
 		return false
 	}
-	/*line main.go:45:29*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:32:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 11
 		return false
 	}
-	s_1.tmp_1 = s_1.child2.Result()
-	s_1.child2 = sliceFuture{}
-	/*line main.go:45:40*/ s_1.child1 = iAsync(2)
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:33:2*/ s_1.xs_1[0]++
+	/*line main.go:34:2*/ {
+		/*line main.go:45:29*/ s_1.r_1 = s_1.xs_1
+		/*line main.go:34:2*/ goto b33
+	}
+b33:
+	/*line main.go:45:29*/ s_1.xs_1 = s_1.r_1
+	/*line main.go:45:40*/ n_1_1 = 0
+	/*line main.go:45:40*/ n_2 = 2
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume12:
-	/*line main.go:45:40*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 12
 		return false
 	}
-	/*line main.go:45:40*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 12
 		return false
 	}
-	s_1.y = s_1.child1.Result()
-	/*line main.go:45:50*/ s_1.child1 = iAsync(3)
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:45:40*/ n_1_1 = n_2
+		/*line main.go:20:2*/ goto b36
+	}
+b36:
+	/*line main.go:45:40*/ n_2 = n_1_1
+	/*line main.go:45:50*/ n_3 = 0
+	/*line main.go:45:50*/ n_4 = 3
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume13:
-	/*line main.go:45:50*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 13
 		return false
 	}
-	/*line main.go:45:50*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 13
 		return false
 	}
-	tmp_4 = s_1.child1.Result()
-	/*line main.go:45:2*/ fmt.Println(s_1.xs[s_1.tmp:s_1.tmp_2], s_1.tmp_1[:s_1.y], s_1.xs[tmp_4:])
-	/*line main.go:46:21*/ s_1.child1 = iAsync(4)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_4)
+	/*line main.go:20:2*/ {
+		/*line main.go:45:50*/ n_3 = n_4
+		/*line main.go:20:2*/ goto b39
+	}
+b39:
+	/*line main.go:45:50*/ tmp_4 = n_3
+	/*line main.go:45:2*/ fmt.Println(s_1.xs[n_1:r_1], s_1.xs_1[:n_2], s_1.xs[tmp_4:])
+	/*line main.go:46:21*/ n_1_1 = 0
+	/*line main.go:46:21*/ n_4 = 4
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume14:
-	/*line main.go:46:21*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 14
 		return false
 	}
-	/*line main.go:46:21*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 14
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:46:36*/ s_1.child1 = iAsync(2)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_4)
+	/*line main.go:20:2*/ {
+		/*line main.go:46:21*/ n_1_1 = n_4
+		/*line main.go:20:2*/ goto b42
+	}
+b42:
+	/*line main.go:46:21*/ r_1 = n_1_1
+	/*line main.go:46:36*/ n_1 = 0
+	/*line main.go:46:36*/ n_2 = 2
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume15:
-	/*line main.go:46:36*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 15
 		return false
 	}
-	/*line main.go:46:36*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 15
 		return false
 	}
-	s_1.tmp_2 = s_1.child1.Result()
-	/*line main.go:46:41*/ s_1.child1 = iAsync(5)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:46:36*/ n_1 = n_2
+		/*line main.go:20:2*/ goto b45
+	}
+b45:
+	/*line main.go:46:36*/ n_1_1 = n_1
+	/*line main.go:46:41*/ n_2 = 0
+	/*line main.go:46:41*/ n_3 = 5
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume16:
-	/*line main.go:46:41*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 16
 		return false
 	}
-	/*line main.go:46:41*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 16
 		return false
 	}
-	s_1.y = s_1.child1.Result()
-	/*line main.go:46:57*/ s_1.child1 = iAsync(2)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_3)
+	/*line main.go:20:2*/ {
+		/*line main.go:46:41*/ n_2 = n_3
+		/*line main.go:20:2*/ goto b48
+	}
+b48:
+	/*line main.go:46:41*/ n_1 = n_2
+	/*line main.go:46:57*/ n_3 = 0
+	/*line main.go:46:57*/ n_4 = 2
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume17:
-	/*line main.go:46:57*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 17
 		return false
 	}
-	/*line main.go:46:57*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 17
 		return false
 	}
-	s_1.tmp_4 = s_1.child1.Result()
-	/*line main.go:46:62*/ s_1.child1 = iAsync(5)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_4)
+	/*line main.go:20:2*/ {
+		/*line main.go:46:57*/ n_3 = n_4
+		/*line main.go:20:2*/ goto b51
+	}
+b51:
+	/*line main.go:46:57*/ n_2 = n_3
+	/*line main.go:46:62*/ n_4 = 0
+	/*line main.go:46:62*/ n_5 = 5
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume18:
-	/*line main.go:46:62*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 18
 		return false
 	}
-	/*line main.go:46:62*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 18
 		return false
 	}
-	tmp_5 = s_1.child1.Result()
-	/*line main.go:46:2*/ fmt.Println(s_1.xs[1:3:s_1.tmp], len(s_1.xs[:s_1.tmp_2:s_1.y]), cap(s_1.xs[:s_1.tmp_4:tmp_5]))
-	/*line main.go:47:2*/ s_1.tmp_3 = "hello"
-	/*line main.go:48:16*/ s_1.child1 = iAsync(1)
-	s_1.tmp_1 = nil
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_5)
+	/*line main.go:20:2*/ {
+		/*line main.go:46:62*/ n_4 = n_5
+		/*line main.go:20:2*/ goto b54
+	}
+b54:
+	/*line main.go:46:62*/ tmp_5 = n_4
+	/*line main.go:46:2*/ fmt.Println(s_1.xs[1:3:r_1], len(s_1.xs[:n_1_1:n_1]), cap(s_1.xs[:n_2:tmp_5]))
+	/*line main.go:47:2*/ s_1.r_2 = "hello"
+	/*line main.go:48:16*/ n_3 = 0
+	/*line main.go:48:16*/ n_5 = 1
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume19:
-	/*line main.go:48:16*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 19
 		return false
 	}
-	/*line main.go:48:16*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 19
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:48:25*/ s_1.child1 = iAsync(1)
-	s_1.tmp_1 = nil
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_5)
+	/*line main.go:20:2*/ {
+		/*line main.go:48:16*/ n_3 = n_5
+		/*line main.go:20:2*/ goto b57
+	}
+b57:
+	/*line main.go:48:16*/ r_1 = n_3
+	/*line main.go:48:25*/ n_1 = 0
+	/*line main.go:48:25*/ n_1_1 = 1
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume20:
-	/*line main.go:48:25*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 20
 		return false
 	}
-	/*line main.go:48:25*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 20
 		return false
 	}
-	s_1.tmp_2 = s_1.child1.Result()
-	/*line main.go:48:30*/ s_1.child1 = iAsync(4)
-	s_1.tmp_1 = nil
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_1_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:48:25*/ n_1 = n_1_1
+		/*line main.go:20:2*/ goto b60
+	}
+b60:
+	/*line main.go:48:25*/ n_1_1 = n_1
+	/*line main.go:48:30*/ n_2 = 0
+	/*line main.go:48:30*/ n_3 = 4
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume21:
-	/*line main.go:48:30*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 21
 		return false
 	}
-	/*line main.go:48:30*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 21
 		return false
 	}
-	tmp_6 = s_1.child1.Result()
-	/*line main.go:48:2*/ fmt.Println(s_1.tmp_3[s_1.tmp], s_1.tmp_3[s_1.tmp_2:tmp_6])
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_3)
+	/*line main.go:20:2*/ {
+		/*line main.go:48:30*/ n_2 = n_3
+		/*line main.go:20:2*/ goto b63
+	}
+b63:
+	/*line main.go:48:30*/ tmp_6 = n_2
+	/*line main.go:48:2*/ fmt.Println(s_1.r_2[r_1], s_1.r_2[n_1_1:tmp_6])
 	/*line main.go:49:2*/ s_1.grid = [][]int{{1, 2}, {3, 4}}
-	/*line main.go:50:19*/ s_1.child1 = iAsync(1)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	/*line main.go:50:19*/ n_1 = 0
+	/*line main.go:50:19*/ n_3 = 1
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 resume22:
-	/*line main.go:50:19*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 22
 		return false
 	}
-	/*line main.go:50:19*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 22
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:50:25*/ s_1.child1 = iAsync(0)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_3)
+	/*line main.go:20:2*/ {
+		/*line main.go:50:19*/ n_1 = n_3
+		/*line main.go:20:2*/ goto b66
+	}
+b66:
+	/*line main.go:50:19*/ r_1 = n_1
+	/*line main.go:50:25*/ n_1_1 = 0
+	/*line main.go:50:25*/ n_2 = 0
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 resume23:
-	/*line main.go:50:25*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 23
 		return false
 	}
-	/*line main.go:50:25*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 23
 		return false
 	}
-	s_1.tmp_2 = s_1.child1.Result()
-	/*line main.go:50:38*/ s_1.child1 = iAsync(0)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:50:25*/ n_1_1 = n_2
+		/*line main.go:20:2*/ goto b69
+	}
+b69:
+	/*line main.go:50:25*/ n_1 = n_1_1
+	/*line main.go:50:38*/ n_2 = 0
+	/*line main.go:50:38*/ n_3 = 0
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 resume24:
-	/*line main.go:50:38*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 24
 		return false
 	}
-	/*line main.go:50:38*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 24
 		return false
 	}
-	s_1.y = s_1.child1.Result()
-	/*line main.go:50:44*/ s_1.child1 = iAsync(1)
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_3)
+	/*line main.go:20:2*/ {
+		/*line main.go:50:38*/ n_2 = n_3
+		/*line main.go:20:2*/ goto b72
+	}
+b72:
+	/*line main.go:50:38*/ n_1_1 = n_2
+	/*line main.go:50:44*/ n_3 = 0
+	/*line main.go:50:44*/ n_4 = 1
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 resume25:
-	/*line main.go:50:44*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 25
 		return false
 	}
-	/*line main.go:50:44*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 25
 		return false
 	}
-	tmp_7 = s_1.child1.Result()
-	/*line main.go:50:2*/ fmt.Println(s_1.grid[s_1.tmp][s_1.tmp_2] * s_1.grid[s_1.y][tmp_7])
-	/*line main.go:51:13*/ s_1.child7 = keyAsync("zz")
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_4)
+	/*line main.go:20:2*/ {
+		/*line main.go:50:44*/ n_3 = n_4
+		/*line main.go:20:2*/ goto b75
+	}
+b75:
+	/*line main.go:50:44*/ tmp_7 = n_3
+	/*line main.go:50:2*/ fmt.Println(s_1.grid[r_1][n_1] * s_1.grid[n_1_1][tmp_7])
+	/*line main.go:51:13*/ s_1.r_2 = ""
+	/*line main.go:51:13*/ s_1.k = "zz"
+	/*line main.go:25:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume26:
-	/*line main.go:51:13*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 26
 		return false
 	}
-	/*line main.go:51:13*/ if !s_1.child7.Poll(cx) {
+	/*line main.go:25:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 26
 		return false
 	}
-	tmp_8 = s_1.child7.Result()
-	s_1.child7 = keyFuture{}
+	s_1.child1.Result()
+	/*line main.go:26:2*/ fmt.Println("  key", s_1.k)
+	/*line main.go:27:2*/ {
+		/*line main.go:51:13*/ s_1.r_2 = s_1.k
+		/*line main.go:27:2*/ goto b78
+	}
+b78:
+	/*line main.go:51:13*/ tmp_8 = s_1.r_2
 	/*line main.go:51:2*/ v_1, ok_1 = s_1.m[tmp_8]
 	/*line main.go:52:2*/ fmt.Println("  missing", v_1, ok_1)
-	/*line main.go:53:16*/ s_1.child7 = keyAsync("a")
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	/*line main.go:53:16*/ s_1.k = ""
+	/*line main.go:53:16*/ s_1.r_3 = "a"
+	/*line main.go:25:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume27:
-	/*line main.go:53:16*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 27
 		return false
 	}
-	/*line main.go:53:16*/ if !s_1.child7.Poll(cx) {
+	/*line main.go:25:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 27
 		return false
 	}
-	tmp_9 = s_1.child7.Result()
-	s_1.child7 = keyFuture{}
+	s_1.child1.Result()
+	/*line main.go:26:2*/ fmt.Println("  key", s_1.r_3)
+	/*line main.go:27:2*/ {
+		/*line main.go:53:16*/ s_1.k = s_1.r_3
+		/*line main.go:27:2*/ goto b81
+	}
+b81:
+	/*line main.go:53:16*/ tmp_9 = s_1.k
 	/*line main.go:53:5*/ v_2, ok_2 = s_1.m[tmp_9]
 	/*line main.go:53:2*/ if ok_2 {
 		/*line main.go:54:3*/ fmt.Println("  found", v_2)
 	}
 	/*line main.go:56:2*/ s_1.arr = [3]int{1, 2, 3}
-	/*line main.go:57:2*/ s_1.child1 = iAsync(2)
+	/*line main.go:57:7*/ r_1 = 0
+	/*line main.go:57:7*/ n_1 = 2
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.m = nil
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume28:
-	/*line main.go:57:7*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 28
 		return false
 	}
-	/*line main.go:57:7*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 28
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:58:12*/ s_1.child1 = iAsync(40)
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:57:7*/ r_1 = n_1
+		/*line main.go:20:2*/ goto b84
+	}
+b84:
+	/*line main.go:57:2*/ n_1 = r_1
+	/*line main.go:58:12*/ n_1_1 = 0
+	/*line main.go:58:12*/ n_2 = 40
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.m = nil
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume29:
-	/*line main.go:58:12*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 29
 		return false
 	}
-	/*line main.go:58:12*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 29
 		return false
 	}
-	tmp_10 = s_1.child1.Result()
-	/*line main.go:58:2*/ s_1.arr[s_1.tmp] += tmp_10
-	/*line main.go:59:14*/ s_1.child1 = iAsync(0)
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:58:12*/ n_1_1 = n_2
+		/*line main.go:20:2*/ goto b87
+	}
+b87:
+	/*line main.go:58:12*/ tmp_10 = n_1_1
+	/*line main.go:58:2*/ s_1.arr[n_1] += tmp_10
+	/*line main.go:59:14*/ r_1 = 0
+	/*line main.go:59:14*/ n_2 = 0
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.m = nil
-	s_1.tmp_1 = nil
-	s_1.tmp_3 = ""
+	s_1.r_1 = nil
+	s_1.xs_1 = nil
+	s_1.r_2 = ""
+	s_1.k = ""
+	s_1.r_3 = ""
+	s_1.k_1 = ""
 	s_1.grid = nil
 resume30:
-	/*line main.go:59:14*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 30
 		return false
 	}
-	/*line main.go:59:14*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.r = r_1
+		s_1.n = n_1
+		s_1.n_1 = n_1_1
+		s_1.n_2 = n_2
+		s_1.n_3 = n_3
+		s_1.n_4 = n_4
+		s_1.n_5 = n_5
 		s_1.state = 30
 		return false
 	}
-	tmp_11 = s_1.child1.Result()
-	/*line main.go:59:2*/ s_1.xs[s_1.tmp] = s_1.arr[tmp_11] + 1
+	s_1.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  idx", n_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:59:14*/ r_1 = n_2
+		/*line main.go:20:2*/ goto b90
+	}
+b90:
+	/*line main.go:59:14*/ tmp_11 = r_1
+	/*line main.go:59:2*/ s_1.xs[n_1] = s_1.arr[tmp_11] + 1
 	/*line main.go:60:2*/ fmt.Println(s_1.arr, s_1.xs)
 	/*line main.go:61:1*/ s_1.state = -1
 	return true
@@ -758,7 +1573,7 @@ func (s_1 *runFuture) Cancel() {
 	case 1:
 		s_1.child1.Cancel()
 	case 2:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 3:
 		s_1.child1.Cancel()
 	case 4:
@@ -768,15 +1583,15 @@ func (s_1 *runFuture) Cancel() {
 	case 6:
 		s_1.child1.Cancel()
 	case 7:
-		s_1.child7.Cancel()
+		s_1.child1.Cancel()
 	case 8:
-		s_1.child7.Cancel()
+		s_1.child1.Cancel()
 	case 9:
 		s_1.child1.Cancel()
 	case 10:
 		s_1.child1.Cancel()
 	case 11:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 12:
 		s_1.child1.Cancel()
 	case 13:
@@ -806,9 +1621,9 @@ func (s_1 *runFuture) Cancel() {
 	case 25:
 		s_1.child1.Cancel()
 	case 26:
-		s_1.child7.Cancel()
+		s_1.child1.Cancel()
 	case 27:
-		s_1.child7.Cancel()
+		s_1.child1.Cancel()
 	case 28:
 		s_1.child1.Cancel()
 	case 29:

@@ -33,6 +33,10 @@ func atAsync(i int, j int) atFuture {
 
 // Poll advances at to its next suspension point; it reports whether it has completed.
 func (s *atFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	j_1 := s.j
+	_ = j_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,15 +47,19 @@ func (s *atFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.j = j_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.j = j_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:18:2*/ s.r0 = s.i*10 + s.j
+	/*line main.go:18:2*/ s.r0 = i_1*10 + j_1
 	s.state = -1
 	return true
 }
@@ -84,8 +92,10 @@ type runFuture struct {
 	out    []int
 	i      int
 	j      int
-	child1 atFuture
-	child2 rt.YieldFuture
+	r      int
+	i_1    int
+	j_1    int
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -95,6 +105,16 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	j_1 := s.j
+	_ = j_1
+	r_1 := s.r
+	_ = r_1
+	i_1_1 := s.i_1
+	_ = i_1_1
+	j_1_1 := s.j_1
+	_ = j_1_1
 	var (
 		v int
 	)
@@ -108,60 +128,88 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:23:2*/ s.out = nil
-	/*line main.go:25:6*/ s.i = 0
+	/*line main.go:25:6*/ i_1 = 0
 b2:
-	/*line main.go:25:2*/ if !(s.i < 5) {
+	/*line main.go:25:2*/ if !(i_1 < 5) {
+		goto b17
+	}
+	/*line main.go:27:7*/ j_1 = 0
+b5:
+	/*line main.go:27:3*/ if !(j_1 < 5) {
 		goto b15
 	}
-	/*line main.go:27:7*/ s.j = 0
-b5:
-	/*line main.go:27:3*/ if !(s.j < 5) {
-		goto b13
-	}
-	/*line main.go:28:4*/ s.child1 = atAsync(s.i, s.j)
+	/*line main.go:28:9*/ r_1 = 0
+	/*line main.go:28:9*/ i_1_1, j_1_1 = i_1, j_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:28:9*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.j_1 = j_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:28:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.j_1 = j_1_1
 		s.state = 1
 		return false
 	}
-	v = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:28:9*/ r_1 = i_1_1*10 + j_1_1
+		/*line main.go:18:2*/ goto b9
+	}
+b9:
+	/*line main.go:28:4*/ v = r_1
 	/*line main.go:29:4*/ switch {
 	case v == 12:
-		/*line main.go:31:5*/ goto b14
+		/*line main.go:31:5*/ goto b16
 	case v == 31:
-		/*line main.go:33:5*/ goto b13
+		/*line main.go:33:5*/ goto b15
 	case v == 43:
-		/*line main.go:35:5*/ goto b15
+		/*line main.go:35:5*/ goto b17
 	}
-	/*line main.go:37:4*/ if !(s.j > s.i) {
-		goto b11
+	/*line main.go:37:4*/ if !(j_1 > i_1) {
+		goto b13
 	}
-	/*line main.go:38:5*/ s.child2 = rt.YieldAsync()
+	/*line main.go:38:5*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:38:5*/ if cx.InjectPending() {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.j_1 = j_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:38:5*/ if !s.child2.Poll(cx) {
+	/*line main.go:38:5*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.j_1 = j_1_1
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:39:5*/ goto b14
-b11:
-	/*line main.go:41:4*/ s.out = append(s.out, v)
-	/*line main.go:27:22*/ s.j++
-	goto b5
+	s.child1.Result()
+	/*line main.go:39:5*/ goto b16
 b13:
-	/*line main.go:43:3*/ s.out = append(s.out, -s.i)
-b14:
-	/*line main.go:25:21*/ s.i++
-	goto b2
+	/*line main.go:41:4*/ s.out = append(s.out, v)
+	/*line main.go:27:22*/ j_1++
+	goto b5
 b15:
+	/*line main.go:43:3*/ s.out = append(s.out, -i_1)
+b16:
+	/*line main.go:25:21*/ i_1++
+	goto b2
+b17:
 	/*line main.go:45:2*/ s.r0 = s.out
 	s.state = -1
 	return true
@@ -178,7 +226,7 @@ func (s *runFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -201,7 +249,10 @@ type searchFuture struct {
 	rj     int
 	i      int
 	j      int
-	child1 atFuture
+	r      int
+	i_1    int
+	j_1    int
+	child1 rt.YieldFuture
 }
 
 // searchAsync returns the future of search without running any of it.
@@ -211,6 +262,22 @@ func searchAsync(grid [][]int, want int) searchFuture {
 
 // Poll advances search to its next suspension point; it reports whether it has completed.
 func (s *searchFuture) Poll(cx *rt.Context) bool {
+	want_1 := s.want
+	_ = want_1
+	ri_1 := s.ri
+	_ = ri_1
+	rj_1 := s.rj
+	_ = rj_1
+	i_1 := s.i
+	_ = i_1
+	j_1 := s.j
+	_ = j_1
+	r_1 := s.r
+	_ = r_1
+	i_1_1 := s.i_1
+	_ = i_1_1
+	j_1_1 := s.j_1
+	_ = j_1_1
 	var (
 		tmp_1 int
 	)
@@ -221,39 +288,63 @@ func (s *searchFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: searchFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:50:2*/ s.ri, s.rj = -1, -1
-	/*line main.go:52:6*/ s.i = 0
+	/*line main.go:50:2*/ ri_1, rj_1 = -1, -1
+	/*line main.go:52:6*/ i_1 = 0
 b2:
-	/*line main.go:52:2*/ if !(s.i < len(s.grid)) {
+	/*line main.go:52:2*/ if !(i_1 < len(s.grid)) {
+		goto b13
+	}
+	/*line main.go:53:7*/ j_1 = 0
+b4:
+	/*line main.go:53:3*/ if !(j_1 < len(s.grid[i_1])) {
 		goto b11
 	}
-	/*line main.go:53:7*/ s.j = 0
-b4:
-	/*line main.go:53:3*/ if !(s.j < len(s.grid[s.i])) {
-		goto b9
-	}
-	/*line main.go:54:7*/ s.child1 = atAsync(0, s.grid[s.i][s.j])
+	/*line main.go:54:7*/ r_1 = 0
+	/*line main.go:54:7*/ i_1_1, j_1_1 = 0, s.grid[i_1][j_1]
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:54:7*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.want = want_1
+		s.ri = ri_1
+		s.rj = rj_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.j_1 = j_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:54:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.want = want_1
+		s.ri = ri_1
+		s.rj = rj_1
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.j_1 = j_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:54:4*/ if tmp_1 == s.want {
-		/*line main.go:55:5*/ s.ri, s.rj = s.i, s.j
-		/*line main.go:56:5*/ goto b11
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:54:7*/ r_1 = i_1_1*10 + j_1_1
+		/*line main.go:18:2*/ goto b8
 	}
-	/*line main.go:53:33*/ s.j++
+b8:
+	/*line main.go:54:7*/ tmp_1 = r_1
+	/*line main.go:54:4*/ if tmp_1 == want_1 {
+		/*line main.go:55:5*/ ri_1, rj_1 = i_1, j_1
+		/*line main.go:56:5*/ goto b13
+	}
+	/*line main.go:53:33*/ j_1++
 	goto b4
-b9:
-	/*line main.go:52:29*/ s.i++
-	goto b2
 b11:
-	/*line main.go:60:2*/ s.r0, s.r1 = s.ri, s.rj
+	/*line main.go:52:29*/ i_1++
+	goto b2
+b13:
+	/*line main.go:60:2*/ s.r0, s.r1 = ri_1, rj_1
 	s.state = -1
 	return true
 }

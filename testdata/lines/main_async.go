@@ -41,6 +41,8 @@ func whereAsync(n int) whereFuture {
 
 // Poll advances where to its next suspension point; it reports whether it has completed.
 func (s *whereFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -56,10 +58,12 @@ func (s *whereFuture) Poll(cx *rt.Context) bool {
 	s.a = ""
 resume1:
 	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
@@ -68,24 +72,28 @@ resume1:
 	/*line main.go:27:2*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:27:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:27:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 2
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:28:2*/ if !(s.n > 0) {
+	/*line main.go:28:2*/ if !(n_1 > 0) {
 		goto b5
 	}
 	/*line main.go:29:3*/ s.child1 = rt.YieldAsync()
 resume3:
 	/*line main.go:29:3*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:29:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 3
 		return false
 	}
@@ -139,6 +147,8 @@ func explodeAsync(n int) explodeFuture {
 
 // Poll advances explode to its next suspension point; it reports whether it has completed.
 func (s *explodeFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -149,19 +159,21 @@ func (s *explodeFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:37:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:37:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:37:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:38:2*/ if s.n > 0 {
+	/*line main.go:38:2*/ if n_1 > 0 {
 		/*line main.go:39:3*/ var m map[string]int
-		/*line main.go:40:3*/ m["boom"] = s.n
+		/*line main.go:40:3*/ m["boom"] = n_1
 	}
-	/*line main.go:42:2*/ s.r0 = s.n
+	/*line main.go:42:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }

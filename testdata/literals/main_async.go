@@ -34,6 +34,8 @@ func squareAsync(n int) squareFuture {
 
 // Poll advances square to its next suspension point; it reports whether it has completed.
 func (s *squareFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -44,15 +46,17 @@ func (s *squareFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:21:2*/ s.r0 = s.n * s.n
+	/*line main.go:21:2*/ s.r0 = n_1 * n_1
 	s.state = -1
 	return true
 }
@@ -101,6 +105,12 @@ func fanOutAsync(n int) fanOutFuture {
 
 // Poll advances fanOut to its next suspension point; it reports whether it has completed.
 func (s *fanOutFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	total_1 := s.total
+	_ = total_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -113,34 +123,40 @@ func (s *fanOutFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: fanOutFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:26:2*/ s.total = 0
+	/*line main.go:26:2*/ total_1 = 0
 	/*line main.go:27:2*/ s.handles = nil
-	/*line main.go:28:2*/ for i := 1; i <= s.n; i++ {
+	/*line main.go:28:2*/ for i := 1; i <= n_1; i++ {
 		/*line main.go:29:3*/ k := i
 		/*line main.go:30:3*/ s.handles = append(s.handles, rt.SpawnFuture[fanOutFunc1Future, int](fanOutFunc1Async(&k)))
 	}
 	/*line main.go:35:2*/ for _, h := range s.handles {
 		/*line main.go:36:3*/ _ = h
 	}
-	/*line main.go:38:6*/ s.i = 0
+	/*line main.go:38:6*/ i_1 = 0
 b1:
-	/*line main.go:38:2*/ if !(s.i < len(s.handles)) {
+	/*line main.go:38:2*/ if !(i_1 < len(s.handles)) {
 		goto b5
 	}
-	/*line main.go:39:12*/ s.child1 = s.handles[s.i]
+	/*line main.go:39:12*/ s.child1 = s.handles[i_1]
 resume1:
 	/*line main.go:39:12*/ if cx.InjectPending() {
+		s.n = n_1
+		s.total = total_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:39:12*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.total = total_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:39:3*/ s.total += tmp_1
-	/*line main.go:38:32*/ s.i++
+	/*line main.go:39:3*/ total_1 += tmp_1
+	/*line main.go:38:32*/ i_1++
 	goto b1
 b5:
 	/*line main.go:41:2*/ s.mu = new(sync.Mutex)
@@ -148,33 +164,39 @@ b5:
 	/*line main.go:42:2*/ s.seen = new([]string)
 	(*s.seen) = nil
 	/*line main.go:43:2*/ s.done = new(chan bool)
-	(*s.done) = make(chan bool, s.n)
-	/*line main.go:44:2*/ for i := 0; i < s.n; i++ {
+	(*s.done) = make(chan bool, n_1)
+	/*line main.go:44:2*/ for i := 0; i < n_1; i++ {
 		/*line main.go:45:3*/ rt.GoFuture(fanOutFunc2Async(s.mu, s.seen, s.done, i, "g"))
 	}
 b6:
-	/*line main.go:53:2*/ if !(len((*s.done)) < s.n) {
+	/*line main.go:53:2*/ if !(len((*s.done)) < n_1) {
 		goto b9
 	}
 	/*line main.go:54:3*/ s.child2 = rt.YieldAsync()
 	s.handles = nil
 resume2:
 	/*line main.go:54:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.total = total_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:54:3*/ if !s.child2.Poll(cx) {
+		s.n = n_1
+		s.total = total_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	s.child2.Result()
 	goto b6
 b9:
-	/*line main.go:56:2*/ for i := 0; i < s.n; i++ {
+	/*line main.go:56:2*/ for i := 0; i < n_1; i++ {
 		/*line main.go:57:3*/ <-(*s.done)
 	}
 	/*line main.go:59:2*/ sort.Strings((*s.seen))
-	/*line main.go:60:2*/ s.r0, s.r1 = s.total, (*s.seen)
+	/*line main.go:60:2*/ s.r0, s.r1 = total_1, (*s.seen)
 	s.state = -1
 	return true
 }
@@ -200,8 +222,9 @@ type fanOutFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	k      *int
 	r0     int
+	r      int
+	n      int
 	child1 rt.YieldFuture
-	child2 squareFuture
 }
 
 // fanOutFunc1Async returns the future of the func literal at main.go:30:38 without running any of it.
@@ -211,6 +234,10 @@ func fanOutFunc1Async(k *int) fanOutFunc1Future {
 
 // Poll advances the func literal at main.go:30:38 to its next suspension point; it reports whether it has completed.
 func (s *fanOutFunc1Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 int
 	)
@@ -226,25 +253,41 @@ func (s *fanOutFunc1Future) Poll(cx *rt.Context) bool {
 	/*line main.go:31:4*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:31:4*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:31:4*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:32:11*/ s.child2 = squareAsync((*s.k))
+	/*line main.go:32:11*/ r_1 = 0
+	/*line main.go:32:11*/ n_1 = (*s.k)
+	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:32:11*/ if cx.InjectPending() {
+	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:32:11*/ if !s.child2.Poll(cx) {
+	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child2.Result()
+	s.child1.Result()
+	/*line main.go:21:2*/ {
+		/*line main.go:32:11*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b4
+	}
+b4:
+	/*line main.go:32:11*/ tmp_1 = r_1
 	/*line main.go:32:4*/ s.r0 = tmp_1 + 1
 	s.state = -1
 	return true
@@ -261,7 +304,7 @@ func (s *fanOutFunc1Future) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -274,7 +317,9 @@ type fanOutFunc2Future struct {
 	done   *chan bool
 	id     int
 	tag    string
-	child1 squareFuture
+	r      int
+	n      int
+	child1 rt.YieldFuture
 }
 
 // fanOutFunc2Async returns the future of the func literal at main.go:45:6 without running any of it.
@@ -284,6 +329,12 @@ func fanOutFunc2Async(mu *sync.Mutex, seen *[]string, done *chan bool, id int, t
 
 // Poll advances the func literal at main.go:45:6 to its next suspension point; it reports whether it has completed.
 func (s *fanOutFunc2Future) Poll(cx *rt.Context) bool {
+	id_1 := s.id
+	_ = id_1
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
 	var (
 		v int
 	)
@@ -294,19 +345,33 @@ func (s *fanOutFunc2Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: fanOutFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:46:4*/ s.child1 = squareAsync(s.id)
+	/*line main.go:46:9*/ r_1 = 0
+	/*line main.go:46:9*/ n_1 = id_1
+	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:46:9*/ if cx.InjectPending() {
+	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.id = id_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:46:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
+		s.id = id_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	v = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:21:2*/ {
+		/*line main.go:46:9*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:46:4*/ v = r_1
 	/*line main.go:47:4*/ (*s.mu).Lock()
-	/*line main.go:48:4*/ (*s.seen) = append((*s.seen), fmt.Sprint(s.tag, s.id, "=", v))
+	/*line main.go:48:4*/ (*s.seen) = append((*s.seen), fmt.Sprint(s.tag, id_1, "=", v))
 	/*line main.go:49:4*/ (*s.mu).Unlock()
 	/*line main.go:50:4*/ (*s.done) <- true
 	/*line main.go:51:3*/ s.state = -1
@@ -426,7 +491,9 @@ type mainFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	result *int
 	r0     int
-	child1 squareFuture
+	r      int
+	n      int
+	child1 rt.YieldFuture
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:69:31 without running any of it.
@@ -436,6 +503,10 @@ func mainFunc2Async(result *int) mainFunc2Future {
 
 // Poll advances the func literal at main.go:69:31 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 int
 	)
@@ -446,17 +517,29 @@ func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:70:11*/ s.child1 = squareAsync((*s.result))
+	/*line main.go:70:11*/ r_1 = 0
+	/*line main.go:70:11*/ n_1 = (*s.result)
+	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:70:11*/ if cx.InjectPending() {
+	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:70:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:21:2*/ {
+		/*line main.go:70:11*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:70:11*/ tmp_1 = r_1
 	/*line main.go:70:4*/ s.r0 = tmp_1
 	s.state = -1
 	return true

@@ -32,6 +32,8 @@ func nextAsync(i int) nextFuture {
 
 // Poll advances next to its next suspension point; it reports whether it has completed.
 func (s *nextFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,15 +44,17 @@ func (s *nextFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:18:2*/ s.r0 = s.i + 1
+	/*line main.go:18:2*/ s.r0 = i_1 + 1
 	s.state = -1
 	return true
 }
@@ -92,6 +96,10 @@ func lessAsync(i int, n int) lessFuture {
 
 // Poll advances less to its next suspension point; it reports whether it has completed.
 func (s *lessFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -102,15 +110,19 @@ func (s *lessFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:23:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:23:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:23:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:24:2*/ s.r0 = s.i < s.n
+	/*line main.go:24:2*/ s.r0 = i_1 < n_1
 	s.state = -1
 	return true
 }
@@ -142,8 +154,11 @@ type threeClauseFuture struct {
 	n      int
 	sum    int
 	i      int
-	child1 lessFuture
-	child2 nextFuture
+	r      bool
+	i_1    int
+	n_1    int
+	child1 rt.YieldFuture
+	child3 nextFuture
 }
 
 // threeClauseAsync returns the future of threeClause without running any of it.
@@ -153,6 +168,16 @@ func threeClauseAsync(n int) threeClauseFuture {
 
 // Poll advances threeClause to its next suspension point; it reports whether it has completed.
 func (s *threeClauseFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
+	r_1 := s.r
+	_ = r_1
+	i_1_1 := s.i_1
+	_ = i_1_1
+	n_1_1 := s.n_1
+	_ = n_1_1
 	var (
 		tmp_1 bool
 		tmp_2 int
@@ -168,54 +193,100 @@ func (s *threeClauseFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: threeClauseFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:29:6*/ s.i = 0
+	/*line main.go:29:6*/ i_1 = 0
 b1:
-	/*line main.go:29:14*/ s.child1 = lessAsync(s.i, s.n)
+	/*line main.go:29:14*/ r_1 = false
+	/*line main.go:29:14*/ i_1_1, n_1_1 = i_1, n_1
+	/*line main.go:23:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:29:14*/ if cx.InjectPending() {
+	/*line main.go:23:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:29:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:23:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:24:2*/ {
+		/*line main.go:29:14*/ r_1 = i_1_1 < n_1_1
+		/*line main.go:24:2*/ goto b5
+	}
+b5:
+	/*line main.go:29:14*/ tmp_1 = r_1
 	/*line main.go:29:14*/ if !tmp_1 {
-		/*line main.go:29:14*/ goto b10
+		/*line main.go:29:14*/ goto b14
 	}
-	/*line main.go:30:3*/ if s.i == 2 {
-		/*line main.go:31:4*/ goto b8
+	/*line main.go:30:3*/ if i_1 == 2 {
+		/*line main.go:31:4*/ goto b12
 	}
-	/*line main.go:33:3*/ if s.i == 7 {
-		/*line main.go:34:4*/ goto b10
+	/*line main.go:33:3*/ if i_1 == 7 {
+		/*line main.go:34:4*/ goto b14
 	}
-	/*line main.go:36:10*/ s.child2 = nextAsync(s.i)
+	/*line main.go:36:10*/ i_1_1 = 0
+	/*line main.go:36:10*/ n_1_1 = i_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:36:10*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:36:10*/ if !s.child2.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	tmp_2 = s.child2.Result()
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:36:10*/ i_1_1 = n_1_1 + 1
+		/*line main.go:18:2*/ goto b11
+	}
+b11:
+	/*line main.go:36:10*/ tmp_2 = i_1_1
 	/*line main.go:36:3*/ s.sum += tmp_2 * 10
-b8:
-	/*line main.go:29:26*/ s.child2 = nextAsync(s.i)
+b12:
+	/*line main.go:29:26*/ s.child3 = nextAsync(i_1)
 resume3:
 	/*line main.go:29:30*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:29:30*/ if !s.child2.Poll(cx) {
+	/*line main.go:29:30*/ if !s.child3.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	s.i = s.child2.Result()
+	i_1 = s.child3.Result()
 	goto b1
-b10:
+b14:
 	/*line main.go:38:2*/ s.state = -1
 	return true
 }
@@ -231,9 +302,9 @@ func (s *threeClauseFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
-		s.child2.Cancel()
+		s.child3.Cancel()
 	}
 	s.state = -1
 }
@@ -252,8 +323,10 @@ type condOnlyFuture struct {
 	r0     []int
 	seen   []int
 	i      int
-	child1 lessFuture
-	child2 nextFuture
+	r      bool
+	i_1    int
+	n_1    int
+	child1 rt.YieldFuture
 }
 
 // condOnlyAsync returns the future of condOnly without running any of it.
@@ -263,6 +336,16 @@ func condOnlyAsync(n int) condOnlyFuture {
 
 // Poll advances condOnly to its next suspension point; it reports whether it has completed.
 func (s *condOnlyFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
+	r_1 := s.r
+	_ = r_1
+	i_1_1 := s.i_1
+	_ = i_1_1
+	n_1_1 := s.n_1
+	_ = n_1_1
 	var (
 		tmp_1 bool
 	)
@@ -276,39 +359,75 @@ func (s *condOnlyFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: condOnlyFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:43:2*/ s.seen = nil
-	/*line main.go:44:2*/ s.i = 0
+	/*line main.go:44:2*/ i_1 = 0
 b1:
-	/*line main.go:45:6*/ s.child1 = lessAsync(s.i, s.n)
+	/*line main.go:45:6*/ r_1 = false
+	/*line main.go:45:6*/ i_1_1, n_1_1 = i_1, n_1
+	/*line main.go:23:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:45:6*/ if cx.InjectPending() {
+	/*line main.go:23:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:45:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:23:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:24:2*/ {
+		/*line main.go:45:6*/ r_1 = i_1_1 < n_1_1
+		/*line main.go:24:2*/ goto b5
+	}
+b5:
+	/*line main.go:45:6*/ tmp_1 = r_1
 	/*line main.go:45:6*/ if !tmp_1 {
-		/*line main.go:45:6*/ goto b7
+		/*line main.go:45:6*/ goto b11
 	}
-	/*line main.go:46:3*/ s.child2 = nextAsync(s.i)
+	/*line main.go:46:7*/ i_1_1 = 0
+	/*line main.go:46:7*/ n_1_1 = i_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:46:7*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:46:7*/ if !s.child2.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.i_1 = i_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	s.i = s.child2.Result()
-	/*line main.go:47:3*/ if s.i%3 == 0 {
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:46:7*/ i_1_1 = n_1_1 + 1
+		/*line main.go:18:2*/ goto b9
+	}
+b9:
+	/*line main.go:46:3*/ i_1 = i_1_1
+	/*line main.go:47:3*/ if i_1%3 == 0 {
 		/*line main.go:48:4*/ goto b1
 	}
-	/*line main.go:50:3*/ s.seen = append(s.seen, s.i)
+	/*line main.go:50:3*/ s.seen = append(s.seen, i_1)
 	goto b1
-b7:
+b11:
 	/*line main.go:52:2*/ s.r0 = s.seen
 	s.state = -1
 	return true
@@ -325,7 +444,7 @@ func (s *condOnlyFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -344,7 +463,9 @@ type infiniteFuture struct {
 	r1     int
 	i      int
 	j      int
-	child1 nextFuture
+	r      int
+	i_1    int
+	child1 rt.YieldFuture
 }
 
 // infiniteAsync returns the future of infinite without running any of it.
@@ -354,6 +475,14 @@ func infiniteAsync() infiniteFuture {
 
 // Poll advances infinite to its next suspension point; it reports whether it has completed.
 func (s *infiniteFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	j_1 := s.j
+	_ = j_1
+	r_1 := s.r
+	_ = r_1
+	i_1_1 := s.i_1
+	_ = i_1_1
 	var (
 		tmp_1 int
 	)
@@ -366,52 +495,84 @@ func (s *infiniteFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: infiniteFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:57:2*/ s.i, s.j = 0, 0
+	/*line main.go:57:2*/ i_1, j_1 = 0, 0
 b1:
-	/*line main.go:59:3*/ s.child1 = nextAsync(s.i)
+	/*line main.go:59:7*/ r_1 = 0
+	/*line main.go:59:7*/ i_1_1 = i_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:59:7*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:59:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
 		s.state = 1
 		return false
 	}
-	s.i = s.child1.Result()
-	/*line main.go:60:3*/ if s.i > 5 {
-		/*line main.go:61:4*/ goto b10
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:59:7*/ r_1 = i_1_1 + 1
+		/*line main.go:18:2*/ goto b5
+	}
+b5:
+	/*line main.go:59:3*/ i_1 = r_1
+	/*line main.go:60:3*/ if i_1 > 5 {
+		/*line main.go:61:4*/ goto b14
 	}
 	/*line main.go:63:3*/ for k := 0; k < 3; k++ {
 		/*line main.go:64:4*/ if k == 1 {
 			/*line main.go:65:5*/ continue
 		}
-		/*line main.go:67:4*/ s.j += k
+		/*line main.go:67:4*/ j_1 += k
 	}
-b5:
-	/*line main.go:69:3*/ if !(s.j < 100) {
-		goto b9
+b7:
+	/*line main.go:69:3*/ if !(j_1 < 100) {
+		goto b13
 	}
-	/*line main.go:70:8*/ s.child1 = nextAsync(s.j)
+	/*line main.go:70:8*/ r_1 = 0
+	/*line main.go:70:8*/ i_1_1 = j_1
+	/*line main.go:17:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:70:8*/ if cx.InjectPending() {
+	/*line main.go:17:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:70:8*/ if !s.child1.Poll(cx) {
+	/*line main.go:17:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.j = j_1
+		s.r = r_1
+		s.i_1 = i_1_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:70:4*/ s.j = tmp_1 * 2
-	/*line main.go:71:4*/ if s.j > 50 {
-		/*line main.go:72:5*/ goto b9
+	s.child1.Result()
+	/*line main.go:18:2*/ {
+		/*line main.go:70:8*/ r_1 = i_1_1 + 1
+		/*line main.go:18:2*/ goto b11
 	}
-	goto b5
-b9:
+b11:
+	/*line main.go:70:8*/ tmp_1 = r_1
+	/*line main.go:70:4*/ j_1 = tmp_1 * 2
+	/*line main.go:71:4*/ if j_1 > 50 {
+		/*line main.go:72:5*/ goto b13
+	}
+	goto b7
+b13:
 	goto b1
-b10:
-	/*line main.go:76:2*/ s.r0, s.r1 = s.i, s.j
+b14:
+	/*line main.go:76:2*/ s.r0, s.r1 = i_1, j_1
 	s.state = -1
 	return true
 }
@@ -456,6 +617,8 @@ func nestedLoopsAsync() nestedLoopsFuture {
 
 // Poll advances nestedLoops to its next suspension point; it reports whether it has completed.
 func (s *nestedLoopsFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	var (
 		j int
 	)
@@ -469,9 +632,9 @@ func (s *nestedLoopsFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: nestedLoopsFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:81:2*/ s.out = nil
-	/*line main.go:82:6*/ s.i = 0
+	/*line main.go:82:6*/ i_1 = 0
 b1:
-	/*line main.go:82:2*/ if !(s.i < 3) {
+	/*line main.go:82:2*/ if !(i_1 < 3) {
 		goto b12
 	}
 	/*line main.go:83:7*/ j = 0
@@ -479,21 +642,23 @@ b3:
 	/*line main.go:83:3*/ if !(j < 3) {
 		goto b9
 	}
-	/*line main.go:84:4*/ if j == s.i {
+	/*line main.go:84:4*/ if j == i_1 {
 		/*line main.go:85:5*/ goto b7
 	}
-	/*line main.go:87:4*/ if s.i+j == 3 {
+	/*line main.go:87:4*/ if i_1+j == 3 {
 		/*line main.go:88:5*/ goto b9
 	}
-	/*line main.go:90:4*/ s.out = append(s.out, fmt.Sprint(s.i, j))
+	/*line main.go:90:4*/ s.out = append(s.out, fmt.Sprint(i_1, j))
 b7:
 	/*line main.go:83:22*/ s.child1 = nextAsync(j)
 resume1:
 	/*line main.go:83:26*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:83:26*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
@@ -503,15 +668,17 @@ b9:
 	/*line main.go:92:3*/ s.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:92:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:92:3*/ if !s.child2.Poll(cx) {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	s.child2.Result()
-	/*line main.go:82:21*/ s.i++
+	/*line main.go:82:21*/ i_1++
 	goto b1
 b12:
 	/*line main.go:94:2*/ s.r0 = s.out

@@ -40,6 +40,8 @@ func (a *acc) addAsync(n int) accaddFuture {
 
 // Poll advances add to its next suspension point; it reports whether it has completed.
 func (s *accaddFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -50,15 +52,17 @@ func (s *accaddFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:24:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:24:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:24:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:25:2*/ s.a.total += s.n
+	/*line main.go:25:2*/ s.a.total += n_1
 	/*line main.go:26:2*/ s.r0 = s.a.total
 	s.state = -1
 	return true
@@ -163,6 +167,8 @@ func pickAsync[T any](cond bool, a T, b T) pickFuture[T] {
 
 // Poll advances pick to its next suspension point; it reports whether it has completed.
 func (s *pickFuture[T]) Poll(cx *rt.Context) bool {
+	cond_1 := s.cond
+	_ = cond_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -173,15 +179,17 @@ func (s *pickFuture[T]) Poll(cx *rt.Context) bool {
 	/*line main.go:38:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:38:2*/ if cx.InjectPending() {
+		s.cond = cond_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:38:2*/ if !s.child1.Poll(cx) {
+		s.cond = cond_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:39:2*/ if s.cond {
+	/*line main.go:39:2*/ if cond_1 {
 		/*line main.go:40:3*/ s.r0 = s.a
 		s.state = -1
 		return true
@@ -219,11 +227,15 @@ type runFuture struct {
 	err    error
 	a      *acc
 	i      int
+	r      int
+	a_1    *acc
+	n      int
 	v      *acc
 	tmp    string
 	tmp_1  string
-	child1 accaddFuture
+	child1 rt.YieldFuture
 	child2 accdescribeFuture
+	child3 accaddFuture
 	child5 pickFuture[string]
 	child6 pickFuture[int]
 }
@@ -235,6 +247,12 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 string
 		tmp_2 int
@@ -257,38 +275,60 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:47:2*/ s.a = &acc{name: "a"}
-	/*line main.go:48:6*/ s.i = 1
+	/*line main.go:48:6*/ i_1 = 1
 b1:
-	/*line main.go:48:2*/ if !(s.i <= 3) {
-		goto b5
+	/*line main.go:48:2*/ if !(i_1 <= 3) {
+		goto b7
 	}
-	/*line main.go:49:3*/ s.child1 = s.a.addAsync(s.i)
+	/*line main.go:49:3*/ r_1 = 0
+	/*line main.go:49:3*/ s.a_1, n_1 = s.a, i_1
+	/*line main.go:24:2*/ s.child1 = rt.YieldAsync()
 	s.tmp = ""
 	s.tmp_1 = ""
 resume1:
-	/*line main.go:49:3*/ if cx.InjectPending() {
+	/*line main.go:24:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:49:3*/ if !s.child1.Poll(cx) {
+	/*line main.go:24:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = accaddFuture{}
-	/*line main.go:48:22*/ s.i++
-	goto b1
+	/*line main.go:25:2*/ s.a_1.total += n_1
+	/*line main.go:26:2*/ {
+		/*line main.go:49:3*/ r_1 = s.a_1.total
+		/*line main.go:26:2*/ goto b5
+	}
 b5:
+	/*line main.go:49:3*/
+	/*line main.go:48:22*/
+	i_1++
+	goto b1
+b7:
 	/*line main.go:51:20*/ s.child2 = s.a.describeAsync(0, "!")
 	s.a = nil
+	s.a_1 = nil
 	s.tmp = ""
 	s.tmp_1 = ""
 resume2:
 	/*line main.go:51:20*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:51:20*/ if !s.child2.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
@@ -297,31 +337,45 @@ resume2:
 	/*line main.go:51:2*/ s.out = append(s.out, tmp_1)
 	/*line main.go:52:2*/ s.v = new(acc)
 	(*s.v) = acc{}
-	/*line main.go:53:2*/ s.child1 = (*s.v).addAsync(5)
+	/*line main.go:53:2*/ s.child3 = (*s.v).addAsync(5)
 	s.a = nil
+	s.a_1 = nil
 	s.tmp = ""
 	s.tmp_1 = ""
 resume3:
 	/*line main.go:53:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:53:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:53:2*/ if !s.child3.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 3
 		return false
 	}
-	s.child1.Result()
-	s.child1 = accaddFuture{}
+	s.child3.Result()
+	s.child3 = accaddFuture{}
 	/*line main.go:54:20*/ s.child2 = (*s.v).describeAsync(1, "?")
 	s.a = nil
+	s.a_1 = nil
 	s.tmp = ""
 	s.tmp_1 = ""
 resume4:
 	/*line main.go:54:20*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:54:20*/ if !s.child2.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 4
 		return false
 	}
@@ -329,13 +383,20 @@ resume4:
 	s.child2 = accdescribeFuture{}
 	/*line main.go:54:40*/ s.child5 = pickAsync[string](true, "x", "y")
 	s.a = nil
+	s.a_1 = nil
 	s.tmp_1 = ""
 resume5:
 	/*line main.go:54:40*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 5
 		return false
 	}
 	/*line main.go:54:40*/ if !s.child5.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 5
 		return false
 	}
@@ -343,12 +404,19 @@ resume5:
 	s.child5 = pickFuture[string]{}
 	/*line main.go:54:73*/ s.child6 = pickAsync[int](false, 1, 2)
 	s.a = nil
+	s.a_1 = nil
 resume6:
 	/*line main.go:54:73*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 6
 		return false
 	}
 	/*line main.go:54:73*/ if !s.child6.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 6
 		return false
 	}
@@ -372,7 +440,7 @@ func (s *runFuture) Cancel() {
 	case 2:
 		s.child2.Cancel()
 	case 3:
-		s.child1.Cancel()
+		s.child3.Cancel()
 	case 4:
 		s.child2.Cancel()
 	case 5:

@@ -36,6 +36,10 @@ func divmodAsync(a int, b int) divmodFuture {
 
 // Poll advances divmod to its next suspension point; it reports whether it has completed.
 func (s *divmodFuture) Poll(cx *rt.Context) bool {
+	a_1 := s.a
+	_ = a_1
+	b_1 := s.b
+	_ = b_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -46,20 +50,24 @@ func (s *divmodFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:20:2*/ if s.b == 0 {
+	/*line main.go:20:2*/ if b_1 == 0 {
 		/*line main.go:21:3*/ s.r0, s.r1, s.r2 = 0, 0, errors.New("div by zero")
 		s.state = -1
 		return true
 	}
-	/*line main.go:23:2*/ s.r0, s.r1, s.r2 = s.a/s.b, s.a%s.b, nil
+	/*line main.go:23:2*/ s.r0, s.r1, s.r2 = a_1/b_1, a_1%b_1, nil
 	s.state = -1
 	return true
 }
@@ -158,7 +166,12 @@ type forwardFuture struct {
 	r0     int
 	r1     int
 	r2     error
-	child1 divmodFuture
+	r      int
+	r_1    int
+	r_2    error
+	a_1    int
+	b_1    int
+	child1 rt.YieldFuture
 }
 
 // forwardAsync returns the future of forward without running any of it.
@@ -168,6 +181,18 @@ func forwardAsync(a int, b int) forwardFuture {
 
 // Poll advances forward to its next suspension point; it reports whether it has completed.
 func (s *forwardFuture) Poll(cx *rt.Context) bool {
+	a_1 := s.a
+	_ = a_1
+	b_1 := s.b
+	_ = b_1
+	r_1 := s.r
+	_ = r_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	a_1_1 := s.a_1
+	_ = a_1_1
+	b_1_1 := s.b_1
+	_ = b_1_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -180,18 +205,45 @@ func (s *forwardFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: forwardFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:36:9*/ s.child1 = divmodAsync(s.a, s.b)
+	/*line main.go:36:9*/ r_1 = 0
+	/*line main.go:36:9*/ r_1_1 = 0
+	/*line main.go:36:9*/ s.r_2 = nil
+	/*line main.go:36:9*/ a_1_1, b_1_1 = a_1, b_1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:36:9*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:36:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.a_1 = a_1_1
+		s.b_1 = b_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1, tmp_2, tmp_3 = s.child1.Result()
-	s.child1 = divmodFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ if b_1_1 == 0 {
+		/*line main.go:21:3*/ {
+			/*line main.go:36:9*/ r_1, r_1_1, s.r_2 = 0, 0, errors.New("div by zero")
+			/*line main.go:21:3*/ goto b4
+		}
+	}
+	/*line main.go:23:2*/ {
+		/*line main.go:36:9*/ r_1, r_1_1, s.r_2 = a_1_1/b_1_1, a_1_1%b_1_1, nil
+		/*line main.go:23:2*/ goto b4
+	}
+b4:
+	/*line main.go:36:9*/ tmp_1, tmp_2, tmp_3 = r_1, r_1_1, s.r_2
 	/*line main.go:36:2*/ s.r0, s.r1, s.r2 = tmp_1, tmp_2, tmp_3
 	s.state = -1
 	return true
@@ -224,10 +276,19 @@ type runFuture struct {
 	q      int
 	r      int
 	err    error
+	r_1    int
+	r_2    int
+	r_3    error
+	a      int
+	b      int
+	r_4    string
+	r_5    string
+	x      string
+	y      string
+	x_1    string
+	y_1    string
 	arr    [2]string
-	child1 divmodFuture
-	child2 pairFuture
-	child5 forwardFuture
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -237,14 +298,32 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	r_1_1 := s.r_1
+	_ = r_1_1
+	r_2_1 := s.r_2
+	_ = r_2_1
+	a_3 := s.a
+	_ = a_3
+	b_3 := s.b
+	_ = b_3
 	var (
-		x     string
-		y     string
+		x_1   string
+		y_1   string
 		tmp_1 string
 		tmp_2 string
+		r_1   int
+		r_2   int
+		r_3   error
+		a_1   int
+		b_1   int
 		err_1 error
 		tmp_3 string
 		tmp_4 string
+		r_4   int
+		r_5   int
+		r_6   error
+		a_2   int
+		b_2   int
 	)
 	switch s.state {
 	case 0:
@@ -265,106 +344,279 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:41:2*/ s.child1 = divmodAsync(17, 5)
+	/*line main.go:41:14*/ r_1_1 = 0
+	/*line main.go:41:14*/ r_2_1 = 0
+	/*line main.go:41:14*/ s.r_3 = nil
+	/*line main.go:41:14*/ a_3, b_3 = 17, 5
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
+	s.r_4 = ""
+	s.r_5 = ""
+	s.x = ""
+	s.y = ""
+	s.x_1 = ""
+	s.y_1 = ""
 	s.arr = [2]string{}
 resume1:
-	/*line main.go:41:14*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 1
 		return false
 	}
-	/*line main.go:41:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 1
 		return false
 	}
-	s.q, s.r, s.err = s.child1.Result()
-	s.child1 = divmodFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ if b_3 == 0 {
+		/*line main.go:21:3*/ {
+			/*line main.go:41:14*/ r_1_1, r_2_1, s.r_3 = 0, 0, errors.New("div by zero")
+			/*line main.go:21:3*/ goto b4
+		}
+	}
+	/*line main.go:23:2*/ {
+		/*line main.go:41:14*/ r_1_1, r_2_1, s.r_3 = a_3/b_3, a_3%b_3, nil
+		/*line main.go:23:2*/ goto b4
+	}
+b4:
+	/*line main.go:41:2*/ s.q, s.r, s.err = r_1_1, r_2_1, s.r_3
 	/*line main.go:42:2*/ fmt.Println(s.q, s.r, s.err)
-	/*line main.go:43:2*/ s.child2 = pairAsync("a", "b")
+	/*line main.go:43:10*/ s.r_4 = ""
+	/*line main.go:43:10*/ s.r_5 = ""
+	/*line main.go:43:10*/ s.x, s.y = "a", "b"
+	/*line main.go:28:2*/ s.child1 = rt.YieldAsync()
+	s.r_3 = nil
+	s.x_1 = ""
+	s.y_1 = ""
 	s.arr = [2]string{}
 resume2:
-	/*line main.go:43:10*/ if cx.InjectPending() {
+	/*line main.go:28:2*/ if cx.InjectPending() {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 2
 		return false
 	}
-	/*line main.go:43:10*/ if !s.child2.Poll(cx) {
+	/*line main.go:28:2*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 2
 		return false
 	}
-	x, y = s.child2.Result()
-	s.child2 = pairFuture{}
-	/*line main.go:44:2*/ s.child2 = pairAsync(x, y)
+	s.child1.Result()
+	/*line main.go:29:2*/ {
+		/*line main.go:43:10*/ s.r_4, s.r_5 = s.y, s.x
+		/*line main.go:29:2*/ goto b7
+	}
+b7:
+	/*line main.go:43:2*/ x_1, y_1 = s.r_4, s.r_5
+	/*line main.go:44:9*/ s.x = ""
+	/*line main.go:44:9*/ s.y = ""
+	/*line main.go:44:9*/ s.x_1, s.y_1 = x_1, y_1
+	/*line main.go:28:2*/ s.child1 = rt.YieldAsync()
+	s.r_3 = nil
+	s.r_4 = ""
+	s.r_5 = ""
 	s.arr = [2]string{}
 resume3:
-	/*line main.go:44:9*/ if cx.InjectPending() {
+	/*line main.go:28:2*/ if cx.InjectPending() {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 3
 		return false
 	}
-	/*line main.go:44:9*/ if !s.child2.Poll(cx) {
+	/*line main.go:28:2*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 3
 		return false
 	}
-	x, y = s.child2.Result()
-	s.child2 = pairFuture{}
-	/*line main.go:45:2*/ fmt.Println(x, y)
-	/*line main.go:46:2*/ x, y = y, x
-	/*line main.go:47:19*/ s.child2 = pairAsync(x, y)
+	s.child1.Result()
+	/*line main.go:29:2*/ {
+		/*line main.go:44:9*/ s.x, s.y = s.y_1, s.x_1
+		/*line main.go:29:2*/ goto b10
+	}
+b10:
+	/*line main.go:44:2*/ x_1, y_1 = s.x, s.y
+	/*line main.go:45:2*/ fmt.Println(x_1, y_1)
+	/*line main.go:46:2*/ x_1, y_1 = y_1, x_1
+	/*line main.go:47:19*/ s.r_4 = ""
+	/*line main.go:47:19*/ s.r_5 = ""
+	/*line main.go:47:19*/ s.x_1, s.y_1 = x_1, y_1
+	/*line main.go:28:2*/ s.child1 = rt.YieldAsync()
+	s.r_3 = nil
+	s.x = ""
+	s.y = ""
 	s.arr = [2]string{}
 resume4:
-	/*line main.go:47:19*/ if cx.InjectPending() {
+	/*line main.go:28:2*/ if cx.InjectPending() {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 4
 		return false
 	}
-	/*line main.go:47:19*/ if !s.child2.Poll(cx) {
+	/*line main.go:28:2*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 4
 		return false
 	}
-	tmp_1, tmp_2 = s.child2.Result()
-	s.child2 = pairFuture{}
+	s.child1.Result()
+	/*line main.go:29:2*/ {
+		/*line main.go:47:19*/ s.r_4, s.r_5 = s.y_1, s.x_1
+		/*line main.go:29:2*/ goto b13
+	}
+b13:
+	/*line main.go:47:19*/ tmp_1, tmp_2 = s.r_4, s.r_5
 	/*line main.go:47:2*/ fmt.Println(join(tmp_1, tmp_2))
-	/*line main.go:48:5*/ s.child5 = forwardAsync(1, 0)
+	/*line main.go:48:18*/ r_1 = 0
+	/*line main.go:48:18*/ r_2 = 0
+	/*line main.go:48:18*/ r_3 = nil
+	/*line main.go:48:18*/ a_1, b_1 = 1, 0
+	/*line main.go:36:9*/ r_1_1 = 0
+	/*line main.go:36:9*/ r_2_1 = 0
+	/*line main.go:36:9*/ s.r_3 = nil
+	/*line main.go:36:9*/ a_3, b_3 = a_1, b_1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
+	s.r_4 = ""
+	s.r_5 = ""
+	s.x = ""
+	s.y = ""
+	s.x_1 = ""
+	s.y_1 = ""
 	s.arr = [2]string{}
 resume5:
-	/*line main.go:48:18*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 5
 		return false
 	}
-	/*line main.go:48:18*/ if !s.child5.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 5
 		return false
 	}
-	_, _, err_1 = s.child5.Result()
-	s.child5 = forwardFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ if b_3 == 0 {
+		/*line main.go:21:3*/ {
+			/*line main.go:36:9*/ r_1_1, r_2_1, s.r_3 = 0, 0, errors.New("div by zero")
+			/*line main.go:21:3*/ goto b17
+		}
+	}
+	/*line main.go:23:2*/ {
+		/*line main.go:36:9*/ r_1_1, r_2_1, s.r_3 = a_3/b_3, a_3%b_3, nil
+		/*line main.go:23:2*/ goto b17
+	}
+b17:
+	/*line main.go:48:18*/ r_1, r_2, r_3 = r_1_1, r_2_1, s.r_3
+	/*line main.go:48:5*/ _, _, err_1 = r_1, r_2, r_3
 	/*line main.go:48:2*/ if err_1 != nil {
 		/*line main.go:49:3*/ fmt.Println("err", err_1)
 	}
 	/*line main.go:51:2*/ s.arr = [2]string{}
-	/*line main.go:52:19*/ s.child2 = pairAsync("p", "q")
+	/*line main.go:52:19*/ s.r_4 = ""
+	/*line main.go:52:19*/ s.r_5 = ""
+	/*line main.go:52:19*/ s.x, s.y = "p", "q"
+	/*line main.go:28:2*/ s.child1 = rt.YieldAsync()
+	s.r_3 = nil
+	s.x_1 = ""
+	s.y_1 = ""
 resume6:
-	/*line main.go:52:19*/ if cx.InjectPending() {
+	/*line main.go:28:2*/ if cx.InjectPending() {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 6
 		return false
 	}
-	/*line main.go:52:19*/ if !s.child2.Poll(cx) {
+	/*line main.go:28:2*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 6
 		return false
 	}
-	tmp_3, tmp_4 = s.child2.Result()
-	s.child2 = pairFuture{}
+	s.child1.Result()
+	/*line main.go:29:2*/ {
+		/*line main.go:52:19*/ s.r_4, s.r_5 = s.y, s.x
+		/*line main.go:29:2*/ goto b22
+	}
+b22:
+	/*line main.go:52:19*/ tmp_3, tmp_4 = s.r_4, s.r_5
 	/*line main.go:52:2*/ s.arr[0], s.arr[1] = tmp_3, tmp_4
 	/*line main.go:53:2*/ fmt.Println(s.arr)
-	/*line main.go:54:2*/ s.child5 = forwardAsync(s.q*100, s.r+1)
+	/*line main.go:54:14*/ r_4 = 0
+	/*line main.go:54:14*/ r_5 = 0
+	/*line main.go:54:14*/ r_6 = nil
+	/*line main.go:54:14*/ a_2, b_2 = s.q*100, s.r+1
+	/*line main.go:36:9*/ r_1_1 = 0
+	/*line main.go:36:9*/ r_2_1 = 0
+	/*line main.go:36:9*/ s.r_3 = nil
+	/*line main.go:36:9*/ a_3, b_3 = a_2, b_2
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
+	s.r_4 = ""
+	s.r_5 = ""
+	s.x = ""
+	s.y = ""
+	s.x_1 = ""
+	s.y_1 = ""
 	s.arr = [2]string{}
 resume7:
-	/*line main.go:54:14*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 7
 		return false
 	}
-	/*line main.go:54:14*/ if !s.child5.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1_1
+		s.r_2 = r_2_1
+		s.a = a_3
+		s.b = b_3
 		s.state = 7
 		return false
 	}
-	s.q, s.r, s.err = s.child5.Result()
-	s.child5 = forwardFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ if b_3 == 0 {
+		/*line main.go:21:3*/ {
+			/*line main.go:36:9*/ r_1_1, r_2_1, s.r_3 = 0, 0, errors.New("div by zero")
+			/*line main.go:21:3*/ goto b26
+		}
+	}
+	/*line main.go:23:2*/ {
+		/*line main.go:36:9*/ r_1_1, r_2_1, s.r_3 = a_3/b_3, a_3%b_3, nil
+		/*line main.go:23:2*/ goto b26
+	}
+b26:
+	/*line main.go:54:14*/ r_4, r_5, r_6 = r_1_1, r_2_1, s.r_3
+	/*line main.go:54:2*/ s.q, s.r, s.err = r_4, r_5, r_6
 	/*line main.go:55:2*/ s.state = -1
 	return true
 }
@@ -380,17 +632,17 @@ func (s *runFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 4:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 5:
-		s.child5.Cancel()
+		s.child1.Cancel()
 	case 6:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 7:
-		s.child5.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

@@ -33,6 +33,8 @@ func stepAsync(n int) stepFuture {
 
 // Poll advances step to its next suspension point; it reports whether it has completed.
 func (s *stepFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,15 +45,17 @@ func (s *stepFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ s.r0 = s.n + 1
+	/*line main.go:19:2*/ s.r0 = n_1 + 1
 	s.state = -1
 	return true
 }
@@ -84,8 +88,11 @@ type fFuture struct {
 	count  int
 	msg    string
 	err    error
-	tmp    int
-	child1 stepFuture
+	r      int
+	n_1    int
+	n_2    int
+	n_3    int
+	child1 rt.YieldFuture
 }
 
 // fAsync returns the future of f without running any of it.
@@ -95,6 +102,16 @@ func fAsync(n int) fFuture {
 
 // Poll advances f to its next suspension point; it reports whether it has completed.
 func (s *fFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	r_1 := s.r
+	_ = r_1
+	n_1_1 := s.n_1
+	_ = n_1_1
+	n_2 := s.n_2
+	_ = n_2
+	n_3 := s.n_3
+	_ = n_3
 	var (
 		tmp_1 int
 	)
@@ -109,53 +126,107 @@ func (s *fFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: fFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:2*/ s.child1 = stepAsync(s.n)
+	/*line main.go:24:10*/ r_1 = 0
+	/*line main.go:24:10*/ n_1_1 = n_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:24:10*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.n_1 = n_1_1
+		s.n_2 = n_2
+		s.n_3 = n_3
 		s.state = 1
 		return false
 	}
-	/*line main.go:24:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.n_1 = n_1_1
+		s.n_2 = n_2
+		s.n_3 = n_3
 		s.state = 1
 		return false
 	}
-	s.count = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:24:10*/ r_1 = n_1_1 + 1
+		/*line main.go:19:2*/ goto b3
+	}
+b3:
+	/*line main.go:24:2*/ s.count = r_1
 	/*line main.go:25:2*/ if s.count > 5 {
 		/*line main.go:26:3*/ s.msg = "big"
 		/*line main.go:27:3*/ s.state = -1
 		return true
 	}
 	/*line main.go:29:2*/ s.msg = fmt.Sprint("small:", s.count)
-	/*line main.go:30:2*/ if s.n < 0 {
+	/*line main.go:30:2*/ if n_1 < 0 {
 		/*line main.go:31:3*/ err := errors.New("shadowed")
 		/*line main.go:32:3*/ _ = err
 		/*line main.go:33:3*/ s.err = errors.New("negative")
 		s.state = -1
 		return true
 	}
-	/*line main.go:35:10*/ s.child1 = stepAsync(s.count)
+	/*line main.go:35:10*/ n_1_1 = 0
+	/*line main.go:35:10*/ n_2 = s.count
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:35:10*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.n_1 = n_1_1
+		s.n_2 = n_2
+		s.n_3 = n_3
 		s.state = 2
 		return false
 	}
-	/*line main.go:35:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.n_1 = n_1_1
+		s.n_2 = n_2
+		s.n_3 = n_3
 		s.state = 2
 		return false
 	}
-	s.tmp = s.child1.Result()
-	/*line main.go:35:24*/ s.child1 = stepAsync(s.count)
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:35:10*/ n_1_1 = n_2 + 1
+		/*line main.go:19:2*/ goto b6
+	}
+b6:
+	/*line main.go:35:10*/ r_1 = n_1_1
+	/*line main.go:35:24*/ n_2 = 0
+	/*line main.go:35:24*/ n_3 = s.count
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:35:24*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.n_1 = n_1_1
+		s.n_2 = n_2
+		s.n_3 = n_3
 		s.state = 3
 		return false
 	}
-	/*line main.go:35:24*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.n_1 = n_1_1
+		s.n_2 = n_2
+		s.n_3 = n_3
 		s.state = 3
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:35:2*/ s.count = s.tmp + tmp_1
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:35:24*/ n_2 = n_3 + 1
+		/*line main.go:19:2*/ goto b9
+	}
+b9:
+	/*line main.go:35:24*/ tmp_1 = n_2
+	/*line main.go:35:2*/ s.count = r_1 + tmp_1
 	/*line main.go:36:2*/ s.state = -1
 	return true
 }
@@ -190,8 +261,11 @@ type gFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	a      int
 	b      int
-	tmp    int
-	child1 stepFuture
+	r      int
+	n      int
+	r_1    int
+	n_1    int
+	child1 rt.YieldFuture
 }
 
 // gAsync returns the future of g without running any of it.
@@ -201,6 +275,14 @@ func gAsync() gFuture {
 
 // Poll advances g to its next suspension point; it reports whether it has completed.
 func (s *gFuture) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	n_1_1 := s.n_1
+	_ = n_1_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -216,41 +298,89 @@ func (s *gFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: gFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:41:9*/ s.child1 = stepAsync(1)
+	/*line main.go:41:9*/ r_1 = 0
+	/*line main.go:41:9*/ n_1 = 1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:41:9*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:41:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	s.tmp = s.child1.Result()
-	/*line main.go:41:18*/ s.child1 = stepAsync(s.a)
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:41:9*/ r_1 = n_1 + 1
+		/*line main.go:19:2*/ goto b3
+	}
+b3:
+	/*line main.go:41:9*/ n_1 = r_1
+	/*line main.go:41:18*/ r_1_1 = 0
+	/*line main.go:41:18*/ n_1_1 = s.a
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:41:18*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:41:18*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:41:2*/ s.a, s.b = s.tmp, tmp_1
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:41:18*/ r_1_1 = n_1_1 + 1
+		/*line main.go:19:2*/ goto b6
+	}
+b6:
+	/*line main.go:41:18*/ tmp_1 = r_1_1
+	/*line main.go:41:2*/ s.a, s.b = n_1, tmp_1
 	/*line main.go:42:2*/ s.a, s.b = s.b, s.a
-	/*line main.go:43:12*/ s.child1 = stepAsync(s.a)
+	/*line main.go:43:12*/ r_1 = 0
+	/*line main.go:43:12*/ n_1_1 = s.a
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:43:12*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:43:12*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 3
 		return false
 	}
-	tmp_2 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:43:12*/ r_1 = n_1_1 + 1
+		/*line main.go:19:2*/ goto b9
+	}
+b9:
+	/*line main.go:43:12*/ tmp_2 = r_1
 	/*line main.go:43:2*/ s.a, s.b = s.b, tmp_2
 	s.state = -1
 	return true

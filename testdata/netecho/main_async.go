@@ -158,6 +158,8 @@ func clientAsync(addr string, words []string) clientFuture {
 
 // Poll advances client to its next suspension point; it reports whether it has completed.
 func (s *clientFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	var (
 		err_1 error
 		err_2 error
@@ -181,10 +183,12 @@ func (s *clientFuture) Poll(cx *rt.Context) bool {
 	s.buf = nil
 resume1:
 	/*line main.go:39:12*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:39:12*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
@@ -197,18 +201,20 @@ resume1:
 	}
 	/*line main.go:43:2*/ s.out = nil
 	/*line main.go:44:2*/ s.buf = make([]byte, 64)
-	/*line main.go:45:6*/ s.i = 0
+	/*line main.go:45:6*/ i_1 = 0
 b2:
-	/*line main.go:45:2*/ if !(s.i < len(s.words)) {
+	/*line main.go:45:2*/ if !(i_1 < len(s.words)) {
 		goto b7
 	}
-	/*line main.go:46:6*/ s.child2 = s.c.WriteAllAsync([]byte(s.words[s.i]))
+	/*line main.go:46:6*/ s.child2 = s.c.WriteAllAsync([]byte(s.words[i_1]))
 resume2:
 	/*line main.go:46:13*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:46:13*/ if !s.child2.Poll(cx) {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
@@ -219,13 +225,15 @@ resume2:
 		s.state = -1
 		return true
 	}
-	/*line main.go:49:3*/ s.child3 = s.c.ReadFullAsync(s.buf[:len(s.words[s.i])])
+	/*line main.go:49:3*/ s.child3 = s.c.ReadFullAsync(s.buf[:len(s.words[i_1])])
 resume3:
 	/*line main.go:49:13*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:49:13*/ if !s.child3.Poll(cx) {
+		s.i = i_1
 		s.state = 3
 		return false
 	}
@@ -237,7 +245,7 @@ resume3:
 		return true
 	}
 	/*line main.go:53:3*/ s.out = append(s.out, string(s.buf[:n]))
-	/*line main.go:45:30*/ s.i++
+	/*line main.go:45:30*/ i_1++
 	goto b2
 b7:
 	/*line main.go:55:2*/ s.c.Close()
@@ -278,7 +286,16 @@ func main() {
 type mainFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	l      **net.TCPListener
-	child1 clientFuture
+	r      string
+	r_1    error
+	words  []string
+	c      *net.TCPStream
+	out    []string
+	buf    []byte
+	i      int
+	child1 net.ConnectFuture
+	child2 net.TCPStreamWriteAllFuture
+	child3 net.TCPStreamReadFullFuture
 }
 
 // mainFunc1Async returns the future of the func literal at main.go:65:9 without running any of it.
@@ -288,9 +305,16 @@ func mainFunc1Async(l **net.TCPListener) mainFunc1Future {
 
 // Poll advances the func literal at main.go:65:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 netip.AddrPort
 		tmp_2 string
+		addr  string
+		err_1 error
+		err_2 error
+		n     int
+		err_3 error
 		tmp_3 string
 		tmp_4 error
 	)
@@ -298,24 +322,100 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 	case 0:
 	case 1:
 		goto resume1
+	case 2:
+		goto resume2
+	case 3:
+		goto resume3
 	default:
 		panic("asyncgen: mainFunc1Future.Poll called after completion or Cancel")
 	}
 	/*line main.go:66:3*/ rt.GoFuture(serveAsync((*s.l)))
 	/*line main.go:67:22*/ tmp_1 = (*s.l).Addr()
 	/*line main.go:67:22*/ tmp_2 = tmp_1.String()
-	/*line main.go:67:15*/ s.child1 = clientAsync(tmp_2, []string{"hello", "async", "world"})
+	/*line main.go:67:15*/ s.r = ""
+	/*line main.go:67:15*/ s.r_1 = nil
+	/*line main.go:67:15*/ addr, s.words = tmp_2, []string{"hello", "async", "world"}
+	/*line main.go:39:2*/ s.child1 = net.ConnectAsync(addr)
+	s.c = nil
+	s.out = nil
+	s.buf = nil
 resume1:
-	/*line main.go:67:15*/ if cx.InjectPending() {
+	/*line main.go:39:12*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:67:15*/ if !s.child1.Poll(cx) {
+	/*line main.go:39:12*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_3, tmp_4 = s.child1.Result()
-	s.child1 = clientFuture{}
+	s.c, err_1 = s.child1.Result()
+	s.child1 = net.ConnectFuture{}
+	/*line main.go:40:2*/ if err_1 != nil {
+		/*line main.go:41:3*/ {
+			/*line main.go:67:15*/ s.r, s.r_1 = "", err_1
+			/*line main.go:41:3*/ goto b12
+		}
+	}
+	/*line main.go:43:2*/ s.out = nil
+	/*line main.go:44:2*/ s.buf = make([]byte, 64)
+	/*line main.go:45:6*/ i_1 = 0
+b3:
+	/*line main.go:45:2*/ if !(i_1 < len(s.words)) {
+		goto b10
+	}
+	/*line main.go:46:6*/ s.child2 = s.c.WriteAllAsync([]byte(s.words[i_1]))
+resume2:
+	/*line main.go:46:13*/ if cx.InjectPending() {
+		s.i = i_1
+		s.state = 2
+		return false
+	}
+	/*line main.go:46:13*/ if !s.child2.Poll(cx) {
+		s.i = i_1
+		s.state = 2
+		return false
+	}
+	err_2 = s.child2.Result()
+	s.child2 = net.TCPStreamWriteAllFuture{}
+	/*line main.go:46:3*/ if err_2 != nil {
+		/*line main.go:47:4*/ {
+			/*line main.go:67:15*/ s.r, s.r_1 = "", err_2
+			/*line main.go:47:4*/ goto b12
+		}
+	}
+	/*line main.go:49:3*/ s.child3 = s.c.ReadFullAsync(s.buf[:len(s.words[i_1])])
+resume3:
+	/*line main.go:49:13*/ if cx.InjectPending() {
+		s.i = i_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:49:13*/ if !s.child3.Poll(cx) {
+		s.i = i_1
+		s.state = 3
+		return false
+	}
+	n, err_3 = s.child3.Result()
+	s.child3 = net.TCPStreamReadFullFuture{}
+	/*line main.go:50:3*/ if err_3 != nil {
+		/*line main.go:51:4*/ {
+			/*line main.go:67:15*/ s.r, s.r_1 = "", err_3
+			/*line main.go:51:4*/ goto b12
+		}
+	}
+	/*line main.go:53:3*/ s.out = append(s.out, string(s.buf[:n]))
+	/*line main.go:45:30*/ i_1++
+	goto b3
+b10:
+	/*line main.go:55:2*/ s.c.Close()
+	/*line main.go:56:2*/ {
+		/*line main.go:67:15*/ s.r, s.r_1 = strings.Join(s.out, ","), nil
+		/*line main.go:56:2*/ goto b12
+	}
+b12:
+	/*line main.go:67:15*/ tmp_3, tmp_4 = s.r, s.r_1
 	/*line main.go:67:3*/ fmt.Println(tmp_3, tmp_4)
 	/*line main.go:68:2*/ s.state = -1
 	return true
@@ -329,6 +429,10 @@ func (s *mainFunc1Future) Cancel() {
 	switch s.state {
 	case 1:
 		s.child1.Cancel()
+	case 2:
+		s.child2.Cancel()
+	case 3:
+		s.child3.Cancel()
 	}
 	s.state = -1
 }

@@ -41,6 +41,8 @@ func serverAsync(reqs *sync.Channel[request]) serverFuture {
 
 // Poll advances server to its next suspension point; it reports whether it has completed.
 func (s *serverFuture) Poll(cx *rt.Context) bool {
+	served_1 := s.served
+	_ = served_1
 	var (
 		err error
 	)
@@ -53,33 +55,37 @@ func (s *serverFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: serverFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:2*/ s.served = 0
+	/*line main.go:24:2*/ served_1 = 0
 b1:
 	/*line main.go:26:3*/ s.child1 = s.reqs.RecvAsync()
 	s.r = request{}
 resume1:
 	/*line main.go:26:13*/ if cx.InjectPending() {
+		s.served = served_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:26:13*/ if !s.child1.Poll(cx) {
+		s.served = served_1
 		s.state = 1
 		return false
 	}
 	s.r, err = s.child1.Result()
 	s.child1 = sync.ChannelRecvFuture[request]{}
 	/*line main.go:27:3*/ if err != nil {
-		/*line main.go:28:4*/ s.r0 = s.served
+		/*line main.go:28:4*/ s.r0 = served_1
 		s.state = -1
 		return true
 	}
 	/*line main.go:30:3*/ s.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:30:3*/ if cx.InjectPending() {
+		s.served = served_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:30:3*/ if !s.child2.Poll(cx) {
+		s.served = served_1
 		s.state = 2
 		return false
 	}
@@ -89,7 +95,7 @@ resume2:
 	} else {
 		/*line main.go:34:4*/ s.r.reply.Send(s.r.n * s.r.n)
 	}
-	/*line main.go:36:3*/ s.served++
+	/*line main.go:36:3*/ served_1++
 	goto b1
 }
 
@@ -133,6 +139,8 @@ func callAsync(reqs *sync.Channel[request], n int) callFuture {
 
 // Poll advances call to its next suspension point; it reports whether it has completed.
 func (s *callFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	var (
 		o     *sync.Oneshot[int]
 		tmp_1 int
@@ -146,14 +154,16 @@ func (s *callFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: callFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:42:2*/ o = sync.NewOneshot[int]()
-	/*line main.go:43:2*/ s.reqs.Send(request{s.n, o})
+	/*line main.go:43:2*/ s.reqs.Send(request{n_1, o})
 	/*line main.go:44:9*/ s.child1 = o.RecvAsync()
 resume1:
 	/*line main.go:44:9*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:44:9*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
@@ -190,7 +200,7 @@ type mainFunc1Future struct {
 	tmp    []int
 	tmp_1  int
 	n      int
-	child1 callFuture
+	child1 sync.OneshotRecvFuture[int]
 	child2 *rt.JoinHandle[int]
 }
 
@@ -201,10 +211,19 @@ func mainFunc1Async() mainFunc1Future {
 
 // Poll advances the func literal at main.go:48:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
+	n_2 := s.n
+	_ = n_2
 	var (
-		v     int
-		err   error
-		tmp_1 int
+		r_1    int
+		r_2    error
+		reqs_1 *sync.Channel[request]
+		n_1    int
+		o      *sync.Oneshot[int]
+		v      int
+		err    error
+		tmp_1  int
 	)
 	switch s.state {
 	case 0:
@@ -219,38 +238,52 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 	(*s.reqs) = sync.NewChannel[request]()
 	/*line main.go:50:3*/ s.h = rt.SpawnFuture[mainFunc2Future, int](mainFunc2Async(s.reqs))
 	/*line main.go:51:21*/ s.tmp = []int{3, -1, 5}
-	/*line main.go:51:3*/ s.tmp_1 = 0
+	/*line main.go:51:3*/ tmp_1_1 = 0
 b1:
-	/*line main.go:51:3*/ if !(s.tmp_1 < len(s.tmp)) {
-		goto b5
+	/*line main.go:51:3*/ if !(tmp_1_1 < len(s.tmp)) {
+		goto b7
 	}
-	/*line main.go:51:10*/ s.n = s.tmp[s.tmp_1]
-	/*line main.go:52:4*/ s.child1 = callAsync((*s.reqs), s.n)
+	/*line main.go:51:10*/ n_2 = s.tmp[tmp_1_1]
+	/*line main.go:52:14*/ r_1 = 0
+	/*line main.go:52:14*/ r_2 = nil
+	/*line main.go:52:14*/ reqs_1, n_1 = (*s.reqs), n_2
+	/*line main.go:42:2*/ o = sync.NewOneshot[int]()
+	/*line main.go:43:2*/ reqs_1.Send(request{n_1, o})
+	/*line main.go:52:14*/ s.child1 = o.RecvAsync()
 resume1:
-	/*line main.go:52:14*/ if cx.InjectPending() {
+	/*line main.go:44:9*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.n = n_2
 		s.state = 1
 		return false
 	}
-	/*line main.go:52:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:44:9*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.n = n_2
 		s.state = 1
 		return false
 	}
-	v, err = s.child1.Result()
-	s.child1 = callFuture{}
-	/*line main.go:53:4*/ fmt.Println(s.n, v, err)
-	/*line main.go:51:3*/ s.tmp_1++
+	r_1, r_2 = s.child1.Result()
+	s.child1 = sync.OneshotRecvFuture[int]{}
+	/*line main.go:52:4*/ v, err = r_1, r_2
+	/*line main.go:53:4*/ fmt.Println(n_2, v, err)
+	/*line main.go:51:3*/ tmp_1_1++
 	goto b1
-b5:
+b7:
 	/*line main.go:55:3*/ (*s.reqs).Close()
 	/*line main.go:56:25*/ s.child2 = s.h
 	s.h = nil
 	s.tmp = nil
 resume2:
 	/*line main.go:56:25*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.n = n_2
 		s.state = 2
 		return false
 	}
 	/*line main.go:56:25*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.n = n_2
 		s.state = 2
 		return false
 	}
@@ -280,7 +313,12 @@ type mainFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	reqs   **sync.Channel[request]
 	r0     int
-	child1 serverFuture
+	r      int
+	reqs_1 *sync.Channel[request]
+	served int
+	r_1    request
+	child1 sync.ChannelRecvFuture[request]
+	child2 rt.YieldFuture
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:50:17 without running any of it.
@@ -290,28 +328,74 @@ func mainFunc2Async(reqs **sync.Channel[request]) mainFunc2Future {
 
 // Poll advances the func literal at main.go:50:17 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	served_1 := s.served
+	_ = served_1
 	var (
+		err   error
 		tmp_1 int
 	)
 	switch s.state {
 	case 0:
 	case 1:
 		goto resume1
+	case 2:
+		goto resume2
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:50:37*/ s.child1 = serverAsync((*s.reqs))
+	/*line main.go:50:37*/ r_1 = 0
+	/*line main.go:50:37*/ s.reqs_1 = (*s.reqs)
+	/*line main.go:24:2*/ served_1 = 0
+b1:
+	/*line main.go:26:3*/ s.child1 = s.reqs_1.RecvAsync()
+	s.r_1 = request{}
 resume1:
-	/*line main.go:50:37*/ if cx.InjectPending() {
+	/*line main.go:26:13*/ if cx.InjectPending() {
+		s.r = r_1
+		s.served = served_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:50:37*/ if !s.child1.Poll(cx) {
+	/*line main.go:26:13*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.served = served_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = serverFuture{}
+	s.r_1, err = s.child1.Result()
+	s.child1 = sync.ChannelRecvFuture[request]{}
+	/*line main.go:27:3*/ if err != nil {
+		/*line main.go:28:4*/ {
+			/*line main.go:50:37*/ r_1 = served_1
+			/*line main.go:28:4*/ goto b7
+		}
+	}
+	/*line main.go:30:3*/ s.child2 = rt.YieldAsync()
+resume2:
+	/*line main.go:30:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.served = served_1
+		s.state = 2
+		return false
+	}
+	/*line main.go:30:3*/ if !s.child2.Poll(cx) {
+		s.r = r_1
+		s.served = served_1
+		s.state = 2
+		return false
+	}
+	s.child2.Result()
+	/*line main.go:31:3*/ if s.r_1.n < 0 {
+		/*line main.go:32:4*/ s.r_1.reply.Close()
+	} else {
+		/*line main.go:34:4*/ s.r_1.reply.Send(s.r_1.n * s.r_1.n)
+	}
+	/*line main.go:36:3*/ served_1++
+	goto b1
+b7:
+	/*line main.go:50:37*/ tmp_1 = r_1
 	/*line main.go:50:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -327,6 +411,8 @@ func (s *mainFunc2Future) Cancel() {
 	switch s.state {
 	case 1:
 		s.child1.Cancel()
+	case 2:
+		s.child2.Cancel()
 	}
 	s.state = -1
 }

@@ -89,6 +89,8 @@ func loopAsync() loopFuture {
 
 // Poll advances loop to its next suspension point; it reports whether it has completed.
 func (s *loopFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -96,25 +98,27 @@ func (s *loopFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: loopFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:25:6*/ s.i = 0
+	/*line main.go:25:6*/ i_1 = 0
 b1:
 	/*line main.go:26:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:26:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:26:3*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:27:3*/ if s.i == 3 {
-		/*line main.go:28:4*/ s.r0 = s.i
+	/*line main.go:27:3*/ if i_1 == 3 {
+		/*line main.go:28:4*/ s.r0 = i_1
 		s.state = -1
 		return true
 	}
-	/*line main.go:25:16*/ s.i++
+	/*line main.go:25:16*/ i_1++
 	goto b1
 }
 

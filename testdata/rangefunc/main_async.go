@@ -55,6 +55,8 @@ func stepAsync(v int) stepFuture {
 
 // Poll advances step to its next suspension point; it reports whether it has completed.
 func (s *stepFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -65,15 +67,17 @@ func (s *stepFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:41:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:41:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:41:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:42:2*/ s.r0 = s.v
+	/*line main.go:42:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -110,12 +114,14 @@ type runFuture struct {
 	sum    int
 	tmp    func() (int, bool)
 	tmp_1  func(interface{})
+	tmp_2  int
 	v      int
-	tmp_2  func() (int, string, bool)
-	tmp_3  func(interface{})
+	r      int
+	v_1    int
+	tmp_3  func() (int, string, bool)
+	tmp_4  func(interface{})
 	s      string
-	child1 stepFuture
-	child2 rt.YieldFuture
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -157,26 +163,20 @@ func (s_1 *runFuture) poll(cx *rt.Context) bool {
 	var (
 		tmp_1  iter.Seq[int]
 		tmp_2  int
-		tmp_3  int
-		tmp_4  bool
-		tmp_5  int
-		tmp_6  iter.Seq2[int, string]
-		tmp_7  int
-		tmp_8  int
-		tmp_9  string
-		tmp_10 bool
-		tmp_11 iter.Seq[int]
+		tmp_3  bool
+		tmp_4  int
+		tmp_5  iter.Seq2[int, string]
+		tmp_6  int
+		tmp_7  string
+		tmp_8  bool
+		tmp_9  iter.Seq[int]
+		tmp_10 int
+		tmp_11 bool
 		tmp_12 int
-		tmp_13 int
-		tmp_14 bool
-		tmp_15 int
 	)
 	_ = tmp_1
-	_ = tmp_2
-	_ = tmp_6
-	_ = tmp_7
-	_ = tmp_11
-	_ = tmp_12
+	_ = tmp_5
+	_ = tmp_9
 	switch s_1.state {
 	case 0:
 	case 1:
@@ -208,7 +208,7 @@ func (s_1 *runFuture) poll(cx *rt.Context) bool {
 			stop()
 		}
 	}(iter.Seq[int](tmp_1))
-	/*line main.go:48:2*/ tmp_2 = len(s_1.defers)
+	/*line main.go:48:2*/ s_1.tmp_2 = len(s_1.defers)
 	/*line main.go:48:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
@@ -221,42 +221,50 @@ func (s_1 *runFuture) poll(cx *rt.Context) bool {
 		}
 	}(s_1.tmp_1), true})
 b1:
-	/*line main.go:48:2*/ tmp_3, tmp_4 = s_1.tmp()
-	/*line main.go:48:2*/ if !tmp_4 {
-		/*line main.go:48:2*/ goto b7
+	/*line main.go:48:2*/ tmp_2, tmp_3 = s_1.tmp()
+	/*line main.go:48:2*/ if !tmp_3 {
+		/*line main.go:48:2*/ goto b9
 	}
-	/*line main.go:48:6*/ s_1.v = tmp_3
+	/*line main.go:48:6*/ s_1.v = tmp_2
 	/*line main.go:49:3*/ if s_1.v%2 == 1 {
 		/*line main.go:50:4*/ goto b1
 	}
-	/*line main.go:52:10*/ s_1.child1 = stepAsync(s_1.v)
-	s_1.tmp_2 = nil
+	/*line main.go:52:10*/ s_1.r = 0
+	/*line main.go:52:10*/ s_1.v_1 = s_1.v
+	/*line main.go:41:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.tmp_3 = nil
+	s_1.tmp_4 = nil
 	s_1.s = ""
 resume1:
-	/*line main.go:52:10*/ if cx.InjectPending() {
+	/*line main.go:41:2*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:52:10*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:41:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
-	tmp_5 = s_1.child1.Result()
-	/*line main.go:52:3*/ s_1.sum += tmp_5
+	s_1.child1.Result()
+	/*line main.go:42:2*/ {
+		/*line main.go:52:10*/ s_1.r = s_1.v_1
+		/*line main.go:42:2*/ goto b7
+	}
+b7:
+	/*line main.go:52:10*/ tmp_4 = s_1.r
+	/*line main.go:52:3*/ s_1.sum += tmp_4
 	/*line main.go:53:3*/ if s_1.v == 6 {
-		/*line main.go:54:4*/ goto b7
+		/*line main.go:54:4*/ goto b9
 	}
 	goto b1
-b7:
+b9:
 	/*line main.go:48:2*/ s_1.tmp_1(nil)
-	if len(s_1.defers) == tmp_2+1 {
-		s_1.defers[tmp_2].run = nil
-		s_1.defers = s_1.defers[:tmp_2]
+	if len(s_1.defers) == s_1.tmp_2+1 {
+		s_1.defers[s_1.tmp_2].run = nil
+		s_1.defers = s_1.defers[:s_1.tmp_2]
 	}
 	/*line main.go:57:2*/ fmt.Println("sum", s_1.sum)
-	/*line main.go:58:20*/ tmp_6 = pairs([]string{"x", "y", "z"})
-	/*line main.go:58:2*/ s_1.tmp_2, s_1.tmp_3 = func(seq iter.Seq2[int, string]) (func() (int, string, bool), func(any)) {
+	/*line main.go:58:20*/ tmp_5 = pairs([]string{"x", "y", "z"})
+	/*line main.go:58:2*/ s_1.tmp_3, s_1.tmp_4 = func(seq iter.Seq2[int, string]) (func() (int, string, bool), func(any)) {
 		var pv any
 		next, stop := iter.Pull2(func(yield func(int, string) bool) {
 			seq(func(v0 int, v1 string) bool {
@@ -273,8 +281,8 @@ b7:
 			pv = p
 			stop()
 		}
-	}(iter.Seq2[int, string](tmp_6))
-	/*line main.go:58:2*/ tmp_7 = len(s_1.defers)
+	}(iter.Seq2[int, string](tmp_5))
+	/*line main.go:58:2*/ s_1.v = len(s_1.defers)
 	/*line main.go:58:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
@@ -285,14 +293,14 @@ b7:
 				panic(p)
 			}
 		}
-	}(s_1.tmp_3), true})
-b8:
-	/*line main.go:58:2*/ tmp_8, tmp_9, tmp_10 = s_1.tmp_2()
-	/*line main.go:58:2*/ if !tmp_10 {
-		/*line main.go:58:2*/ goto b12
+	}(s_1.tmp_4), true})
+b10:
+	/*line main.go:58:2*/ tmp_6, tmp_7, tmp_8 = s_1.tmp_3()
+	/*line main.go:58:2*/ if !tmp_8 {
+		/*line main.go:58:2*/ goto b14
 	}
-	/*line main.go:58:6*/ s_1.sum, s_1.s = tmp_8, tmp_9
-	/*line main.go:59:3*/ s_1.child2 = rt.YieldAsync()
+	/*line main.go:58:6*/ s_1.sum, s_1.s = tmp_6, tmp_7
+	/*line main.go:59:3*/ s_1.child1 = rt.YieldAsync()
 	s_1.tmp = nil
 	s_1.tmp_1 = nil
 resume2:
@@ -300,20 +308,20 @@ resume2:
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:59:3*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:59:3*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 2
 		return false
 	}
-	s_1.child2.Result()
+	s_1.child1.Result()
 	/*line main.go:60:3*/ fmt.Println(s_1.sum, s_1.s)
-	goto b8
-b12:
-	/*line main.go:58:2*/ s_1.tmp_3(nil)
-	if len(s_1.defers) == tmp_7+1 {
-		s_1.defers[tmp_7].run = nil
-		s_1.defers = s_1.defers[:tmp_7]
+	goto b10
+b14:
+	/*line main.go:58:2*/ s_1.tmp_4(nil)
+	if len(s_1.defers) == s_1.v+1 {
+		s_1.defers[s_1.v].run = nil
+		s_1.defers = s_1.defers[:s_1.v]
 	}
-	/*line main.go:62:17*/ tmp_11 = count(5)
+	/*line main.go:62:17*/ tmp_9 = count(5)
 	/*line main.go:62:2*/ s_1.tmp, s_1.tmp_1 = func(seq iter.Seq[int]) (func() (int, bool), func(any)) {
 		var pv any
 		next, stop := iter.Pull(func(yield func(int) bool) {
@@ -331,8 +339,8 @@ b12:
 			pv = p
 			stop()
 		}
-	}(iter.Seq[int](tmp_11))
-	/*line main.go:62:2*/ tmp_12 = len(s_1.defers)
+	}(iter.Seq[int](tmp_9))
+	/*line main.go:62:2*/ s_1.sum = len(s_1.defers)
 	/*line main.go:62:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
@@ -344,40 +352,48 @@ b12:
 			}
 		}
 	}(s_1.tmp_1), true})
-b13:
-	/*line main.go:62:2*/ tmp_13, tmp_14 = s_1.tmp()
-	/*line main.go:62:2*/ if !tmp_14 {
-		/*line main.go:62:2*/ goto b17
+b15:
+	/*line main.go:62:2*/ tmp_10, tmp_11 = s_1.tmp()
+	/*line main.go:62:2*/ if !tmp_11 {
+		/*line main.go:62:2*/ goto b21
 	}
-	/*line main.go:62:6*/ s_1.sum = tmp_13
-	/*line main.go:63:6*/ s_1.child1 = stepAsync(s_1.sum)
-	s_1.tmp_2 = nil
+	/*line main.go:62:6*/ s_1.tmp_2 = tmp_10
+	/*line main.go:63:6*/ s_1.v = 0
+	/*line main.go:63:6*/ s_1.r = s_1.tmp_2
+	/*line main.go:41:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.tmp_3 = nil
+	s_1.tmp_4 = nil
 	s_1.s = ""
 resume3:
-	/*line main.go:63:6*/ if cx.InjectPending() {
+	/*line main.go:41:2*/ if cx.InjectPending() {
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:63:6*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:41:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 3
 		return false
 	}
-	tmp_15 = s_1.child1.Result()
-	/*line main.go:63:3*/ if tmp_15 == 3 {
-		/*line main.go:64:4*/ s_1.r0 = s_1.sum * 100
+	s_1.child1.Result()
+	/*line main.go:42:2*/ {
+		/*line main.go:63:6*/ s_1.v = s_1.r
+		/*line main.go:42:2*/ goto b20
+	}
+b20:
+	/*line main.go:63:6*/ tmp_12 = s_1.v
+	/*line main.go:63:3*/ if tmp_12 == 3 {
+		/*line main.go:64:4*/ s_1.r0 = s_1.tmp_2 * 100
 		s_1.state = -1
 		if p := s_1.unwind(nil); p != nil {
 			panic(p)
 		}
 		return true
 	}
-	goto b13
-b17:
+	/*line main.go:63:6*/ goto b15
+b21:
 	/*line main.go:62:2*/ s_1.tmp_1(nil)
-	if len(s_1.defers) == tmp_12+1 {
-		s_1.defers[tmp_12].run = nil
-		s_1.defers = s_1.defers[:tmp_12]
+	if len(s_1.defers) == s_1.sum+1 {
+		s_1.defers[s_1.sum].run = nil
+		s_1.defers = s_1.defers[:s_1.sum]
 	}
 	/*line main.go:67:2*/ s_1.r0 = -1
 	s_1.state = -1
@@ -415,7 +431,7 @@ func (s_1 *runFuture) Cancel() {
 	case 1:
 		s_1.child1.Cancel()
 	case 2:
-		s_1.child2.Cancel()
+		s_1.child1.Cancel()
 	case 3:
 		s_1.child1.Cancel()
 	}

@@ -34,6 +34,8 @@ func boundAsync(n int) boundFuture {
 
 // Poll advances bound to its next suspension point; it reports whether it has completed.
 func (s *boundFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -44,16 +46,18 @@ func (s *boundFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:20:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:20:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:20:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:21:2*/ fmt.Println("  bound")
-	/*line main.go:22:2*/ s.r0 = s.n
+	/*line main.go:22:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -101,6 +105,18 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s_1 *runFuture) Poll(cx *rt.Context) bool {
+	tmp_5 := s_1.tmp
+	_ = tmp_5
+	tmp_1_1 := s_1.tmp_1
+	_ = tmp_1_1
+	tmp_2_1 := s_1.tmp_2
+	_ = tmp_2_1
+	tmp_3_1 := s_1.tmp_3
+	_ = tmp_3_1
+	i_1 := s_1.i_1
+	_ = i_1
+	tmp_4_1 := s_1.tmp_4
+	_ = tmp_4_1
 	var (
 		n     int
 		tmp_1 int
@@ -129,30 +145,54 @@ func (s_1 *runFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:29:17*/ s_1.child1 = boundAsync(n)
 resume1:
 	/*line main.go:29:17*/ if cx.InjectPending() {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 1
 		return false
 	}
 	/*line main.go:29:17*/ if !s_1.child1.Poll(cx) {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 1
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
-	/*line main.go:29:17*/ s_1.tmp = tmp_1
-	/*line main.go:29:2*/ s_1.tmp_1 = 0
+	/*line main.go:29:17*/ tmp_5 = tmp_1
+	/*line main.go:29:2*/ tmp_1_1 = 0
 b2:
-	/*line main.go:29:2*/ if !(s_1.tmp_1 < s_1.tmp) {
+	/*line main.go:29:2*/ if !(tmp_1_1 < tmp_5) {
 		goto b6
 	}
 	/*line main.go:29:6*/ s_1.i = new(int)
-	(*s_1.i) = s_1.tmp_1
+	(*s_1.i) = tmp_1_1
 	/*line main.go:30:3*/ n = 100
 	/*line main.go:31:3*/ s_1.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:31:3*/ if cx.InjectPending() {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 2
 		return false
 	}
 	/*line main.go:31:3*/ if !s_1.child2.Poll(cx) {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 2
 		return false
 	}
@@ -162,7 +202,7 @@ resume2:
 			/*line main.go:32:32*/ return (*i_p) * 10
 		}
 	}(s_1.i))
-	/*line main.go:29:2*/ s_1.tmp_1++
+	/*line main.go:29:2*/ tmp_1_1++
 	goto b2
 b6:
 	/*line main.go:34:2*/ for _, f := range s_1.fs {
@@ -170,37 +210,61 @@ b6:
 	}
 	/*line main.go:37:2*/ fmt.Println()
 	/*line main.go:38:2*/ s = 4
-	/*line main.go:39:17*/ s_1.tmp_2 = s
-	/*line main.go:39:2*/ s_1.tmp_3 = 0
+	/*line main.go:39:17*/ tmp_2_1 = s
+	/*line main.go:39:2*/ tmp_3_1 = 0
 b7:
-	/*line main.go:39:2*/ if !(s_1.tmp_3 < s_1.tmp_2) {
+	/*line main.go:39:2*/ if !(tmp_3_1 < tmp_2_1) {
 		goto b11
 	}
-	/*line main.go:39:6*/ s_1.i_1 = s_1.tmp_3
+	/*line main.go:39:6*/ i_1 = tmp_3_1
 	/*line main.go:40:3*/ s_1.child2 = rt.YieldAsync()
 	s_1.fs = nil
 resume3:
 	/*line main.go:40:3*/ if cx.InjectPending() {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 3
 		return false
 	}
 	/*line main.go:40:3*/ if !s_1.child2.Poll(cx) {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 3
 		return false
 	}
 	s_1.child2.Result()
-	/*line main.go:41:3*/ fmt.Printf("%T %v\n", s_1.i_1, s_1.i_1)
-	/*line main.go:39:2*/ s_1.tmp_3++
+	/*line main.go:41:3*/ fmt.Printf("%T %v\n", i_1, i_1)
+	/*line main.go:39:2*/ tmp_3_1++
 	goto b7
 b11:
 	/*line main.go:43:12*/ s_1.child1 = boundAsync(0)
 	s_1.fs = nil
 resume4:
 	/*line main.go:43:12*/ if cx.InjectPending() {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 4
 		return false
 	}
 	/*line main.go:43:12*/ if !s_1.child1.Poll(cx) {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 4
 		return false
 	}
@@ -218,30 +282,42 @@ b16:
 	/*line main.go:46:2*/ for i := range -2 {
 		/*line main.go:47:3*/ fmt.Println("never", i)
 	}
-	/*line main.go:49:2*/ s_1.tmp = 0
-	/*line main.go:50:12*/ s_1.tmp_1 = 5
-	/*line main.go:50:2*/ s_1.tmp_4 = 0
+	/*line main.go:49:2*/ tmp_5 = 0
+	/*line main.go:50:12*/ tmp_1_1 = 5
+	/*line main.go:50:2*/ tmp_4_1 = 0
 b17:
-	/*line main.go:50:2*/ if !(s_1.tmp_4 < s_1.tmp_1) {
+	/*line main.go:50:2*/ if !(tmp_4_1 < tmp_1_1) {
 		goto b21
 	}
 	/*line main.go:51:3*/ s_1.child2 = rt.YieldAsync()
 	s_1.fs = nil
 resume5:
 	/*line main.go:51:3*/ if cx.InjectPending() {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 5
 		return false
 	}
 	/*line main.go:51:3*/ if !s_1.child2.Poll(cx) {
+		s_1.tmp = tmp_5
+		s_1.tmp_1 = tmp_1_1
+		s_1.tmp_2 = tmp_2_1
+		s_1.tmp_3 = tmp_3_1
+		s_1.i_1 = i_1
+		s_1.tmp_4 = tmp_4_1
 		s_1.state = 5
 		return false
 	}
 	s_1.child2.Result()
-	/*line main.go:52:3*/ s_1.tmp++
-	/*line main.go:50:2*/ s_1.tmp_4++
+	/*line main.go:52:3*/ tmp_5++
+	/*line main.go:50:2*/ tmp_4_1++
 	goto b17
 b21:
-	/*line main.go:54:2*/ fmt.Println(s_1.tmp)
+	/*line main.go:54:2*/ fmt.Println(tmp_5)
 	/*line main.go:55:1*/ s_1.state = -1
 	return true
 }

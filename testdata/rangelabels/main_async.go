@@ -41,6 +41,16 @@ func pairsAsync(words []string) pairsFuture {
 
 // Poll advances pairs to its next suspension point; it reports whether it has completed.
 func (s *pairsFuture) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
+	i_1 := s.i
+	_ = i_1
+	tmp_3_1 := s.tmp_3
+	_ = tmp_3_1
+	j_1 := s.j
+	_ = j_1
+	r_1 := s.r
+	_ = r_1
 	var (
 		w     string
 		tmp_1 int
@@ -56,50 +66,60 @@ func (s *pairsFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:17:2*/ s.out = nil
 	/*line main.go:19:20*/ s.tmp = s.words
-	/*line main.go:19:2*/ s.tmp_1 = 0
+	/*line main.go:19:2*/ tmp_1_1 = 0
 b2:
-	/*line main.go:19:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:19:2*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b13
 	}
-	/*line main.go:19:6*/ s.i, w = s.tmp_1, s.tmp[s.tmp_1]
+	/*line main.go:19:6*/ i_1, w = tmp_1_1, s.tmp[tmp_1_1]
 	/*line main.go:20:21*/ s.tmp_2 = w
 	/*line main.go:20:3*/ tmp_1 = 0
-	/*line main.go:20:3*/ s.tmp_3 = 0
+	/*line main.go:20:3*/ tmp_3_1 = 0
 b4:
 	/*line main.go:20:3*/ if !(tmp_1 < len(s.tmp_2)) {
 		goto b11
 	}
 	/*line main.go:20:3*/ tmp_2, tmp_3 = utf8.DecodeRuneInString(s.tmp_2[tmp_1:])
-	/*line main.go:20:3*/ s.tmp_3 = tmp_1 + tmp_3
-	/*line main.go:20:7*/ s.j, s.r = tmp_1, tmp_2
+	/*line main.go:20:3*/ tmp_3_1 = tmp_1 + tmp_3
+	/*line main.go:20:7*/ j_1, r_1 = tmp_1, tmp_2
 	/*line main.go:21:4*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:21:4*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.tmp_3 = tmp_3_1
+		s.j = j_1
+		s.r = r_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:21:4*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.tmp_3 = tmp_3_1
+		s.j = j_1
+		s.r = r_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:22:4*/ if s.r == 'x' {
+	/*line main.go:22:4*/ if r_1 == 'x' {
 		/*line main.go:23:5*/ goto b12
 	}
-	/*line main.go:25:4*/ if s.r == '!' {
+	/*line main.go:25:4*/ if r_1 == '!' {
 		/*line main.go:26:5*/ goto b13
 	}
 	/*line main.go:28:4*/ for k := range 2 {
-		/*line main.go:29:5*/ if k == 1 && s.j > 0 {
+		/*line main.go:29:5*/ if k == 1 && j_1 > 0 {
 			/*line main.go:30:6*/ goto b12
 		}
-		/*line main.go:32:5*/ s.out = append(s.out, fmt.Sprint(s.i, string(s.r), k))
+		/*line main.go:32:5*/ s.out = append(s.out, fmt.Sprint(i_1, string(r_1), k))
 	}
-	/*line main.go:20:3*/ tmp_1 = s.tmp_3
+	/*line main.go:20:3*/ tmp_1 = tmp_3_1
 	goto b4
 b11:
 b12:
-	/*line main.go:19:2*/ s.tmp_1++
+	/*line main.go:19:2*/ tmp_1_1++
 	goto b2
 b13:
 	/*line main.go:36:2*/ s.r0 = s.out

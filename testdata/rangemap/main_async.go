@@ -43,6 +43,10 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	tmp_2_1 := s.tmp_2
+	_ = tmp_2_1
+	k_1 := s.k
+	_ = k_1
 	var (
 		tmp_1  int
 		tmp_2  string
@@ -68,39 +72,43 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:25:2*/ s.deleted = map[int]bool{}
 	/*line main.go:26:20*/ s.tmp = s.m
 	/*line main.go:26:2*/ s.tmp_1 = slices.Collect(maps.Keys(s.tmp))
-	/*line main.go:26:2*/ s.tmp_2 = 0
+	/*line main.go:26:2*/ tmp_2_1 = 0
 b1:
-	/*line main.go:26:2*/ if !(s.tmp_2 < len(s.tmp_1)) {
+	/*line main.go:26:2*/ if !(tmp_2_1 < len(s.tmp_1)) {
 		goto b6
 	}
-	/*line main.go:26:2*/ tmp_1 = s.tmp_1[s.tmp_2]
+	/*line main.go:26:2*/ tmp_1 = s.tmp_1[tmp_2_1]
 	/*line main.go:26:2*/ tmp_2, tmp_3 = s.tmp[tmp_1]
 	/*line main.go:26:2*/ if !tmp_3 {
 		/*line main.go:26:2*/ goto b5
 	}
-	/*line main.go:26:6*/ s.k, s.v = tmp_1, tmp_2
+	/*line main.go:26:6*/ k_1, s.v = tmp_1, tmp_2
 	/*line main.go:27:3*/ s.child1 = rt.YieldAsync()
 	s.tmp_3 = nil
 	s.tmp_4 = nil
 resume1:
 	/*line main.go:27:3*/ if cx.InjectPending() {
+		s.tmp_2 = tmp_2_1
+		s.k = k_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:27:3*/ if !s.child1.Poll(cx) {
+		s.tmp_2 = tmp_2_1
+		s.k = k_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:28:3*/ if s.deleted[s.k] {
-		/*line main.go:29:4*/ fmt.Println("visited deleted key", s.k)
+	/*line main.go:28:3*/ if s.deleted[k_1] {
+		/*line main.go:29:4*/ fmt.Println("visited deleted key", k_1)
 	}
-	/*line main.go:31:3*/ if s.visited[s.k] {
-		/*line main.go:32:4*/ fmt.Println("visited twice", s.k)
+	/*line main.go:31:3*/ if s.visited[k_1] {
+		/*line main.go:32:4*/ fmt.Println("visited twice", k_1)
 	}
-	/*line main.go:34:3*/ s.visited[s.k] = true
-	/*line main.go:35:3*/ if s.v != fmt.Sprint("v", s.k) {
-		/*line main.go:36:4*/ fmt.Println("bad value", s.k, s.v)
+	/*line main.go:34:3*/ s.visited[k_1] = true
+	/*line main.go:35:3*/ if s.v != fmt.Sprint("v", k_1) {
+		/*line main.go:36:4*/ fmt.Println("bad value", k_1, s.v)
 	}
 	/*line main.go:39:3*/ for d := range s.m {
 		/*line main.go:40:4*/ if !s.visited[d] && !s.deleted[d] && len(s.deleted) < 20 {
@@ -110,7 +118,7 @@ resume1:
 		}
 	}
 b5:
-	/*line main.go:26:2*/ s.tmp_2++
+	/*line main.go:26:2*/ tmp_2_1++
 	goto b1
 b6:
 	/*line main.go:47:2*/ missed = 0
@@ -123,17 +131,17 @@ b6:
 	/*line main.go:54:2*/ s.tmp_1 = nil
 	/*line main.go:55:17*/ s.tmp_3 = map[int]int{3: 1, 1: 1, 2: 1}
 	/*line main.go:55:2*/ s.tmp_4 = slices.Collect(maps.Keys(s.tmp_3))
-	/*line main.go:55:2*/ s.tmp_2 = 0
+	/*line main.go:55:2*/ tmp_2_1 = 0
 b7:
-	/*line main.go:55:2*/ if !(s.tmp_2 < len(s.tmp_4)) {
+	/*line main.go:55:2*/ if !(tmp_2_1 < len(s.tmp_4)) {
 		goto b12
 	}
-	/*line main.go:55:2*/ tmp_4 = s.tmp_4[s.tmp_2]
+	/*line main.go:55:2*/ tmp_4 = s.tmp_4[tmp_2_1]
 	/*line main.go:55:2*/ _, tmp_5 = s.tmp_3[tmp_4]
 	/*line main.go:55:2*/ if !tmp_5 {
 		/*line main.go:55:2*/ goto b11
 	}
-	/*line main.go:55:6*/ s.k = tmp_4
+	/*line main.go:55:6*/ k_1 = tmp_4
 	/*line main.go:56:3*/ s.child1 = rt.YieldAsync()
 	s.m = nil
 	s.visited = nil
@@ -142,17 +150,21 @@ b7:
 	s.v = ""
 resume2:
 	/*line main.go:56:3*/ if cx.InjectPending() {
+		s.tmp_2 = tmp_2_1
+		s.k = k_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:56:3*/ if !s.child1.Poll(cx) {
+		s.tmp_2 = tmp_2_1
+		s.k = k_1
 		s.state = 2
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:57:3*/ s.tmp_1 = append(s.tmp_1, s.k)
+	/*line main.go:57:3*/ s.tmp_1 = append(s.tmp_1, k_1)
 b11:
-	/*line main.go:55:2*/ s.tmp_2++
+	/*line main.go:55:2*/ tmp_2_1++
 	goto b7
 b12:
 	/*line main.go:59:2*/ sort.Ints(s.tmp_1)

@@ -33,6 +33,8 @@ func listAsync(n int) listFuture {
 
 // Poll advances list to its next suspension point; it reports whether it has completed.
 func (s *listFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	var (
 		out []int
 	)
@@ -46,16 +48,18 @@ func (s *listFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ fmt.Println("  list", s.n)
-	/*line main.go:20:2*/ out = make([]int, s.n)
+	/*line main.go:19:2*/ fmt.Println("  list", n_1)
+	/*line main.go:20:2*/ out = make([]int, n_1)
 	/*line main.go:21:2*/ for i := range out {
 		/*line main.go:22:3*/ out[i] = i * i
 	}
@@ -160,6 +164,8 @@ func numAsync(n int) numFuture {
 
 // Poll advances num to its next suspension point; it reports whether it has completed.
 func (s *numFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -170,16 +176,18 @@ func (s *numFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:36:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:36:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:36:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:37:2*/ fmt.Println("  num", s.n)
-	/*line main.go:38:2*/ s.r0 = s.n
+	/*line main.go:37:2*/ fmt.Println("  num", n_1)
+	/*line main.go:38:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -214,12 +222,14 @@ type runFuture struct {
 	tmp_1  int
 	i      int
 	v      int
+	r      int
+	n      int
 	tmp_2  string
 	tmp_3  string
 	child1 numFuture
 	child2 listFuture
+	child3 rt.YieldFuture
 	child4 strFuture
-	child6 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -229,6 +239,18 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	t_1 := s.t
+	_ = t_1
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
+	i_2 := s.i
+	_ = i_2
+	v_1 := s.v
+	_ = v_1
+	r_2 := s.r
+	_ = r_2
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1  int
 		tmp_2  []int
@@ -237,7 +259,7 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		tmp_5  int
 		tmp_6  int32
 		tmp_7  int
-		r      rune
+		r_1    rune
 		tmp_8  int
 		tmp_9  int
 		tmp_10 int
@@ -262,17 +284,29 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:43:2*/ s.t = 0
+	/*line main.go:43:2*/ t_1 = 0
 	/*line main.go:44:25*/ s.child1 = numAsync(5)
 	s.tmp = nil
 	s.tmp_2 = ""
 	s.tmp_3 = ""
 resume1:
 	/*line main.go:44:25*/ if cx.InjectPending() {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:44:25*/ if !s.child1.Poll(cx) {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 1
 		return false
 	}
@@ -283,56 +317,101 @@ resume1:
 	s.tmp_3 = ""
 resume2:
 	/*line main.go:44:20*/ if cx.InjectPending() {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:44:20*/ if !s.child2.Poll(cx) {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 2
 		return false
 	}
 	tmp_2 = s.child2.Result()
 	s.child2 = listFuture{}
 	/*line main.go:44:20*/ s.tmp = tmp_2
-	/*line main.go:44:2*/ s.tmp_1 = 0
+	/*line main.go:44:2*/ tmp_1_1 = 0
 b3:
-	/*line main.go:44:2*/ if !(s.tmp_1 < len(s.tmp)) {
-		goto b9
+	/*line main.go:44:2*/ if !(tmp_1_1 < len(s.tmp)) {
+		goto b11
 	}
-	/*line main.go:44:6*/ s.i, s.v = s.tmp_1, s.tmp[s.tmp_1]
-	/*line main.go:45:6*/ s.child1 = numAsync(s.v)
+	/*line main.go:44:6*/ i_2, v_1 = tmp_1_1, s.tmp[tmp_1_1]
+	/*line main.go:45:6*/ r_2 = 0
+	/*line main.go:45:6*/ n_1 = v_1
+	/*line main.go:36:2*/ s.child3 = rt.YieldAsync()
 	s.tmp_2 = ""
 	s.tmp_3 = ""
 resume3:
-	/*line main.go:45:6*/ if cx.InjectPending() {
+	/*line main.go:36:2*/ if cx.InjectPending() {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:45:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:36:2*/ if !s.child3.Poll(cx) {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 3
 		return false
 	}
-	tmp_3 = s.child1.Result()
+	s.child3.Result()
+	/*line main.go:37:2*/ fmt.Println("  num", n_1)
+	/*line main.go:38:2*/ {
+		/*line main.go:45:6*/ r_2 = n_1
+		/*line main.go:38:2*/ goto b7
+	}
+b7:
+	/*line main.go:45:6*/ tmp_3 = r_2
 	/*line main.go:45:3*/ if tmp_3%2 == 1 {
-		/*line main.go:46:4*/ goto b8
+		/*line main.go:46:4*/ goto b10
 	}
-	/*line main.go:48:3*/ if s.v > 10 {
-		/*line main.go:49:4*/ goto b9
+	/*line main.go:48:3*/ if v_1 > 10 {
+		/*line main.go:49:4*/ goto b11
 	}
-	/*line main.go:51:3*/ s.t += s.i * s.v
-b8:
-	/*line main.go:44:2*/ s.tmp_1++
+	/*line main.go:51:3*/ t_1 += i_2 * v_1
+b10:
+	/*line main.go:44:2*/ tmp_1_1++
 	goto b3
-b9:
+b11:
 	/*line main.go:53:20*/ s.child4 = strAsync("héy")
 	s.tmp = nil
 	s.tmp_2 = ""
 	s.tmp_3 = ""
 resume4:
 	/*line main.go:53:20*/ if cx.InjectPending() {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:53:20*/ if !s.child4.Poll(cx) {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 4
 		return false
 	}
@@ -343,10 +422,22 @@ resume4:
 	s.tmp_3 = ""
 resume5:
 	/*line main.go:53:34*/ if cx.InjectPending() {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 5
 		return false
 	}
 	/*line main.go:53:34*/ if !s.child4.Poll(cx) {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 5
 		return false
 	}
@@ -354,57 +445,81 @@ resume5:
 	s.child4 = strFuture{}
 	/*line main.go:53:20*/ s.tmp_3 = s.tmp_2 + tmp_4
 	/*line main.go:53:2*/ tmp_5 = 0
-	/*line main.go:53:2*/ s.tmp_1 = 0
-b12:
+	/*line main.go:53:2*/ tmp_1_1 = 0
+b14:
 	/*line main.go:53:2*/ if !(tmp_5 < len(s.tmp_3)) {
-		goto b16
+		goto b18
 	}
 	/*line main.go:53:2*/ tmp_6, tmp_7 = utf8.DecodeRuneInString(s.tmp_3[tmp_5:])
-	/*line main.go:53:2*/ s.tmp_1 = tmp_5 + tmp_7
-	/*line main.go:53:9*/ r = tmp_6
-	/*line main.go:54:3*/ s.t += int(r)
-	/*line main.go:55:3*/ s.child6 = rt.YieldAsync()
+	/*line main.go:53:2*/ tmp_1_1 = tmp_5 + tmp_7
+	/*line main.go:53:9*/ r_1 = tmp_6
+	/*line main.go:54:3*/ t_1 += int(r_1)
+	/*line main.go:55:3*/ s.child3 = rt.YieldAsync()
 	s.tmp = nil
 	s.tmp_2 = ""
 resume6:
 	/*line main.go:55:3*/ if cx.InjectPending() {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 6
 		return false
 	}
-	/*line main.go:55:3*/ if !s.child6.Poll(cx) {
+	/*line main.go:55:3*/ if !s.child3.Poll(cx) {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 6
 		return false
 	}
-	s.child6.Result()
-	/*line main.go:53:2*/ tmp_5 = s.tmp_1
-	goto b12
-b16:
+	s.child3.Result()
+	/*line main.go:53:2*/ tmp_5 = tmp_1_1
+	goto b14
+b18:
 	/*line main.go:57:17*/ s.child1 = numAsync(3)
 	s.tmp = nil
 	s.tmp_2 = ""
 	s.tmp_3 = ""
 resume7:
 	/*line main.go:57:17*/ if cx.InjectPending() {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 7
 		return false
 	}
 	/*line main.go:57:17*/ if !s.child1.Poll(cx) {
+		s.t = t_1
+		s.tmp_1 = tmp_1_1
+		s.i = i_2
+		s.v = v_1
+		s.r = r_2
+		s.n = n_1
 		s.state = 7
 		return false
 	}
 	tmp_8 = s.child1.Result()
 	/*line main.go:57:17*/ tmp_9 = tmp_8
 	/*line main.go:57:2*/ tmp_10 = 0
-b18:
+b20:
 	/*line main.go:57:2*/ if !(tmp_10 < tmp_9) {
-		goto b21
+		goto b23
 	}
 	/*line main.go:57:6*/ i_1 = tmp_10
-	/*line main.go:58:3*/ s.t += i_1
+	/*line main.go:58:3*/ t_1 += i_1
 	/*line main.go:57:2*/ tmp_10++
-	goto b18
-b21:
-	/*line main.go:60:2*/ s.r0 = s.t
+	goto b20
+b23:
+	/*line main.go:60:2*/ s.r0 = t_1
 	s.state = -1
 	return true
 }
@@ -422,13 +537,13 @@ func (s *runFuture) Cancel() {
 	case 2:
 		s.child2.Cancel()
 	case 3:
-		s.child1.Cancel()
+		s.child3.Cancel()
 	case 4:
 		s.child4.Cancel()
 	case 5:
 		s.child4.Cancel()
 	case 6:
-		s.child6.Cancel()
+		s.child3.Cancel()
 	case 7:
 		s.child1.Cancel()
 	}

@@ -100,6 +100,12 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
+	i_1 := s.i
+	_ = i_1
+	x_2 := s.x
+	_ = x_2
 	var (
 		tmp_1 []int
 		tmp_2 []int
@@ -134,52 +140,64 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	s.tmp_3 = nil
 resume1:
 	/*line main.go:28:20*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 1
 		return false
 	}
 	/*line main.go:28:20*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 1
 		return false
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = srcFuture{}
 	/*line main.go:28:20*/ s.tmp = tmp_1
-	/*line main.go:28:2*/ s.tmp_1 = 0
+	/*line main.go:28:2*/ tmp_1_1 = 0
 b2:
-	/*line main.go:28:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:28:2*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b6
 	}
-	/*line main.go:28:6*/ s.i, s.x = s.tmp_1, s.tmp[s.tmp_1]
+	/*line main.go:28:6*/ i_1, x_2 = tmp_1_1, s.tmp[tmp_1_1]
 	/*line main.go:29:3*/ s.child2 = rt.YieldAsync()
 	s.pa = nil
 	s.tmp_3 = nil
 resume2:
 	/*line main.go:29:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 2
 		return false
 	}
 	/*line main.go:29:3*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 2
 		return false
 	}
 	s.child2.Result()
-	/*line main.go:30:3*/ if s.i == 0 {
+	/*line main.go:30:3*/ if i_1 == 0 {
 		/*line main.go:31:4*/ s.xs[2] = 30
 		/*line main.go:32:4*/ s.xs = append(s.xs, 4)
 	}
-	/*line main.go:34:3*/ fmt.Println("slice", s.i, s.x)
-	/*line main.go:28:2*/ s.tmp_1++
+	/*line main.go:34:3*/ fmt.Println("slice", i_1, x_2)
+	/*line main.go:28:2*/ tmp_1_1++
 	goto b2
 b6:
 	/*line main.go:36:2*/ s.arr = new([3]int)
 	(*s.arr) = [3]int{1, 2, 3}
 	/*line main.go:37:20*/ s.tmp_2 = (*s.arr)
-	/*line main.go:37:2*/ s.tmp_1 = 0
+	/*line main.go:37:2*/ tmp_1_1 = 0
 b7:
-	/*line main.go:37:2*/ if !(s.tmp_1 < len(s.tmp_2)) {
+	/*line main.go:37:2*/ if !(tmp_1_1 < len(s.tmp_2)) {
 		goto b11
 	}
-	/*line main.go:37:6*/ s.i, s.x = s.tmp_1, s.tmp_2[s.tmp_1]
+	/*line main.go:37:6*/ i_1, x_2 = tmp_1_1, s.tmp_2[tmp_1_1]
 	/*line main.go:38:3*/ s.child2 = rt.YieldAsync()
 	s.xs = nil
 	s.tmp = nil
@@ -187,74 +205,92 @@ b7:
 	s.tmp_3 = nil
 resume3:
 	/*line main.go:38:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 3
 		return false
 	}
 	/*line main.go:38:3*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 3
 		return false
 	}
 	s.child2.Result()
 	/*line main.go:39:3*/ (*s.arr)[2] = 300
-	/*line main.go:40:3*/ fmt.Println("array", s.i, s.x)
-	/*line main.go:37:2*/ s.tmp_1++
+	/*line main.go:40:3*/ fmt.Println("array", i_1, x_2)
+	/*line main.go:37:2*/ tmp_1_1++
 	goto b7
 b11:
 	/*line main.go:42:2*/ s.pa = &(*s.arr)
 	/*line main.go:43:2*/ _ = s.pa
-	/*line main.go:43:2*/ s.tmp_1 = 0
+	/*line main.go:43:2*/ tmp_1_1 = 0
 b12:
-	/*line main.go:43:2*/ if !(s.tmp_1 < 3) {
+	/*line main.go:43:2*/ if !(tmp_1_1 < 3) {
 		goto b16
 	}
-	/*line main.go:43:6*/ s.i = s.tmp_1
+	/*line main.go:43:6*/ i_1 = tmp_1_1
 	/*line main.go:44:3*/ s.child2 = rt.YieldAsync()
 	s.xs = nil
 	s.tmp = nil
 	s.tmp_3 = nil
 resume4:
 	/*line main.go:44:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 4
 		return false
 	}
 	/*line main.go:44:3*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 4
 		return false
 	}
 	s.child2.Result()
-	/*line main.go:45:3*/ s.pa[s.i]++
-	/*line main.go:43:2*/ s.tmp_1++
+	/*line main.go:45:3*/ s.pa[i_1]++
+	/*line main.go:43:2*/ tmp_1_1++
 	goto b12
 b16:
 	/*line main.go:47:2*/ fmt.Println((*s.arr))
-	/*line main.go:48:2*/ s.tmp_1 = 0
-	s.i = 0
+	/*line main.go:48:2*/ tmp_1_1 = 0
+	i_1 = 0
 	/*line main.go:49:19*/ s.xs = []int{7, 8}
-	/*line main.go:49:2*/ s.x = 0
+	/*line main.go:49:2*/ x_2 = 0
 b17:
-	/*line main.go:49:2*/ if !(s.x < len(s.xs)) {
+	/*line main.go:49:2*/ if !(x_2 < len(s.xs)) {
 		goto b21
 	}
-	/*line main.go:49:6*/ s.tmp_1, s.i = s.x, s.xs[s.x]
+	/*line main.go:49:6*/ tmp_1_1, i_1 = x_2, s.xs[x_2]
 	/*line main.go:50:3*/ s.child2 = rt.YieldAsync()
 	s.tmp = nil
 	s.pa = nil
 	s.tmp_3 = nil
 resume5:
 	/*line main.go:50:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 5
 		return false
 	}
 	/*line main.go:50:3*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 5
 		return false
 	}
 	s.child2.Result()
-	/*line main.go:49:2*/ s.x++
+	/*line main.go:49:2*/ x_2++
 	goto b17
 b21:
-	/*line main.go:52:2*/ fmt.Println("after", s.tmp_1, s.i)
-	/*line main.go:53:2*/ s.x = 0
+	/*line main.go:52:2*/ fmt.Println("after", tmp_1_1, i_1)
+	/*line main.go:53:2*/ x_2 = 0
 	/*line main.go:54:12*/ s.child1 = srcAsync([]int{1, 1, 1})
 	s.xs = nil
 	s.tmp = nil
@@ -262,74 +298,92 @@ b21:
 	s.tmp_3 = nil
 resume6:
 	/*line main.go:54:12*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 6
 		return false
 	}
 	/*line main.go:54:12*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 6
 		return false
 	}
 	tmp_2 = s.child1.Result()
 	s.child1 = srcFuture{}
 	/*line main.go:54:12*/ s.xs = tmp_2
-	/*line main.go:54:2*/ s.tmp_1 = 0
+	/*line main.go:54:2*/ tmp_1_1 = 0
 b23:
-	/*line main.go:54:2*/ if !(s.tmp_1 < len(s.xs)) {
+	/*line main.go:54:2*/ if !(tmp_1_1 < len(s.xs)) {
 		goto b27
 	}
-	/*line main.go:55:3*/ s.x++
+	/*line main.go:55:3*/ x_2++
 	/*line main.go:56:3*/ s.child2 = rt.YieldAsync()
 	s.tmp = nil
 	s.pa = nil
 	s.tmp_3 = nil
 resume7:
 	/*line main.go:56:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 7
 		return false
 	}
 	/*line main.go:56:3*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 7
 		return false
 	}
 	s.child2.Result()
-	/*line main.go:54:2*/ s.tmp_1++
+	/*line main.go:54:2*/ tmp_1_1++
 	goto b23
 b27:
 	/*line main.go:58:20*/ s.tmp_3 = [][]int{{1}, {2, 3}}
-	/*line main.go:58:2*/ s.tmp_1 = 0
+	/*line main.go:58:2*/ tmp_1_1 = 0
 b28:
-	/*line main.go:58:2*/ if !(s.tmp_1 < len(s.tmp_3)) {
+	/*line main.go:58:2*/ if !(tmp_1_1 < len(s.tmp_3)) {
 		goto b36
 	}
-	/*line main.go:58:9*/ x_1 = s.tmp_3[s.tmp_1]
+	/*line main.go:58:9*/ x_1 = s.tmp_3[tmp_1_1]
 	/*line main.go:59:21*/ s.xs = x_1
-	/*line main.go:59:3*/ s.i = 0
+	/*line main.go:59:3*/ i_1 = 0
 b30:
-	/*line main.go:59:3*/ if !(s.i < len(s.xs)) {
+	/*line main.go:59:3*/ if !(i_1 < len(s.xs)) {
 		goto b34
 	}
-	/*line main.go:59:10*/ y = s.xs[s.i]
-	/*line main.go:60:4*/ s.x += y
+	/*line main.go:59:10*/ y = s.xs[i_1]
+	/*line main.go:60:4*/ x_2 += y
 	/*line main.go:61:4*/ s.child2 = rt.YieldAsync()
 	s.tmp = nil
 	s.pa = nil
 resume8:
 	/*line main.go:61:4*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 8
 		return false
 	}
 	/*line main.go:61:4*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.i = i_1
+		s.x = x_2
 		s.state = 8
 		return false
 	}
 	s.child2.Result()
-	/*line main.go:59:3*/ s.i++
+	/*line main.go:59:3*/ i_1++
 	goto b30
 b34:
-	/*line main.go:58:2*/ s.tmp_1++
+	/*line main.go:58:2*/ tmp_1_1++
 	goto b28
 b36:
-	/*line main.go:64:2*/ fmt.Println(s.x)
+	/*line main.go:64:2*/ fmt.Println(x_2)
 	/*line main.go:65:1*/ s.state = -1
 	return true
 }

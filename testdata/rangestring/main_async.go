@@ -38,6 +38,12 @@ func runAsync(s string) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s_1 *runFuture) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s_1.tmp_1
+	_ = tmp_1_1
+	i_1 := s_1.i
+	_ = i_1
+	r_1 := s_1.r
+	_ = r_1
 	var (
 		tmp_1 int
 		tmp_2 int32
@@ -57,53 +63,65 @@ func (s_1 *runFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s_1.out = nil
 	/*line main.go:19:20*/ s_1.tmp = s_1.s
 	/*line main.go:19:2*/ tmp_1 = 0
-	/*line main.go:19:2*/ s_1.tmp_1 = 0
+	/*line main.go:19:2*/ tmp_1_1 = 0
 b1:
 	/*line main.go:19:2*/ if !(tmp_1 < len(s_1.tmp)) {
 		goto b5
 	}
 	/*line main.go:19:2*/ tmp_2, tmp_3 = utf8.DecodeRuneInString(s_1.tmp[tmp_1:])
-	/*line main.go:19:2*/ s_1.tmp_1 = tmp_1 + tmp_3
-	/*line main.go:19:6*/ s_1.i, s_1.r = tmp_1, tmp_2
+	/*line main.go:19:2*/ tmp_1_1 = tmp_1 + tmp_3
+	/*line main.go:19:6*/ i_1, r_1 = tmp_1, tmp_2
 	/*line main.go:20:3*/ s_1.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:20:3*/ if cx.InjectPending() {
+		s_1.tmp_1 = tmp_1_1
+		s_1.i = i_1
+		s_1.r = r_1
 		s_1.state = 1
 		return false
 	}
 	/*line main.go:20:3*/ if !s_1.child1.Poll(cx) {
+		s_1.tmp_1 = tmp_1_1
+		s_1.i = i_1
+		s_1.r = r_1
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
 	/*line main.go:21:3*/ s_1.s = "changed"
-	/*line main.go:22:3*/ s_1.out = append(s_1.out, fmt.Sprintf("%d:%q", s_1.i, s_1.r))
-	/*line main.go:19:2*/ tmp_1 = s_1.tmp_1
+	/*line main.go:22:3*/ s_1.out = append(s_1.out, fmt.Sprintf("%d:%q", i_1, r_1))
+	/*line main.go:19:2*/ tmp_1 = tmp_1_1
 	goto b1
 b5:
 	/*line main.go:24:17*/ s_1.tmp = "héllo"
 	/*line main.go:24:2*/ tmp_4 = 0
-	/*line main.go:24:2*/ s_1.tmp_1 = 0
+	/*line main.go:24:2*/ tmp_1_1 = 0
 b6:
 	/*line main.go:24:2*/ if !(tmp_4 < len(s_1.tmp)) {
 		goto b10
 	}
 	/*line main.go:24:2*/ _, tmp_5 = utf8.DecodeRuneInString(s_1.tmp[tmp_4:])
-	/*line main.go:24:2*/ s_1.tmp_1 = tmp_4 + tmp_5
-	/*line main.go:24:6*/ s_1.i = tmp_4
+	/*line main.go:24:2*/ tmp_1_1 = tmp_4 + tmp_5
+	/*line main.go:24:6*/ i_1 = tmp_4
 	/*line main.go:25:3*/ s_1.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:25:3*/ if cx.InjectPending() {
+		s_1.tmp_1 = tmp_1_1
+		s_1.i = i_1
+		s_1.r = r_1
 		s_1.state = 2
 		return false
 	}
 	/*line main.go:25:3*/ if !s_1.child1.Poll(cx) {
+		s_1.tmp_1 = tmp_1_1
+		s_1.i = i_1
+		s_1.r = r_1
 		s_1.state = 2
 		return false
 	}
 	s_1.child1.Result()
-	/*line main.go:26:3*/ s_1.out = append(s_1.out, fmt.Sprint(s_1.i))
-	/*line main.go:24:2*/ tmp_4 = s_1.tmp_1
+	/*line main.go:26:3*/ s_1.out = append(s_1.out, fmt.Sprint(i_1))
+	/*line main.go:24:2*/ tmp_4 = tmp_1_1
 	goto b6
 b10:
 	/*line main.go:28:2*/ s_1.r0 = s_1.out

@@ -37,6 +37,10 @@ func (xs ints) sumAsync() intssumFuture {
 
 // Poll advances sum to its next suspension point; it reports whether it has completed.
 func (s *intssumFuture) Poll(cx *rt.Context) bool {
+	t_1 := s.t
+	_ = t_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -44,28 +48,32 @@ func (s *intssumFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: intssumFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:22:2*/ s.t = 0
-	/*line main.go:23:6*/ s.i = 0
+	/*line main.go:22:2*/ t_1 = 0
+	/*line main.go:23:6*/ i_1 = 0
 b1:
-	/*line main.go:23:2*/ if !(s.i < len(s.xs)) {
+	/*line main.go:23:2*/ if !(i_1 < len(s.xs)) {
 		goto b5
 	}
 	/*line main.go:24:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:24:3*/ if cx.InjectPending() {
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:24:3*/ if !s.child1.Poll(cx) {
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:25:3*/ s.t += s.xs[s.i]
-	/*line main.go:23:27*/ s.i++
+	/*line main.go:25:3*/ t_1 += s.xs[i_1]
+	/*line main.go:23:27*/ i_1++
 	goto b1
 b5:
-	/*line main.go:27:2*/ s.r0 = s.t
+	/*line main.go:27:2*/ s.r0 = t_1
 	s.state = -1
 	return true
 }
@@ -109,6 +117,8 @@ func (d dict) putAsync(k string, v int) dictputFuture {
 
 // Poll advances put to its next suspension point; it reports whether it has completed.
 func (s *dictputFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -119,15 +129,17 @@ func (s *dictputFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:34:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:35:2*/ s.d[s.k] = s.v
+	/*line main.go:35:2*/ s.d[s.k] = v_1
 	/*line main.go:36:1*/ s.state = -1
 	return true
 }
@@ -169,6 +181,8 @@ func (f op) applyAsync(x int) opapplyFuture {
 
 // Poll advances apply to its next suspension point; it reports whether it has completed.
 func (s *opapplyFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -179,15 +193,17 @@ func (s *opapplyFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:42:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:42:2*/ if cx.InjectPending() {
+		s.x = x_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:42:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:43:2*/ s.r0 = s.f(s.x)
+	/*line main.go:43:2*/ s.r0 = s.f(x_1)
 	s.state = -1
 	return true
 }
@@ -345,14 +361,19 @@ func run() {
 type runFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	d      dict
+	d_1    dict
+	k      string
+	v      int
 	double op
-	x      *derived
+	f      op
+	x      int
+	x_1    int
+	x_2    *derived
+	d_2    derived
 	tmp    string
 	child1 intssumFuture
-	child2 dictputFuture
-	child5 opapplyFuture
+	child2 rt.YieldFuture
 	child7 basehitFuture
-	child9 derivedlabelFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -362,6 +383,12 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
+	x_1 := s.x
+	_ = x_1
+	x_1_1 := s.x_1
+	_ = x_1_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -397,14 +424,24 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:68:14*/ s.child1 = ints{1, 2, 3}.sumAsync()
 	s.d = nil
+	s.d_1 = nil
+	s.k = ""
 	s.double = nil
+	s.f = nil
+	s.d_2 = derived{}
 	s.tmp = ""
 resume1:
 	/*line main.go:68:14*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:68:14*/ if !s.child1.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 1
 		return false
 	}
@@ -412,49 +449,81 @@ resume1:
 	s.child1 = intssumFuture{}
 	/*line main.go:68:2*/ fmt.Println(tmp_1)
 	/*line main.go:69:2*/ s.d = dict{}
-	/*line main.go:70:2*/ s.child2 = s.d.putAsync("a", 1)
+	/*line main.go:70:2*/ s.d_1, s.k, v_1 = s.d, "a", 1
+	/*line main.go:34:2*/ s.child2 = rt.YieldAsync()
 	s.double = nil
+	s.f = nil
+	s.d_2 = derived{}
 	s.tmp = ""
 resume2:
-	/*line main.go:70:2*/ if cx.InjectPending() {
+	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:70:2*/ if !s.child2.Poll(cx) {
+	/*line main.go:34:2*/ if !s.child2.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 2
 		return false
 	}
 	s.child2.Result()
-	s.child2 = dictputFuture{}
-	/*line main.go:71:13*/ s.child1 = ints{4, 5}.sumAsync()
+	/*line main.go:35:2*/ s.d_1[s.k] = v_1
+	/*line main.go:70:2*/
+	/*line main.go:71:13*/
+	s.child1 = ints{4, 5}.sumAsync()
+	s.d_1 = nil
+	s.k = ""
 	s.double = nil
+	s.f = nil
+	s.d_2 = derived{}
 	s.tmp = ""
 resume3:
 	/*line main.go:71:13*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:71:13*/ if !s.child1.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 3
 		return false
 	}
 	tmp_2 = s.child1.Result()
 	s.child1 = intssumFuture{}
-	/*line main.go:71:2*/ s.child2 = s.d.putAsync("b", tmp_2)
+	/*line main.go:71:2*/ s.d_1, s.k, v_1 = s.d, "b", tmp_2
+	/*line main.go:34:2*/ s.child2 = rt.YieldAsync()
 	s.double = nil
+	s.f = nil
+	s.d_2 = derived{}
 	s.tmp = ""
 resume4:
-	/*line main.go:71:2*/ if cx.InjectPending() {
+	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:71:2*/ if !s.child2.Poll(cx) {
+	/*line main.go:34:2*/ if !s.child2.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 4
 		return false
 	}
 	s.child2.Result()
-	s.child2 = dictputFuture{}
-	/*line main.go:72:2*/ keys = make([]string, 0)
+	/*line main.go:35:2*/ s.d_1[s.k] = v_1
+	/*line main.go:71:2*/
+	/*line main.go:72:2*/
+	keys = make([]string, 0)
 	/*line main.go:73:2*/ for k := range s.d {
 		/*line main.go:74:3*/ keys = append(keys, k)
 	}
@@ -463,93 +532,170 @@ resume4:
 	/*line main.go:78:2*/ s.double = op(func(x int) int {
 		/*line main.go:78:33*/ return 2 * x
 	})
-	/*line main.go:79:27*/ s.child5 = s.double.applyAsync(5)
+	/*line main.go:79:27*/ v_1 = 0
+	/*line main.go:79:27*/ s.f, x_1 = s.double, 5
+	/*line main.go:42:2*/ s.child2 = rt.YieldAsync()
 	s.d = nil
+	s.d_1 = nil
+	s.k = ""
+	s.d_2 = derived{}
 	s.tmp = ""
 resume5:
-	/*line main.go:79:27*/ if cx.InjectPending() {
+	/*line main.go:42:2*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 5
 		return false
 	}
-	/*line main.go:79:27*/ if !s.child5.Poll(cx) {
+	/*line main.go:42:2*/ if !s.child2.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 5
 		return false
 	}
-	tmp_3 = s.child5.Result()
-	s.child5 = opapplyFuture{}
-	/*line main.go:79:14*/ s.child5 = s.double.applyAsync(tmp_3)
+	s.child2.Result()
+	/*line main.go:43:2*/ {
+		/*line main.go:79:27*/ v_1 = s.f(x_1)
+		/*line main.go:43:2*/ goto b9
+	}
+b9:
+	/*line main.go:79:27*/ tmp_3 = v_1
+	/*line main.go:79:14*/ x_1 = 0
+	/*line main.go:79:14*/ s.f, x_1_1 = s.double, tmp_3
+	/*line main.go:42:2*/ s.child2 = rt.YieldAsync()
 	s.d = nil
+	s.d_1 = nil
+	s.k = ""
 	s.double = nil
+	s.d_2 = derived{}
 	s.tmp = ""
 resume6:
-	/*line main.go:79:14*/ if cx.InjectPending() {
+	/*line main.go:42:2*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 6
 		return false
 	}
-	/*line main.go:79:14*/ if !s.child5.Poll(cx) {
+	/*line main.go:42:2*/ if !s.child2.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 6
 		return false
 	}
-	tmp_4 = s.child5.Result()
-	s.child5 = opapplyFuture{}
+	s.child2.Result()
+	/*line main.go:43:2*/ {
+		/*line main.go:79:14*/ x_1 = s.f(x_1_1)
+		/*line main.go:43:2*/ goto b12
+	}
+b12:
+	/*line main.go:79:14*/ tmp_4 = x_1
 	/*line main.go:79:2*/ fmt.Println(tmp_4)
-	/*line main.go:80:2*/ s.x = new(derived)
-	(*s.x) = derived{}
-	/*line main.go:81:2*/ (*s.x).name = "x"
-	/*line main.go:82:2*/ s.child7 = (*s.x).hitAsync()
+	/*line main.go:80:2*/ s.x_2 = new(derived)
+	(*s.x_2) = derived{}
+	/*line main.go:81:2*/ (*s.x_2).name = "x"
+	/*line main.go:82:2*/ s.child7 = (*s.x_2).hitAsync()
 	s.d = nil
+	s.d_1 = nil
+	s.k = ""
 	s.double = nil
+	s.f = nil
+	s.d_2 = derived{}
 	s.tmp = ""
 resume7:
 	/*line main.go:82:2*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 7
 		return false
 	}
 	/*line main.go:82:2*/ if !s.child7.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 7
 		return false
 	}
 	s.child7.Result()
 	s.child7 = basehitFuture{}
-	/*line main.go:83:2*/ s.child7 = (*s.x).base.hitAsync()
+	/*line main.go:83:2*/ s.child7 = (*s.x_2).base.hitAsync()
 	s.d = nil
+	s.d_1 = nil
+	s.k = ""
 	s.double = nil
+	s.f = nil
+	s.d_2 = derived{}
 	s.tmp = ""
 resume8:
 	/*line main.go:83:2*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 8
 		return false
 	}
 	/*line main.go:83:2*/ if !s.child7.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 8
 		return false
 	}
 	s.child7.Result()
 	s.child7 = basehitFuture{}
-	/*line main.go:84:14*/ s.child9 = (*s.x).labelAsync()
+	/*line main.go:84:14*/ s.k = ""
+	/*line main.go:84:14*/ s.d_2 = (*s.x_2)
+	/*line main.go:62:2*/ s.child2 = rt.YieldAsync()
 	s.d = nil
+	s.d_1 = nil
 	s.double = nil
+	s.f = nil
 	s.tmp = ""
 resume9:
-	/*line main.go:84:14*/ if cx.InjectPending() {
+	/*line main.go:62:2*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 9
 		return false
 	}
-	/*line main.go:84:14*/ if !s.child9.Poll(cx) {
+	/*line main.go:62:2*/ if !s.child2.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 9
 		return false
 	}
-	s.tmp = s.child9.Result()
-	s.child9 = derivedlabelFuture{}
-	/*line main.go:84:25*/ s.child7 = (*s.x).hitAsync()
+	s.child2.Result()
+	/*line main.go:63:2*/ {
+		/*line main.go:84:14*/ s.k = fmt.Sprint(s.d_2.name, "#", s.d_2.hits)
+		/*line main.go:63:2*/ goto b17
+	}
+b17:
+	/*line main.go:84:14*/ s.tmp = s.k
+	/*line main.go:84:25*/ s.child7 = (*s.x_2).hitAsync()
 	s.d = nil
+	s.d_1 = nil
+	s.k = ""
 	s.double = nil
+	s.f = nil
+	s.d_2 = derived{}
 resume10:
 	/*line main.go:84:25*/ if cx.InjectPending() {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 10
 		return false
 	}
 	/*line main.go:84:25*/ if !s.child7.Poll(cx) {
+		s.v = v_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 10
 		return false
 	}
@@ -575,15 +721,15 @@ func (s *runFuture) Cancel() {
 	case 4:
 		s.child2.Cancel()
 	case 5:
-		s.child5.Cancel()
+		s.child2.Cancel()
 	case 6:
-		s.child5.Cancel()
+		s.child2.Cancel()
 	case 7:
 		s.child7.Cancel()
 	case 8:
 		s.child7.Cancel()
 	case 9:
-		s.child9.Cancel()
+		s.child2.Cancel()
 	case 10:
 		s.child7.Cancel()
 	}

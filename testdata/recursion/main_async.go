@@ -34,6 +34,10 @@ func fibAsync(n int) fibFuture {
 
 // Poll advances fib to its next suspension point; it reports whether it has completed.
 func (s *fibFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	tmp_2 := s.tmp
+	_ = tmp_2
 	var (
 		tmp_1 int
 	)
@@ -48,51 +52,63 @@ func (s *fibFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: fibFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:17:2*/ if !(s.n < 2) {
+	/*line main.go:17:2*/ if !(n_1 < 2) {
 		goto b3
 	}
 	/*line main.go:18:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.tmp = tmp_2
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.tmp = tmp_2
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:3*/ s.r0 = s.n
+	/*line main.go:19:3*/ s.r0 = n_1
 	s.state = -1
 	return true
 b3:
 	/*line main.go:21:9*/ s.child2 = new(fibFuture)
-	*s.child2 = fibAsync(s.n - 1)
+	*s.child2 = fibAsync(n_1 - 1)
 resume2:
 	/*line main.go:21:9*/ if cx.InjectPending() {
+		s.n = n_1
+		s.tmp = tmp_2
 		s.state = 2
 		return false
 	}
 	/*line main.go:21:9*/ if !s.child2.Poll(cx) {
+		s.n = n_1
+		s.tmp = tmp_2
 		s.state = 2
 		return false
 	}
-	s.tmp = s.child2.Result()
+	tmp_2 = s.child2.Result()
 	s.child2 = nil
 	/*line main.go:21:20*/ s.child2 = new(fibFuture)
-	*s.child2 = fibAsync(s.n - 2)
+	*s.child2 = fibAsync(n_1 - 2)
 resume3:
 	/*line main.go:21:20*/ if cx.InjectPending() {
+		s.n = n_1
+		s.tmp = tmp_2
 		s.state = 3
 		return false
 	}
 	/*line main.go:21:20*/ if !s.child2.Poll(cx) {
+		s.n = n_1
+		s.tmp = tmp_2
 		s.state = 3
 		return false
 	}
 	tmp_1 = s.child2.Result()
 	s.child2 = nil
-	/*line main.go:21:2*/ s.r0 = s.tmp + tmp_1
+	/*line main.go:21:2*/ s.r0 = tmp_2 + tmp_1
 	s.state = -1
 	return true
 }
@@ -138,6 +154,8 @@ func evenAsync(n int) evenFuture {
 
 // Poll advances even to its next suspension point; it reports whether it has completed.
 func (s *evenFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 bool
 	)
@@ -150,7 +168,7 @@ func (s *evenFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: evenFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:26:2*/ if s.n == 0 {
+	/*line main.go:26:2*/ if n_1 == 0 {
 		/*line main.go:27:3*/ s.r0 = true
 		s.state = -1
 		return true
@@ -158,22 +176,26 @@ func (s *evenFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:29:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:29:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:29:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:30:9*/ s.child2 = new(oddFuture)
-	*s.child2 = oddAsync(s.n - 1)
+	*s.child2 = oddAsync(n_1 - 1)
 resume2:
 	/*line main.go:30:9*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:30:9*/ if !s.child2.Poll(cx) {
+		s.n = n_1
 		s.state = 2
 		return false
 	}
@@ -222,6 +244,8 @@ func oddAsync(n int) oddFuture {
 
 // Poll advances odd to its next suspension point; it reports whether it has completed.
 func (s *oddFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 bool
 	)
@@ -232,19 +256,21 @@ func (s *oddFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: oddFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:35:2*/ if s.n == 0 {
+	/*line main.go:35:2*/ if n_1 == 0 {
 		/*line main.go:36:3*/ s.r0 = false
 		s.state = -1
 		return true
 	}
 	/*line main.go:38:9*/ s.child1 = new(evenFuture)
-	*s.child1 = evenAsync(s.n - 1)
+	*s.child1 = evenAsync(n_1 - 1)
 resume1:
 	/*line main.go:38:9*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:38:9*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
@@ -298,6 +324,8 @@ func (t *tree) sumAsync() treesumFuture {
 
 // Poll advances sum to its next suspension point; it reports whether it has completed.
 func (s *treesumFuture) Poll(cx *rt.Context) bool {
+	tmp_2 := s.tmp
+	_ = tmp_2
 	var (
 		tmp_1 int
 	)
@@ -320,10 +348,12 @@ func (s *treesumFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:51:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:51:2*/ if cx.InjectPending() {
+		s.tmp = tmp_2
 		s.state = 1
 		return false
 	}
 	/*line main.go:51:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_2
 		s.state = 1
 		return false
 	}
@@ -332,29 +362,33 @@ resume1:
 	*s.child2 = s.t.left.sumAsync()
 resume2:
 	/*line main.go:52:15*/ if cx.InjectPending() {
+		s.tmp = tmp_2
 		s.state = 2
 		return false
 	}
 	/*line main.go:52:15*/ if !s.child2.Poll(cx) {
+		s.tmp = tmp_2
 		s.state = 2
 		return false
 	}
-	s.tmp = s.child2.Result()
+	tmp_2 = s.child2.Result()
 	s.child2 = nil
 	/*line main.go:52:30*/ s.child2 = new(treesumFuture)
 	*s.child2 = s.t.right.sumAsync()
 resume3:
 	/*line main.go:52:30*/ if cx.InjectPending() {
+		s.tmp = tmp_2
 		s.state = 3
 		return false
 	}
 	/*line main.go:52:30*/ if !s.child2.Poll(cx) {
+		s.tmp = tmp_2
 		s.state = 3
 		return false
 	}
 	tmp_1 = s.child2.Result()
 	s.child2 = nil
-	/*line main.go:52:2*/ s.r0 = s.t.v + s.tmp + tmp_1
+	/*line main.go:52:2*/ s.r0 = s.t.v + tmp_2 + tmp_1
 	s.state = -1
 	return true
 }

@@ -34,6 +34,12 @@ func workAsync(n int) workFuture {
 
 // Poll advances work to its next suspension point; it reports whether it has completed.
 func (s *workFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	t_1 := s.t
+	_ = t_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -41,28 +47,34 @@ func (s *workFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: workFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:17:2*/ s.t = 0
-	/*line main.go:18:6*/ s.i = 0
+	/*line main.go:17:2*/ t_1 = 0
+	/*line main.go:18:6*/ i_1 = 0
 b1:
-	/*line main.go:18:2*/ if !(s.i < s.n) {
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
 		goto b5
 	}
 	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:20:3*/ s.t += s.i
-	/*line main.go:18:21*/ s.i++
+	/*line main.go:20:3*/ t_1 += i_1
+	/*line main.go:18:21*/ i_1++
 	goto b1
 b5:
-	/*line main.go:22:2*/ s.r0 = s.t
+	/*line main.go:22:2*/ s.r0 = t_1
 	s.state = -1
 	return true
 }
@@ -94,7 +106,11 @@ func main() {
 type mainFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	res    *int
-	child1 workFuture
+	r      int
+	n      int
+	t      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // mainFunc1Async returns the future of the func literal at main.go:27:9 without running any of it.
@@ -104,6 +120,14 @@ func mainFunc1Async(res *int) mainFunc1Future {
 
 // Poll advances the func literal at main.go:27:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	t_1 := s.t
+	_ = t_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -111,17 +135,43 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: mainFunc1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:28:3*/ s.child1 = workAsync(10)
+	/*line main.go:28:9*/ r_1 = 0
+	/*line main.go:28:9*/ n_1 = 10
+	/*line main.go:17:2*/ t_1 = 0
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:28:9*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:28:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	(*s.res) = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:20:3*/ t_1 += i_1
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:22:2*/ {
+		/*line main.go:28:9*/ r_1 = t_1
+		/*line main.go:22:2*/ goto b7
+	}
+b7:
+	/*line main.go:28:3*/ (*s.res) = r_1
 	/*line main.go:29:2*/ s.state = -1
 	return true
 }
@@ -143,8 +193,11 @@ type mainFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	res    *int
 	h      *rt.JoinHandle[int]
-	tmp    int
-	child1 workFuture
+	r      int
+	n      int
+	t      int
+	i      int
+	child1 rt.YieldFuture
 	child2 *rt.JoinHandle[int]
 }
 
@@ -155,6 +208,14 @@ func mainFunc2Async(res *int) mainFunc2Future {
 
 // Poll advances the func literal at main.go:31:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	t_1 := s.t
+	_ = t_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -168,31 +229,65 @@ func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
 	/*line main.go:32:3*/ s.h = rt.SpawnFuture[mainFunc3Future, int](mainFunc3Async())
-	/*line main.go:33:9*/ s.child1 = workAsync(4)
+	/*line main.go:33:9*/ r_1 = 0
+	/*line main.go:33:9*/ n_1 = 4
+	/*line main.go:17:2*/ t_1 = 0
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:33:9*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:33:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	s.tmp = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:20:3*/ t_1 += i_1
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:22:2*/ {
+		/*line main.go:33:9*/ r_1 = t_1
+		/*line main.go:22:2*/ goto b7
+	}
+b7:
+	/*line main.go:33:9*/ n_1 = r_1
 	/*line main.go:33:19*/ s.child2 = s.h
 	s.h = nil
 resume2:
 	/*line main.go:33:19*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:33:19*/ if !s.child2.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	tmp_1 = s.child2.Result()
 	s.child2 = nil
-	/*line main.go:33:3*/ (*s.res) = s.tmp + tmp_1
+	/*line main.go:33:3*/ (*s.res) = n_1 + tmp_1
 	/*line main.go:34:2*/ s.state = -1
 	return true
 }
@@ -215,7 +310,11 @@ func (s *mainFunc2Future) Cancel() {
 type mainFunc3Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
-	child1 workFuture
+	r      int
+	n      int
+	t      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // mainFunc3Async returns the future of the func literal at main.go:32:17 without running any of it.
@@ -225,6 +324,14 @@ func mainFunc3Async() mainFunc3Future {
 
 // Poll advances the func literal at main.go:32:17 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc3Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	t_1 := s.t
+	_ = t_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -235,17 +342,43 @@ func (s *mainFunc3Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: mainFunc3Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:32:37*/ s.child1 = workAsync(5)
+	/*line main.go:32:37*/ r_1 = 0
+	/*line main.go:32:37*/ n_1 = 5
+	/*line main.go:17:2*/ t_1 = 0
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:32:37*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:32:37*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.t = t_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:20:3*/ t_1 += i_1
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:22:2*/ {
+		/*line main.go:32:37*/ r_1 = t_1
+		/*line main.go:22:2*/ goto b7
+	}
+b7:
+	/*line main.go:32:37*/ tmp_1 = r_1
 	/*line main.go:32:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true

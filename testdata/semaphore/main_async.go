@@ -40,6 +40,8 @@ func taskAsync(sem *sync.Semaphore, st *state, w int64) taskFuture {
 
 // Poll advances task to its next suspension point; it reports whether it has completed.
 func (s *taskFuture) Poll(cx *rt.Context) bool {
+	w_1 := s.w
+	_ = w_1
 	var (
 		err error
 		in  int32
@@ -55,13 +57,15 @@ func (s *taskFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: taskFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:23:5*/ s.child1 = s.sem.AcquireAsync(s.w)
+	/*line main.go:23:5*/ s.child1 = s.sem.AcquireAsync(w_1)
 resume1:
 	/*line main.go:23:12*/ if cx.InjectPending() {
+		s.w = w_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:23:12*/ if !s.child1.Poll(cx) {
+		s.w = w_1
 		s.state = 1
 		return false
 	}
@@ -82,10 +86,12 @@ resume1:
 	/*line main.go:34:2*/ s.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.w = w_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:34:2*/ if !s.child2.Poll(cx) {
+		s.w = w_1
 		s.state = 2
 		return false
 	}
@@ -93,17 +99,19 @@ resume2:
 	/*line main.go:35:2*/ s.child2 = rt.YieldAsync()
 resume3:
 	/*line main.go:35:2*/ if cx.InjectPending() {
+		s.w = w_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:35:2*/ if !s.child2.Poll(cx) {
+		s.w = w_1
 		s.state = 3
 		return false
 	}
 	s.child2.Result()
 	/*line main.go:36:2*/ s.st.inside.Add(-1)
 	/*line main.go:37:2*/ s.st.done.Add(1)
-	/*line main.go:38:2*/ s.sem.Release(s.w)
+	/*line main.go:38:2*/ s.sem.Release(w_1)
 	/*line main.go:39:1*/ s.state = -1
 	return true
 }
@@ -146,6 +154,8 @@ func mainFunc1Async() mainFunc1Future {
 
 // Poll advances the func literal at main.go:42:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
 	var (
 		hs    []*rt.JoinHandle[bool]
 		h     *rt.JoinHandle[bool]
@@ -170,25 +180,27 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 		/*line main.go:48:4*/ hs = append(hs, rt.SpawnFuture[mainFunc2Future, bool](mainFunc2Async(s.sem, s.st, &w)))
 	}
 	/*line main.go:50:21*/ s.tmp = hs
-	/*line main.go:50:3*/ s.tmp_1 = 0
+	/*line main.go:50:3*/ tmp_1_1 = 0
 b1:
-	/*line main.go:50:3*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:50:3*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b5
 	}
-	/*line main.go:50:10*/ h = s.tmp[s.tmp_1]
+	/*line main.go:50:10*/ h = s.tmp[tmp_1_1]
 	/*line main.go:51:4*/ s.child1 = h
 resume1:
 	/*line main.go:51:4*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:51:4*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	s.child1 = nil
-	/*line main.go:50:3*/ s.tmp_1++
+	/*line main.go:50:3*/ tmp_1_1++
 	goto b1
 b5:
 	/*line main.go:53:3*/ fmt.Println("done", (*s.st).done.Load(), "max inside <= 2:", (*s.st).maxInside.Load() <= 2)
@@ -196,10 +208,12 @@ b5:
 	s.tmp = nil
 resume2:
 	/*line main.go:54:29*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:54:29*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
@@ -231,7 +245,11 @@ type mainFunc2Future struct {
 	st     **state
 	w      *int64
 	r0     bool
-	child1 taskFuture
+	sem_1  *sync.Semaphore
+	st_1   *state
+	w_1    int64
+	child1 sync.SemaphoreAcquireFuture
+	child2 rt.YieldFuture
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:48:29 without running any of it.
@@ -241,26 +259,82 @@ func mainFunc2Async(sem **sync.Semaphore, st **state, w *int64) mainFunc2Future 
 
 // Poll advances the func literal at main.go:48:29 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	w_1 := s.w_1
+	_ = w_1
+	var (
+		err error
+		in  int32
+	)
 	switch s.state {
 	case 0:
 	case 1:
 		goto resume1
+	case 2:
+		goto resume2
+	case 3:
+		goto resume3
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:48:43*/ s.child1 = taskAsync((*s.sem), (*s.st), (*s.w))
+	/*line main.go:48:43*/ s.sem_1, s.st_1, w_1 = (*s.sem), (*s.st), (*s.w)
+	/*line main.go:23:5*/ s.child1 = s.sem_1.AcquireAsync(w_1)
 resume1:
-	/*line main.go:48:43*/ if cx.InjectPending() {
+	/*line main.go:23:12*/ if cx.InjectPending() {
+		s.w_1 = w_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:48:43*/ if !s.child1.Poll(cx) {
+	/*line main.go:23:12*/ if !s.child1.Poll(cx) {
+		s.w_1 = w_1
 		s.state = 1
 		return false
 	}
-	s.child1.Result()
-	s.child1 = taskFuture{}
-	/*line main.go:48:61*/ s.r0 = true
+	err = s.child1.Result()
+	s.child1 = sync.SemaphoreAcquireFuture{}
+	/*line main.go:23:2*/ if err != nil {
+		/*line main.go:24:3*/ fmt.Println("acquire:", err)
+		/*line main.go:25:3*/ goto b5
+	}
+	/*line main.go:27:2*/ in = s.st_1.inside.Add(1)
+	/*line main.go:28:2*/ for {
+		/*line main.go:29:3*/ m := s.st_1.maxInside.Load()
+		/*line main.go:30:3*/ if in <= m || s.st_1.maxInside.CompareAndSwap(m, in) {
+			/*line main.go:31:4*/ break
+		}
+	}
+	/*line main.go:34:2*/ s.child2 = rt.YieldAsync()
+resume2:
+	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.w_1 = w_1
+		s.state = 2
+		return false
+	}
+	/*line main.go:34:2*/ if !s.child2.Poll(cx) {
+		s.w_1 = w_1
+		s.state = 2
+		return false
+	}
+	s.child2.Result()
+	/*line main.go:35:2*/ s.child2 = rt.YieldAsync()
+resume3:
+	/*line main.go:35:2*/ if cx.InjectPending() {
+		s.w_1 = w_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:35:2*/ if !s.child2.Poll(cx) {
+		s.w_1 = w_1
+		s.state = 3
+		return false
+	}
+	s.child2.Result()
+	/*line main.go:36:2*/ s.st_1.inside.Add(-1)
+	/*line main.go:37:2*/ s.st_1.done.Add(1)
+	/*line main.go:38:2*/ s.sem_1.Release(w_1)
+b5:
+	/*line main.go:48:43*/
+	/*line main.go:48:61*/
+	s.r0 = true
 	s.state = -1
 	return true
 }
@@ -275,6 +349,10 @@ func (s *mainFunc2Future) Cancel() {
 	switch s.state {
 	case 1:
 		s.child1.Cancel()
+	case 2:
+		s.child2.Cancel()
+	case 3:
+		s.child2.Cancel()
 	}
 	s.state = -1
 }

@@ -32,6 +32,8 @@ func vAsync(n int) vFuture {
 
 // Poll advances v to its next suspension point; it reports whether it has completed.
 func (s *vFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,15 +44,17 @@ func (s *vFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ s.r0 = s.n
+	/*line main.go:19:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -82,11 +86,12 @@ type runFuture struct {
 	x      int
 	r0     []int
 	out    []int
-	x_1    int
+	r      int
+	n      int
 	tmp    []int
-	x_2    int
-	child1 vFuture
-	child2 rt.YieldFuture
+	r_1    int
+	n_1    int
+	child1 rt.YieldFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -96,6 +101,16 @@ func runAsync(x int) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	x_4 := s.x
+	_ = x_4
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	n_1_1 := s.n_1
+	_ = n_1_1
 	var (
 		x_1   int
 		tmp_1 int
@@ -118,101 +133,175 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:24:2*/ s.out = nil
-	/*line main.go:25:9*/ s.child1 = vAsync(s.x * 2)
+	/*line main.go:25:14*/ r_1 = 0
+	/*line main.go:25:14*/ n_1 = x_4 * 2
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 	s.tmp = nil
 resume1:
-	/*line main.go:25:14*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:25:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 1
 		return false
 	}
-	x_1 = s.child1.Result()
-	/*line main.go:26:7*/ if x_1 > 4 {
-		goto b3
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:25:14*/ r_1 = n_1
+		/*line main.go:19:2*/ goto b3
 	}
-	goto b5
 b3:
-	/*line main.go:27:3*/ s.x_1 = x_1 + 100
-	/*line main.go:28:3*/ s.child2 = rt.YieldAsync()
+	/*line main.go:25:9*/ x_1 = r_1
+	/*line main.go:26:7*/ if x_1 > 4 {
+		goto b5
+	}
+	goto b7
+b5:
+	/*line main.go:27:3*/ r_1 = x_1 + 100
+	/*line main.go:28:3*/ s.child1 = rt.YieldAsync()
 	s.tmp = nil
 resume2:
 	/*line main.go:28:3*/ if cx.InjectPending() {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:28:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:28:3*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:29:3*/ s.out = append(s.out, s.x_1)
-	goto b6
-b5:
-	/*line main.go:31:3*/ s.out = append(s.out, x_1)
-b6:
-	/*line main.go:33:2*/ s.out = append(s.out, s.x)
-	/*line main.go:34:20*/ s.tmp = []int{7, 8}
-	/*line main.go:34:2*/ s.x_1 = 0
+	s.child1.Result()
+	/*line main.go:29:3*/ s.out = append(s.out, r_1)
+	goto b8
 b7:
-	/*line main.go:34:2*/ if !(s.x_1 < len(s.tmp)) {
-		goto b11
-	}
-	/*line main.go:34:9*/ s.x_2 = s.tmp[s.x_1]
-	/*line main.go:35:12*/ s.child1 = vAsync(2)
-resume3:
-	/*line main.go:35:12*/ if cx.InjectPending() {
-		s.state = 3
-		return false
-	}
-	/*line main.go:35:12*/ if !s.child1.Poll(cx) {
-		s.state = 3
-		return false
-	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:35:3*/ x_2 = s.x_2 * tmp_1
-	/*line main.go:36:3*/ s.out = append(s.out, x_2)
-	/*line main.go:34:2*/ s.x_1++
-	goto b7
-b11:
-	/*line main.go:38:5*/ s.child1 = vAsync(-1)
-	s.tmp = nil
-resume4:
-	/*line main.go:38:10*/ if cx.InjectPending() {
-		s.state = 4
-		return false
-	}
-	/*line main.go:38:10*/ if !s.child1.Poll(cx) {
-		s.state = 4
-		return false
-	}
-	x_3 = s.child1.Result()
-	/*line main.go:38:2*/ if !(x_3 < 0) {
+	/*line main.go:31:3*/ s.out = append(s.out, x_1)
+b8:
+	/*line main.go:33:2*/ s.out = append(s.out, x_4)
+	/*line main.go:34:20*/ s.tmp = []int{7, 8}
+	/*line main.go:34:2*/ r_1 = 0
+b9:
+	/*line main.go:34:2*/ if !(r_1 < len(s.tmp)) {
 		goto b15
 	}
-	/*line main.go:39:3*/ s.x_1 = -x_3
-	/*line main.go:40:3*/ s.child2 = rt.YieldAsync()
+	/*line main.go:34:9*/ n_1 = s.tmp[r_1]
+	/*line main.go:35:12*/ r_1_1 = 0
+	/*line main.go:35:12*/ n_1_1 = 2
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+resume3:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
+		s.state = 3
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:35:12*/ r_1_1 = n_1_1
+		/*line main.go:19:2*/ goto b13
+	}
+b13:
+	/*line main.go:35:12*/ tmp_1 = r_1_1
+	/*line main.go:35:3*/ x_2 = n_1 * tmp_1
+	/*line main.go:36:3*/ s.out = append(s.out, x_2)
+	/*line main.go:34:2*/ r_1++
+	goto b9
+b15:
+	/*line main.go:38:10*/ r_1 = 0
+	/*line main.go:38:10*/ n_1 = -1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
+	s.tmp = nil
+resume4:
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
+		s.state = 4
+		return false
+	}
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
+		s.state = 4
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:38:10*/ r_1 = n_1
+		/*line main.go:19:2*/ goto b18
+	}
+b18:
+	/*line main.go:38:5*/ x_3 = r_1
+	/*line main.go:38:2*/ if !(x_3 < 0) {
+		goto b21
+	}
+	/*line main.go:39:3*/ r_1 = -x_3
+	/*line main.go:40:3*/ s.child1 = rt.YieldAsync()
 	s.tmp = nil
 resume5:
 	/*line main.go:40:3*/ if cx.InjectPending() {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 5
 		return false
 	}
-	/*line main.go:40:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:40:3*/ if !s.child1.Poll(cx) {
+		s.x = x_4
+		s.r = r_1
+		s.n = n_1
+		s.r_1 = r_1_1
+		s.n_1 = n_1_1
 		s.state = 5
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:41:3*/ s.out = append(s.out, s.x_1)
-	goto b16
-b15:
+	s.child1.Result()
+	/*line main.go:41:3*/ s.out = append(s.out, r_1)
+	goto b22
+b21:
 	/*line main.go:42:9*/ if y := x_3 + 1; y > 0 {
 		/*line main.go:43:3*/ s.out = append(s.out, y)
 	}
-b16:
-	/*line main.go:45:2*/ s.r0 = append(s.out, s.x)
+b22:
+	/*line main.go:45:2*/ s.r0 = append(s.out, x_4)
 	s.state = -1
 	return true
 }
@@ -228,13 +317,13 @@ func (s *runFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
 		s.child1.Cancel()
 	case 4:
 		s.child1.Cancel()
 	case 5:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

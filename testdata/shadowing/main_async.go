@@ -85,10 +85,12 @@ type runFuture struct {
 	r0     int
 	x_1    int
 	x_2    int
-	i      int
-	x_3    int
+	r      error
+	s      string
+	r_1    int
+	r_2    error
+	r_3    int
 	child1 rt.YieldFuture
-	child3 parseFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -97,12 +99,22 @@ func runAsync(x int) runFuture {
 }
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
-func (s *runFuture) Poll(cx *rt.Context) bool {
+func (s_1 *runFuture) Poll(cx *rt.Context) bool {
+	x_1 := s_1.x
+	_ = x_1
+	x_1_1 := s_1.x_1
+	_ = x_1_1
+	x_2 := s_1.x_2
+	_ = x_2
+	r_1 := s_1.r_1
+	_ = r_1
+	r_3 := s_1.r_3
+	_ = r_3
 	var (
 		err error
 		c   error
 	)
-	switch s.state {
+	switch s_1.state {
 	case 0:
 	case 1:
 		goto resume1
@@ -119,133 +131,229 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:2*/ fmt.Println("outer x", s.x)
-	/*line main.go:26:3*/ s.x_1 = s.x * 10
-	/*line main.go:27:3*/ s.child1 = rt.YieldAsync()
+	/*line main.go:24:2*/ fmt.Println("outer x", x_1)
+	/*line main.go:26:3*/ x_1_1 = x_1 * 10
+	/*line main.go:27:3*/ s_1.child1 = rt.YieldAsync()
+	s_1.r = nil
+	s_1.s = ""
+	s_1.r_2 = nil
 resume1:
 	/*line main.go:27:3*/ if cx.InjectPending() {
-		s.state = 1
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 1
 		return false
 	}
-	/*line main.go:27:3*/ if !s.child1.Poll(cx) {
-		s.state = 1
+	/*line main.go:27:3*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 1
 		return false
 	}
-	s.child1.Result()
-	/*line main.go:28:3*/ fmt.Println("block x", s.x_1)
-	/*line main.go:29:6*/ s.x_2 = s.x_1 + 1
-	/*line main.go:29:3*/ if !(s.x_2 > 0) {
+	s_1.child1.Result()
+	/*line main.go:28:3*/ fmt.Println("block x", x_1_1)
+	/*line main.go:29:6*/ x_2 = x_1_1 + 1
+	/*line main.go:29:3*/ if !(x_2 > 0) {
 		goto b4
 	}
-	/*line main.go:30:4*/ s.child1 = rt.YieldAsync()
+	/*line main.go:30:4*/ s_1.child1 = rt.YieldAsync()
+	s_1.r = nil
+	s_1.s = ""
+	s_1.r_2 = nil
 resume2:
 	/*line main.go:30:4*/ if cx.InjectPending() {
-		s.state = 2
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 2
 		return false
 	}
-	/*line main.go:30:4*/ if !s.child1.Poll(cx) {
-		s.state = 2
+	/*line main.go:30:4*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 2
 		return false
 	}
-	s.child1.Result()
-	/*line main.go:31:4*/ fmt.Println("if x", s.x_2)
+	s_1.child1.Result()
+	/*line main.go:31:4*/ fmt.Println("if x", x_2)
 	goto b5
 b4:
 	/*line main.go:32:10*/ {
-		/*line main.go:33:4*/ fmt.Println("else x", s.x_2)
+		/*line main.go:33:4*/ fmt.Println("else x", x_2)
 	}
 b5:
-	/*line main.go:35:3*/ fmt.Println("block x again", s.x_1)
-	/*line main.go:37:2*/ s.child3 = parseAsync("12")
+	/*line main.go:35:3*/ fmt.Println("block x again", x_1_1)
+	/*line main.go:37:12*/ x_2 = 0
+	/*line main.go:37:12*/ s_1.r = nil
+	/*line main.go:37:12*/ s_1.s = "12"
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_2 = nil
 resume3:
-	/*line main.go:37:12*/ if cx.InjectPending() {
-		s.state = 3
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 3
 		return false
 	}
-	/*line main.go:37:12*/ if !s.child3.Poll(cx) {
-		s.state = 3
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 3
 		return false
 	}
-	s.x_1, err = s.child3.Result()
-	s.child3 = parseFuture{}
-	/*line main.go:38:2*/ fmt.Println(s.x_1, err)
-	/*line main.go:39:2*/ s.child3 = parseAsync("x")
+	s_1.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:37:12*/ x_2, s_1.r = strconv.Atoi(s_1.s)
+		/*line main.go:19:2*/ goto b8
+	}
+b8:
+	/*line main.go:37:2*/ x_1_1, err = x_2, s_1.r
+	/*line main.go:38:2*/ fmt.Println(x_1_1, err)
+	/*line main.go:39:12*/ r_1 = 0
+	/*line main.go:39:12*/ s_1.r_2 = nil
+	/*line main.go:39:12*/ s_1.s = "x"
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r = nil
 resume4:
-	/*line main.go:39:12*/ if cx.InjectPending() {
-		s.state = 4
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 4
 		return false
 	}
-	/*line main.go:39:12*/ if !s.child3.Poll(cx) {
-		s.state = 4
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 4
 		return false
 	}
-	s.x_2, err = s.child3.Result()
-	s.child3 = parseFuture{}
-	/*line main.go:40:2*/ fmt.Println(s.x_2, err != nil)
-	/*line main.go:41:2*/ s.child3 = parseAsync("7")
+	s_1.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:39:12*/ r_1, s_1.r_2 = strconv.Atoi(s_1.s)
+		/*line main.go:19:2*/ goto b11
+	}
+b11:
+	/*line main.go:39:2*/ x_2, err = r_1, s_1.r_2
+	/*line main.go:40:2*/ fmt.Println(x_2, err != nil)
+	/*line main.go:41:10*/ r_3 = 0
+	/*line main.go:41:10*/ s_1.r = nil
+	/*line main.go:41:10*/ s_1.s = "7"
+	/*line main.go:18:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_2 = nil
 resume5:
-	/*line main.go:41:10*/ if cx.InjectPending() {
-		s.state = 5
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 5
 		return false
 	}
-	/*line main.go:41:10*/ if !s.child3.Poll(cx) {
-		s.state = 5
+	/*line main.go:18:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 5
 		return false
 	}
-	s.x_1, c = s.child3.Result()
-	s.child3 = parseFuture{}
-	/*line main.go:42:2*/ fmt.Println(s.x_1, c)
-	/*line main.go:43:6*/ s.i = 0
-b9:
-	/*line main.go:43:2*/ if !(s.i < 2) {
-		goto b13
+	s_1.child1.Result()
+	/*line main.go:19:2*/ {
+		/*line main.go:41:10*/ r_3, s_1.r = strconv.Atoi(s_1.s)
+		/*line main.go:19:2*/ goto b14
 	}
-	/*line main.go:44:3*/ s.x_3 = s.i + s.x
-	/*line main.go:45:3*/ s.child1 = rt.YieldAsync()
+b14:
+	/*line main.go:41:2*/ x_1_1, c = r_3, s_1.r
+	/*line main.go:42:2*/ fmt.Println(x_1_1, c)
+	/*line main.go:43:6*/ r_1 = 0
+b15:
+	/*line main.go:43:2*/ if !(r_1 < 2) {
+		goto b19
+	}
+	/*line main.go:44:3*/ r_3 = r_1 + x_1
+	/*line main.go:45:3*/ s_1.child1 = rt.YieldAsync()
+	s_1.r = nil
+	s_1.s = ""
+	s_1.r_2 = nil
 resume6:
 	/*line main.go:45:3*/ if cx.InjectPending() {
-		s.state = 6
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 6
 		return false
 	}
-	/*line main.go:45:3*/ if !s.child1.Poll(cx) {
-		s.state = 6
+	/*line main.go:45:3*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.x_1 = x_1_1
+		s_1.x_2 = x_2
+		s_1.r_1 = r_1
+		s_1.r_3 = r_3
+		s_1.state = 6
 		return false
 	}
-	s.child1.Result()
-	/*line main.go:46:3*/ s.x_3++
-	/*line main.go:47:3*/ fmt.Println("loop x", s.x_3)
-	/*line main.go:43:21*/ s.i++
-	goto b9
-b13:
-	/*line main.go:49:2*/ fmt.Println("outer x again", s.x)
+	s_1.child1.Result()
+	/*line main.go:46:3*/ r_3++
+	/*line main.go:47:3*/ fmt.Println("loop x", r_3)
+	/*line main.go:43:21*/ r_1++
+	goto b15
+b19:
+	/*line main.go:49:2*/ fmt.Println("outer x again", x_1)
 	/*line main.go:50:2*/ err = nil
-	/*line main.go:51:2*/ s.r0 = s.x + s.x_1 + s.x_2
-	s.state = -1
+	/*line main.go:51:2*/ s_1.r0 = x_1 + x_1_1 + x_2
+	s_1.state = -1
 	return true
 }
 
 // Result returns the results of run; valid once Poll returned true.
-func (s *runFuture) Result() int {
-	return s.r0
+func (s_1 *runFuture) Result() int {
+	return s_1.r0
 }
 
 // Cancel abandons run, cancelling its in-flight child first; it is idempotent.
-func (s *runFuture) Cancel() {
-	switch s.state {
+func (s_1 *runFuture) Cancel() {
+	switch s_1.state {
 	case 1:
-		s.child1.Cancel()
+		s_1.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s_1.child1.Cancel()
 	case 3:
-		s.child3.Cancel()
+		s_1.child1.Cancel()
 	case 4:
-		s.child3.Cancel()
+		s_1.child1.Cancel()
 	case 5:
-		s.child3.Cancel()
+		s_1.child1.Cancel()
 	case 6:
-		s.child1.Cancel()
+		s_1.child1.Cancel()
 	}
-	s.state = -1
+	s_1.state = -1
 }
 
 func main() {

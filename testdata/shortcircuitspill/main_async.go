@@ -38,6 +38,8 @@ func yAsync(tag string, v int) yFuture {
 
 // Poll advances y to its next suspension point; it reports whether it has completed.
 func (s *yFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -48,16 +50,18 @@ func (s *yFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:24:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:24:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:24:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:25:2*/ fmt.Println("  y", s.tag)
-	/*line main.go:26:2*/ s.r0 = s.v
+	/*line main.go:26:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -87,9 +91,13 @@ func f(b int) {
 type fFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	b      int
+	r      int
+	tag    string
+	v      int
 	tmp    bool
 	tmp_1  bool
-	child1 yFuture
+	v_1    int
+	child1 rt.YieldFuture
 }
 
 // fAsync returns the future of f without running any of it.
@@ -99,6 +107,18 @@ func fAsync(b int) fFuture {
 
 // Poll advances f to its next suspension point; it reports whether it has completed.
 func (s_1 *fFuture) Poll(cx *rt.Context) bool {
+	b_1 := s_1.b
+	_ = b_1
+	r_1 := s_1.r
+	_ = r_1
+	v_1 := s_1.v
+	_ = v_1
+	tmp_9 := s_1.tmp
+	_ = tmp_9
+	tmp_1_1 := s_1.tmp_1
+	_ = tmp_1_1
+	v_1_1 := s_1.v_1
+	_ = v_1_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
@@ -124,77 +144,157 @@ func (s_1 *fFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: fFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:31:6*/ tmp_1 = s_1.b < 3 || p("or", s_1.b) < 14
+	/*line main.go:31:6*/ tmp_1 = b_1 < 3 || p("or", b_1) < 14
 	/*line main.go:31:5*/ tmp_2 = (tmp_1)
 	/*line main.go:31:32*/ if !(tmp_2) {
-		goto b3
+		goto b5
 	}
-	/*line main.go:31:35*/ s_1.child1 = yAsync("and", 5)
+	/*line main.go:31:35*/ r_1 = 0
+	/*line main.go:31:35*/ s_1.tag, v_1 = "and", 5
+	/*line main.go:24:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:31:35*/ if cx.InjectPending() {
+	/*line main.go:24:2*/ if cx.InjectPending() {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:31:35*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:24:2*/ if !s_1.child1.Poll(cx) {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 1
 		return false
 	}
-	tmp_3 = s_1.child1.Result()
-	s_1.child1 = yFuture{}
+	s_1.child1.Result()
+	/*line main.go:25:2*/ fmt.Println("  y", s_1.tag)
+	/*line main.go:26:2*/ {
+		/*line main.go:31:35*/ r_1 = v_1
+		/*line main.go:26:2*/ goto b4
+	}
+b4:
+	/*line main.go:31:35*/ tmp_3 = r_1
 	/*line main.go:31:5*/ tmp_2 = tmp_3 < 16
-b3:
+b5:
 	/*line main.go:31:2*/ if tmp_2 {
 		/*line main.go:32:3*/ fmt.Println("then")
 	}
-	/*line main.go:34:8*/ tmp_4 = s_1.b > 3 && p("and2", s_1.b) > 0
+	/*line main.go:34:8*/ tmp_4 = b_1 > 3 && p("and2", b_1) > 0
 	/*line main.go:34:7*/ tmp_5 = (tmp_4)
 	/*line main.go:34:35*/ if !(!tmp_5) {
-		goto b6
+		goto b10
 	}
-	/*line main.go:34:38*/ s_1.child1 = yAsync("or2", s_1.b)
+	/*line main.go:34:38*/ r_1 = 0
+	/*line main.go:34:38*/ s_1.tag, v_1 = "or2", b_1
+	/*line main.go:24:2*/ s_1.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:34:38*/ if cx.InjectPending() {
+	/*line main.go:24:2*/ if cx.InjectPending() {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:34:38*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:24:2*/ if !s_1.child1.Poll(cx) {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 2
 		return false
 	}
-	tmp_6 = s_1.child1.Result()
-	s_1.child1 = yFuture{}
+	s_1.child1.Result()
+	/*line main.go:25:2*/ fmt.Println("  y", s_1.tag)
+	/*line main.go:26:2*/ {
+		/*line main.go:34:38*/ r_1 = v_1
+		/*line main.go:26:2*/ goto b9
+	}
+b9:
+	/*line main.go:34:38*/ tmp_6 = r_1
 	/*line main.go:34:7*/ tmp_5 = tmp_6 > 0
-b6:
+b10:
 	/*line main.go:34:2*/ x = tmp_5
 	/*line main.go:35:2*/ fmt.Println(x)
-	/*line main.go:36:14*/ s_1.tmp = s_1.b < 3 || p("arg", s_1.b) > 0
-	/*line main.go:36:40*/ s_1.child1 = yAsync("arg2", s_1.b)
+	/*line main.go:36:14*/ tmp_9 = b_1 < 3 || p("arg", b_1) > 0
+	/*line main.go:36:40*/ r_1 = 0
+	/*line main.go:36:40*/ s_1.tag, v_1 = "arg2", b_1
+	/*line main.go:24:2*/ s_1.child1 = rt.YieldAsync()
 resume3:
-	/*line main.go:36:40*/ if cx.InjectPending() {
+	/*line main.go:24:2*/ if cx.InjectPending() {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:36:40*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:24:2*/ if !s_1.child1.Poll(cx) {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 3
 		return false
 	}
-	tmp_7 = s_1.child1.Result()
-	s_1.child1 = yFuture{}
-	/*line main.go:36:2*/ fmt.Println(s_1.tmp, tmp_7)
-	/*line main.go:37:14*/ s_1.tmp_1 = s_1.b < 3 || p("lit", s_1.b) > 0
-	/*line main.go:37:40*/ s_1.child1 = yAsync("lit2", s_1.b)
+	s_1.child1.Result()
+	/*line main.go:25:2*/ fmt.Println("  y", s_1.tag)
+	/*line main.go:26:2*/ {
+		/*line main.go:36:40*/ r_1 = v_1
+		/*line main.go:26:2*/ goto b13
+	}
+b13:
+	/*line main.go:36:40*/ tmp_7 = r_1
+	/*line main.go:36:2*/ fmt.Println(tmp_9, tmp_7)
+	/*line main.go:37:14*/ tmp_1_1 = b_1 < 3 || p("lit", b_1) > 0
+	/*line main.go:37:40*/ v_1 = 0
+	/*line main.go:37:40*/ s_1.tag, v_1_1 = "lit2", b_1
+	/*line main.go:24:2*/ s_1.child1 = rt.YieldAsync()
 resume4:
-	/*line main.go:37:40*/ if cx.InjectPending() {
+	/*line main.go:24:2*/ if cx.InjectPending() {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 4
 		return false
 	}
-	/*line main.go:37:40*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:24:2*/ if !s_1.child1.Poll(cx) {
+		s_1.b = b_1
+		s_1.r = r_1
+		s_1.v = v_1
+		s_1.tmp = tmp_9
+		s_1.tmp_1 = tmp_1_1
+		s_1.v_1 = v_1_1
 		s_1.state = 4
 		return false
 	}
-	tmp_8 = s_1.child1.Result()
-	s_1.child1 = yFuture{}
-	/*line main.go:37:2*/ s = []bool{s_1.tmp_1, tmp_8 > 1}
+	s_1.child1.Result()
+	/*line main.go:25:2*/ fmt.Println("  y", s_1.tag)
+	/*line main.go:26:2*/ {
+		/*line main.go:37:40*/ v_1 = v_1_1
+		/*line main.go:26:2*/ goto b16
+	}
+b16:
+	/*line main.go:37:40*/ tmp_8 = v_1
+	/*line main.go:37:2*/ s = []bool{tmp_1_1, tmp_8 > 1}
 	/*line main.go:38:2*/ fmt.Println(s)
 	/*line main.go:39:1*/ s_1.state = -1
 	return true

@@ -35,6 +35,10 @@ func sleeperAsync(ms int, out *sync.Channel[int]) sleeperFuture {
 
 // Poll advances sleeper to its next suspension point; it reports whether it has completed.
 func (s *sleeperFuture) Poll(cx *rt.Context) bool {
+	ms_1 := s.ms
+	_ = ms_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,27 +46,31 @@ func (s *sleeperFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: sleeperFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:19:6*/ s.i = 0
+	/*line main.go:19:6*/ i_1 = 0
 b1:
-	/*line main.go:19:2*/ if !(s.i < 2) {
+	/*line main.go:19:2*/ if !(i_1 < 2) {
 		goto b5
 	}
-	/*line main.go:20:3*/ s.child1 = rt.SleepAsync(time.Duration(s.ms) * time.Millisecond)
+	/*line main.go:20:3*/ s.child1 = rt.SleepAsync(time.Duration(ms_1) * time.Millisecond)
 resume1:
 	/*line main.go:20:3*/ if cx.InjectPending() {
+		s.ms = ms_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:20:3*/ if !s.child1.Poll(cx) {
+		s.ms = ms_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	s.child1 = rt.SleepFuture{}
-	/*line main.go:19:21*/ s.i++
+	/*line main.go:19:21*/ i_1++
 	goto b1
 b5:
-	/*line main.go:22:2*/ s.out.Send(s.ms)
+	/*line main.go:22:2*/ s.out.Send(ms_1)
 	/*line main.go:23:1*/ s.state = -1
 	return true
 }
@@ -98,6 +106,8 @@ func mainFunc1Async() mainFunc1Future {
 
 // Poll advances the func literal at main.go:26:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	var (
 		v int
 	)
@@ -112,25 +122,27 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 	/*line main.go:28:3*/ for _, ms := range []int{40, 10, 25} {
 		/*line main.go:29:4*/ rt.GoFuture(sleeperAsync(ms, s.out))
 	}
-	/*line main.go:31:7*/ s.i = 0
+	/*line main.go:31:7*/ i_1 = 0
 b1:
-	/*line main.go:31:3*/ if !(s.i < 3) {
+	/*line main.go:31:3*/ if !(i_1 < 3) {
 		goto b5
 	}
 	/*line main.go:32:4*/ s.child1 = s.out.RecvAsync()
 resume1:
 	/*line main.go:32:12*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:32:12*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	v, _ = s.child1.Result()
 	s.child1 = sync.ChannelRecvFuture[int]{}
 	/*line main.go:33:4*/ fmt.Println(v)
-	/*line main.go:31:22*/ s.i++
+	/*line main.go:31:22*/ i_1++
 	goto b1
 b5:
 	/*line main.go:35:2*/ s.state = -1

@@ -33,6 +33,10 @@ func workAsync(n int) workFuture {
 
 // Poll advances work to its next suspension point; it reports whether it has completed.
 func (s *workFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -40,26 +44,30 @@ func (s *workFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: workFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:18:6*/ s.i = 0
+	/*line main.go:18:6*/ i_1 = 0
 b1:
-	/*line main.go:18:2*/ if !(s.i < s.n) {
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
 		goto b5
 	}
 	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:18:21*/ s.i++
+	/*line main.go:18:21*/ i_1++
 	goto b1
 b5:
-	/*line main.go:21:2*/ s.r0 = s.n * s.n
+	/*line main.go:21:2*/ s.r0 = n_1 * n_1
 	s.state = -1
 	return true
 }
@@ -109,6 +117,12 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	tmp_10 := s.tmp
+	_ = tmp_10
+	sum_1 := s.sum
+	_ = sum_1
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
 	var (
 		tmp_1 int
 		tmp_2 *rt.JoinHandle[int]
@@ -150,14 +164,20 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	s.vals = nil
 resume1:
 	/*line main.go:28:9*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:28:9*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
-	s.tmp = s.child1.Result()
+	tmp_10 = s.child1.Result()
 	s.child1 = nil
 	/*line main.go:28:24*/ s.child1 = s.h2
 	s.h2 = nil
@@ -165,16 +185,22 @@ resume1:
 	s.vals = nil
 resume2:
 	/*line main.go:28:24*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:28:24*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:28:2*/ s.sum = s.tmp + tmp_1
+	/*line main.go:28:2*/ sum_1 = tmp_10 + tmp_1
 	/*line main.go:29:14*/ tmp_2 = rt.SpawnFuture[runFunc3Future, int](runFunc3Async())
 	/*line main.go:29:5*/ s.child1 = tmp_2
 	s.h2 = nil
@@ -182,17 +208,23 @@ resume2:
 	s.vals = nil
 resume3:
 	/*line main.go:29:5*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:29:5*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 3
 		return false
 	}
 	tmp_3 = s.child1.Result()
 	s.child1 = nil
 	/*line main.go:29:2*/ if tmp_3 > 3 {
-		/*line main.go:30:3*/ s.sum += 1000
+		/*line main.go:30:3*/ sum_1 += 1000
 	}
 	/*line main.go:32:2*/ s.hs = map[string]*rt.JoinHandle[int]{}
 	/*line main.go:33:2*/ for i := 1; i <= 3; i++ {
@@ -204,28 +236,40 @@ resume3:
 	s.vals = nil
 resume4:
 	/*line main.go:37:16*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:37:16*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 4
 		return false
 	}
-	s.tmp = s.child1.Result()
+	tmp_10 = s.child1.Result()
 	s.child1 = nil
 	/*line main.go:37:36*/ s.child1 = s.hs["h1"]
 	s.h2 = nil
 	s.vals = nil
 resume5:
 	/*line main.go:37:36*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 5
 		return false
 	}
 	/*line main.go:37:36*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 5
 		return false
 	}
-	s.tmp_1 = s.child1.Result()
+	tmp_1_1 = s.child1.Result()
 	s.child1 = nil
 	/*line main.go:37:56*/ s.child1 = s.hs["h2"]
 	s.h2 = nil
@@ -233,16 +277,22 @@ resume5:
 	s.vals = nil
 resume6:
 	/*line main.go:37:56*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 6
 		return false
 	}
 	/*line main.go:37:56*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 6
 		return false
 	}
 	tmp_4 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:37:2*/ s.vals = []int{s.tmp, s.tmp_1, tmp_4}
+	/*line main.go:37:2*/ s.vals = []int{tmp_10, tmp_1_1, tmp_4}
 	/*line main.go:38:2*/ s.arr = [4]int{10, 20, 30, 40}
 	/*line main.go:39:22*/ tmp_5 = rt.SpawnFuture[runFunc5Future, int](runFunc5Async())
 	/*line main.go:39:13*/ s.child1 = tmp_5
@@ -250,26 +300,38 @@ resume6:
 	s.hs = nil
 resume7:
 	/*line main.go:39:13*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 7
 		return false
 	}
 	/*line main.go:39:13*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 7
 		return false
 	}
 	tmp_6 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:39:2*/ s.sum += s.arr[tmp_6]
+	/*line main.go:39:2*/ sum_1 += s.arr[tmp_6]
 	/*line main.go:40:45*/ tmp_7 = rt.SpawnFuture[runFunc6Future, string](runFunc6Async())
 	/*line main.go:40:36*/ s.child8 = tmp_7
 	s.h2 = nil
 	s.hs = nil
 resume8:
 	/*line main.go:40:36*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 8
 		return false
 	}
 	/*line main.go:40:36*/ if !s.child8.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 8
 		return false
 	}
@@ -282,16 +344,22 @@ resume8:
 	s.hs = nil
 resume9:
 	/*line main.go:41:15*/ if cx.InjectPending() {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 9
 		return false
 	}
 	/*line main.go:41:15*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_10
+		s.sum = sum_1
+		s.tmp_1 = tmp_1_1
 		s.state = 9
 		return false
 	}
 	tmp_9 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:41:2*/ s.r0, s.r1 = s.sum+tmp_9, s.vals
+	/*line main.go:41:2*/ s.r0, s.r1 = sum_1+tmp_9, s.vals
 	s.state = -1
 	return true
 }
@@ -330,7 +398,10 @@ func (s *runFuture) Cancel() {
 type runFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
-	child1 workFuture
+	r      int
+	n      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // runFunc1Async returns the future of the func literal at main.go:26:17 without running any of it.
@@ -340,6 +411,12 @@ func runFunc1Async() runFunc1Future {
 
 // Poll advances the func literal at main.go:26:17 to its next suspension point; it reports whether it has completed.
 func (s *runFunc1Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -350,17 +427,39 @@ func (s *runFunc1Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFunc1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:26:37*/ s.child1 = workAsync(3)
+	/*line main.go:26:37*/ r_1 = 0
+	/*line main.go:26:37*/ n_1 = 3
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:26:37*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:26:37*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:21:2*/ {
+		/*line main.go:26:37*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b7
+	}
+b7:
+	/*line main.go:26:37*/ tmp_1 = r_1
 	/*line main.go:26:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -384,7 +483,10 @@ func (s *runFunc1Future) Cancel() {
 type runFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
-	child1 workFuture
+	r      int
+	n      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // runFunc2Async returns the future of the func literal at main.go:27:17 without running any of it.
@@ -394,6 +496,12 @@ func runFunc2Async() runFunc2Future {
 
 // Poll advances the func literal at main.go:27:17 to its next suspension point; it reports whether it has completed.
 func (s *runFunc2Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -404,17 +512,39 @@ func (s *runFunc2Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:27:37*/ s.child1 = workAsync(1)
+	/*line main.go:27:37*/ r_1 = 0
+	/*line main.go:27:37*/ n_1 = 1
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:27:37*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:27:37*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:21:2*/ {
+		/*line main.go:27:37*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b7
+	}
+b7:
+	/*line main.go:27:37*/ tmp_1 = r_1
 	/*line main.go:27:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -438,7 +568,10 @@ func (s *runFunc2Future) Cancel() {
 type runFunc3Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
-	child1 workFuture
+	r      int
+	n      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // runFunc3Async returns the future of the func literal at main.go:29:23 without running any of it.
@@ -448,6 +581,12 @@ func runFunc3Async() runFunc3Future {
 
 // Poll advances the func literal at main.go:29:23 to its next suspension point; it reports whether it has completed.
 func (s *runFunc3Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -458,17 +597,39 @@ func (s *runFunc3Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFunc3Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:29:43*/ s.child1 = workAsync(2)
+	/*line main.go:29:43*/ r_1 = 0
+	/*line main.go:29:43*/ n_1 = 2
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:29:43*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:29:43*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:21:2*/ {
+		/*line main.go:29:43*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b7
+	}
+b7:
+	/*line main.go:29:43*/ tmp_1 = r_1
 	/*line main.go:29:36*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -493,7 +654,10 @@ type runFunc4Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	k      *int
 	r0     int
-	child1 workFuture
+	r      int
+	n      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // runFunc4Async returns the future of the func literal at main.go:35:37 without running any of it.
@@ -503,6 +667,12 @@ func runFunc4Async(k *int) runFunc4Future {
 
 // Poll advances the func literal at main.go:35:37 to its next suspension point; it reports whether it has completed.
 func (s *runFunc4Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -513,17 +683,39 @@ func (s *runFunc4Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFunc4Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:35:57*/ s.child1 = workAsync((*s.k))
+	/*line main.go:35:57*/ r_1 = 0
+	/*line main.go:35:57*/ n_1 = (*s.k)
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:35:57*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:35:57*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:21:2*/ {
+		/*line main.go:35:57*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b7
+	}
+b7:
+	/*line main.go:35:57*/ tmp_1 = r_1
 	/*line main.go:35:50*/ s.r0 = tmp_1 + 1
 	s.state = -1
 	return true
@@ -547,7 +739,10 @@ func (s *runFunc4Future) Cancel() {
 type runFunc5Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
-	child1 workFuture
+	r      int
+	n      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // runFunc5Async returns the future of the func literal at main.go:39:31 without running any of it.
@@ -557,6 +752,12 @@ func runFunc5Async() runFunc5Future {
 
 // Poll advances the func literal at main.go:39:31 to its next suspension point; it reports whether it has completed.
 func (s *runFunc5Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -567,17 +768,39 @@ func (s *runFunc5Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFunc5Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:39:51*/ s.child1 = workAsync(1)
+	/*line main.go:39:51*/ r_1 = 0
+	/*line main.go:39:51*/ n_1 = 1
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:39:51*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:39:51*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:21:2*/ {
+		/*line main.go:39:51*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b7
+	}
+b7:
+	/*line main.go:39:51*/ tmp_1 = r_1
 	/*line main.go:39:44*/ s.r0 = tmp_1 + 1
 	s.state = -1
 	return true
@@ -601,7 +824,10 @@ func (s *runFunc5Future) Cancel() {
 type runFunc6Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     string
-	child1 workFuture
+	r      int
+	n      int
+	i      int
+	child1 rt.YieldFuture
 }
 
 // runFunc6Async returns the future of the func literal at main.go:40:54 without running any of it.
@@ -611,6 +837,12 @@ func runFunc6Async() runFunc6Future {
 
 // Poll advances the func literal at main.go:40:54 to its next suspension point; it reports whether it has completed.
 func (s *runFunc6Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -621,17 +853,39 @@ func (s *runFunc6Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFunc6Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:40:88*/ s.child1 = workAsync(2)
+	/*line main.go:40:88*/ r_1 = 0
+	/*line main.go:40:88*/ n_1 = 2
+	/*line main.go:18:6*/ i_1 = 0
+b1:
+	/*line main.go:18:2*/ if !(i_1 < n_1) {
+		goto b5
+	}
+	/*line main.go:19:3*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:40:88*/ if cx.InjectPending() {
+	/*line main.go:19:3*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:40:88*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:3*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n = n_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:18:21*/ i_1++
+	goto b1
+b5:
+	/*line main.go:21:2*/ {
+		/*line main.go:40:88*/ r_1 = n_1 * n_1
+		/*line main.go:21:2*/ goto b7
+	}
+b7:
+	/*line main.go:40:88*/ tmp_1 = r_1
 	/*line main.go:40:70*/ s.r0 = fmt.Sprint(tmp_1)
 	s.state = -1
 	return true

@@ -33,6 +33,10 @@ func collatzAsync(n int) collatzFuture {
 
 // Poll advances collatz to its next suspension point; it reports whether it has completed.
 func (s *collatzFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	steps_1 := s.steps
+	_ = steps_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -40,27 +44,31 @@ func (s *collatzFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: collatzFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:18:2*/ s.steps = 0
+	/*line main.go:18:2*/ steps_1 = 0
 b1:
-	/*line main.go:19:2*/ if !(s.n != 1) {
+	/*line main.go:19:2*/ if !(n_1 != 1) {
 		goto b6
 	}
-	/*line main.go:20:3*/ if s.n%2 == 0 {
-		/*line main.go:21:4*/ s.n /= 2
+	/*line main.go:20:3*/ if n_1%2 == 0 {
+		/*line main.go:21:4*/ n_1 /= 2
 	} else {
-		/*line main.go:23:4*/ s.n = 3*s.n + 1
+		/*line main.go:23:4*/ n_1 = 3*n_1 + 1
 	}
-	/*line main.go:25:3*/ s.steps++
-	/*line main.go:26:3*/ if !(s.steps%5 == 0) {
+	/*line main.go:25:3*/ steps_1++
+	/*line main.go:26:3*/ if !(steps_1%5 == 0) {
 		goto b5
 	}
 	/*line main.go:27:4*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:27:4*/ if cx.InjectPending() {
+		s.n = n_1
+		s.steps = steps_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:27:4*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.steps = steps_1
 		s.state = 1
 		return false
 	}
@@ -68,7 +76,7 @@ resume1:
 b5:
 	goto b1
 b6:
-	/*line main.go:30:2*/ s.r0 = s.steps
+	/*line main.go:30:2*/ s.r0 = steps_1
 	s.state = -1
 	return true
 }
@@ -107,6 +115,10 @@ func mainFunc1Async() mainFunc1Future {
 
 // Poll advances the func literal at main.go:34:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	sum_1 := s.sum
+	_ = sum_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -125,51 +137,59 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 		/*line main.go:37:4*/ n := i
 		/*line main.go:38:4*/ s.hs = append(s.hs, rt.SpawnFuture[mainFunc2Future, int](mainFunc2Async(&n)))
 	}
-	/*line main.go:40:3*/ s.sum = 0
-	/*line main.go:41:7*/ s.i = len(s.hs) - 1
+	/*line main.go:40:3*/ sum_1 = 0
+	/*line main.go:41:7*/ i_1 = len(s.hs) - 1
 b1:
-	/*line main.go:41:3*/ if !(s.i >= 20) {
+	/*line main.go:41:3*/ if !(i_1 >= 20) {
 		goto b5
 	}
-	/*line main.go:42:11*/ s.child1 = s.hs[s.i]
+	/*line main.go:42:11*/ s.child1 = s.hs[i_1]
 resume1:
 	/*line main.go:42:11*/ if cx.InjectPending() {
+		s.sum = sum_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:42:11*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:42:4*/ s.sum += tmp_1
-	/*line main.go:41:34*/ s.i--
+	/*line main.go:42:4*/ sum_1 += tmp_1
+	/*line main.go:41:34*/ i_1--
 	goto b1
 b5:
-	/*line main.go:44:7*/ s.i = 0
+	/*line main.go:44:7*/ i_1 = 0
 b6:
-	/*line main.go:44:3*/ if !(s.i < 20) {
+	/*line main.go:44:3*/ if !(i_1 < 20) {
 		goto b10
 	}
-	/*line main.go:45:19*/ s.child1 = s.hs[s.i]
+	/*line main.go:45:19*/ s.child1 = s.hs[i_1]
 resume2:
 	/*line main.go:45:19*/ if cx.InjectPending() {
+		s.sum = sum_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:45:19*/ if !s.child1.Poll(cx) {
+		s.sum = sum_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	tmp_2 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:45:4*/ s.sum = s.sum*31 + tmp_2
-	/*line main.go:46:4*/ s.sum %= 1000003
-	/*line main.go:44:23*/ s.i++
+	/*line main.go:45:4*/ sum_1 = sum_1*31 + tmp_2
+	/*line main.go:46:4*/ sum_1 %= 1000003
+	/*line main.go:44:23*/ i_1++
 	goto b6
 b10:
-	/*line main.go:48:3*/ fmt.Println(s.sum)
+	/*line main.go:48:3*/ fmt.Println(sum_1)
 	/*line main.go:49:2*/ s.state = -1
 	return true
 }
@@ -193,7 +213,10 @@ type mainFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	n      *int
 	r0     int
-	child1 collatzFuture
+	r      int
+	n_1    int
+	steps  int
+	child1 rt.YieldFuture
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:38:29 without running any of it.
@@ -203,6 +226,12 @@ func mainFunc2Async(n *int) mainFunc2Future {
 
 // Poll advances the func literal at main.go:38:29 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n_1
+	_ = n_1
+	steps_1 := s.steps
+	_ = steps_1
 	var (
 		tmp_1 int
 	)
@@ -213,17 +242,48 @@ func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:38:49*/ s.child1 = collatzAsync((*s.n))
+	/*line main.go:38:49*/ r_1 = 0
+	/*line main.go:38:49*/ n_1 = (*s.n)
+	/*line main.go:18:2*/ steps_1 = 0
+b1:
+	/*line main.go:19:2*/ if !(n_1 != 1) {
+		goto b6
+	}
+	/*line main.go:20:3*/ if n_1%2 == 0 {
+		/*line main.go:21:4*/ n_1 /= 2
+	} else {
+		/*line main.go:23:4*/ n_1 = 3*n_1 + 1
+	}
+	/*line main.go:25:3*/ steps_1++
+	/*line main.go:26:3*/ if !(steps_1%5 == 0) {
+		goto b5
+	}
+	/*line main.go:27:4*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:38:49*/ if cx.InjectPending() {
+	/*line main.go:27:4*/ if cx.InjectPending() {
+		s.r = r_1
+		s.n_1 = n_1
+		s.steps = steps_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:38:49*/ if !s.child1.Poll(cx) {
+	/*line main.go:27:4*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.n_1 = n_1
+		s.steps = steps_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+b5:
+	goto b1
+b6:
+	/*line main.go:30:2*/ {
+		/*line main.go:38:49*/ r_1 = steps_1
+		/*line main.go:30:2*/ goto b8
+	}
+b8:
+	/*line main.go:38:49*/ tmp_1 = r_1
 	/*line main.go:38:42*/ s.r0 = tmp_1
 	s.state = -1
 	return true

@@ -35,6 +35,10 @@ func addAsync(a int, b int) addFuture {
 
 // Poll advances add to its next suspension point; it reports whether it has completed.
 func (s *addFuture) Poll(cx *rt.Context) bool {
+	a_1 := s.a
+	_ = a_1
+	b_1 := s.b
+	_ = b_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -45,15 +49,19 @@ func (s *addFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:20:2*/ s.r0 = s.a + s.b
+	/*line main.go:20:2*/ s.r0 = a_1 + b_1
 	s.state = -1
 	return true
 }
@@ -96,6 +104,10 @@ func divmodAsync(a int, b int) divmodFuture {
 
 // Poll advances divmod to its next suspension point; it reports whether it has completed.
 func (s *divmodFuture) Poll(cx *rt.Context) bool {
+	a_1 := s.a
+	_ = a_1
+	b_1 := s.b
+	_ = b_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -106,16 +118,20 @@ func (s *divmodFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.a = a_1
+		s.b = b_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:26:2*/ s.q = s.a / s.b
-	/*line main.go:27:2*/ s.r = s.a % s.b
+	/*line main.go:26:2*/ s.q = a_1 / b_1
+	/*line main.go:27:2*/ s.r = a_1 % b_1
 	/*line main.go:28:2*/ s.state = -1
 	return true
 }
@@ -210,13 +226,17 @@ type ComputeFuture struct {
 	x      int
 	r0     int
 	r1     error
-	y      int
-	tmp    int
 	r      int
-	n      int
-	child1 addFuture
-	child4 divmodFuture
-	child6 pairFuture
+	a      int
+	b      int
+	a_1    int
+	b_1    int
+	b_2    int
+	r_1    string
+	s      string
+	a_2    int
+	b_3    int
+	child1 rt.YieldFuture
 }
 
 // ComputeAsync returns the future of Compute without running any of it.
@@ -226,11 +246,31 @@ func ComputeAsync(x int) ComputeFuture {
 
 // Poll advances Compute to its next suspension point; it reports whether it has completed.
 func (s_1 *ComputeFuture) Poll(cx *rt.Context) bool {
+	x_1 := s_1.x
+	_ = x_1
+	r_2 := s_1.r
+	_ = r_2
+	a_1 := s_1.a
+	_ = a_1
+	b_1 := s_1.b
+	_ = b_1
+	a_1_1 := s_1.a_1
+	_ = a_1_1
+	b_1_1 := s_1.b_1
+	_ = b_1_1
+	b_2 := s_1.b_2
+	_ = b_2
+	a_2 := s_1.a_2
+	_ = a_2
+	b_3 := s_1.b_3
+	_ = b_3
 	var (
 		tmp_1 int
 		z     int
+		q_1   int
+		r_1   int
 		y_1   int
-		s     string
+		s_2   string
 		tmp_2 int
 		tmp_3 int
 		tmp_4 int
@@ -258,114 +298,362 @@ func (s_1 *ComputeFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: ComputeFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:42:2*/ s_1.child1 = addAsync(s_1.x, 1)
+	/*line main.go:42:7*/ r_2 = 0
+	/*line main.go:42:7*/ a_1, b_1 = x_1, 1
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume1:
-	/*line main.go:42:7*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:42:7*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 1
 		return false
 	}
-	s_1.y = s_1.child1.Result()
-	/*line main.go:43:2*/ fmt.Println("y", s_1.y)
-	/*line main.go:44:7*/ s_1.child1 = addAsync(s_1.y, 2)
+	s_1.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:42:7*/ r_2 = a_1 + b_1
+		/*line main.go:20:2*/ goto b3
+	}
+b3:
+	/*line main.go:42:2*/ a_1 = r_2
+	/*line main.go:43:2*/ fmt.Println("y", a_1)
+	/*line main.go:44:7*/ b_1 = 0
+	/*line main.go:44:7*/ a_1_1, b_1_1 = a_1, 2
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume2:
-	/*line main.go:44:7*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:44:7*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 2
 		return false
 	}
-	s_1.tmp = s_1.child1.Result()
-	/*line main.go:44:19*/ s_1.child1 = addAsync(s_1.y, 3)
+	s_1.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:44:7*/ b_1 = a_1_1 + b_1_1
+		/*line main.go:20:2*/ goto b6
+	}
+b6:
+	/*line main.go:44:7*/ r_2 = b_1
+	/*line main.go:44:19*/ a_1_1 = 0
+	/*line main.go:44:19*/ b_1_1, b_2 = a_1, 3
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume3:
-	/*line main.go:44:19*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:44:19*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 3
 		return false
 	}
-	tmp_1 = s_1.child1.Result()
-	/*line main.go:44:2*/ z = s_1.tmp * tmp_1
+	s_1.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:44:19*/ a_1_1 = b_1_1 + b_2
+		/*line main.go:20:2*/ goto b9
+	}
+b9:
+	/*line main.go:44:19*/ tmp_1 = a_1_1
+	/*line main.go:44:2*/ z = r_2 * tmp_1
 	/*line main.go:45:2*/ fmt.Println("z", z)
-	/*line main.go:46:2*/ s_1.child4 = divmodAsync(z, 7)
+	/*line main.go:46:10*/ q_1 = 0
+	/*line main.go:46:10*/ r_1 = 0
+	/*line main.go:46:10*/ b_1, b_1_1 = z, 7
+	/*line main.go:25:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume4:
-	/*line main.go:46:10*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 4
 		return false
 	}
-	/*line main.go:46:10*/ if !s_1.child4.Poll(cx) {
+	/*line main.go:25:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 4
 		return false
 	}
-	s_1.tmp, s_1.r = s_1.child4.Result()
-	/*line main.go:47:2*/ fmt.Println("q r", s_1.tmp, s_1.r)
-	/*line main.go:49:3*/ s_1.child1 = addAsync(s_1.y, 100)
+	s_1.child1.Result()
+	/*line main.go:26:2*/ q_1 = b_1 / b_1_1
+	/*line main.go:27:2*/ r_1 = b_1 % b_1_1
+	/*line main.go:46:2*/ r_2, b_1 = q_1, r_1
+	/*line main.go:47:2*/ fmt.Println("q r", r_2, b_1)
+	/*line main.go:49:8*/ a_1_1 = 0
+	/*line main.go:49:8*/ b_1_1, b_2 = a_1, 100
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume5:
-	/*line main.go:49:8*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 5
 		return false
 	}
-	/*line main.go:49:8*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 5
 		return false
 	}
-	y_1 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:49:8*/ a_1_1 = b_1_1 + b_2
+		/*line main.go:20:2*/ goto b15
+	}
+b15:
+	/*line main.go:49:3*/ y_1 = a_1_1
 	/*line main.go:50:3*/ fmt.Println("inner y", y_1)
-	/*line main.go:52:2*/ s_1.child6 = pairAsync("hi")
+	/*line main.go:52:10*/ s_1.r_1 = ""
+	/*line main.go:52:10*/ b_1_1 = 0
+	/*line main.go:52:10*/ s_1.s = "hi"
+	/*line main.go:33:2*/ s_1.child1 = rt.YieldAsync()
 resume6:
-	/*line main.go:52:10*/ if cx.InjectPending() {
+	/*line main.go:33:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 6
 		return false
 	}
-	/*line main.go:52:10*/ if !s_1.child6.Poll(cx) {
+	/*line main.go:33:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 6
 		return false
 	}
-	s, s_1.n = s_1.child6.Result()
-	s_1.child6 = pairFuture{}
-	/*line main.go:53:2*/ fmt.Println(s, s_1.n, s_1.y)
-	/*line main.go:54:7*/ s_1.child1 = addAsync(s_1.n, s_1.n)
+	s_1.child1.Result()
+	/*line main.go:34:2*/ {
+		/*line main.go:52:10*/ s_1.r_1, b_1_1 = s_1.s+"!", len(s_1.s)
+		/*line main.go:34:2*/ goto b18
+	}
+b18:
+	/*line main.go:52:2*/ s_2, a_1_1 = s_1.r_1, b_1_1
+	/*line main.go:53:2*/ fmt.Println(s_2, a_1_1, a_1)
+	/*line main.go:54:7*/ b_2 = 0
+	/*line main.go:54:7*/ a_2, b_3 = a_1_1, a_1_1
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume7:
-	/*line main.go:54:7*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 7
 		return false
 	}
-	/*line main.go:54:7*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 7
 		return false
 	}
-	tmp_2 = s_1.child1.Result()
-	/*line main.go:54:2*/ s_1.n += tmp_2
-	/*line main.go:55:33*/ s_1.child1 = addAsync(1, 2)
+	s_1.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:54:7*/ b_2 = a_2 + b_3
+		/*line main.go:20:2*/ goto b21
+	}
+b21:
+	/*line main.go:54:7*/ tmp_2 = b_2
+	/*line main.go:54:2*/ a_1_1 += tmp_2
+	/*line main.go:55:33*/ a_1 = 0
+	/*line main.go:55:33*/ b_1_1, a_2 = 1, 2
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume8:
-	/*line main.go:55:33*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 8
 		return false
 	}
-	/*line main.go:55:33*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 8
 		return false
 	}
-	tmp_3 = s_1.child1.Result()
-	/*line main.go:55:2*/ fmt.Println("n", s_1.n, fmt.Sprint(tmp_3))
-	/*line main.go:56:9*/ s_1.child1 = addAsync(s_1.tmp, s_1.r)
+	s_1.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:55:33*/ a_1 = b_1_1 + a_2
+		/*line main.go:20:2*/ goto b24
+	}
+b24:
+	/*line main.go:55:33*/ tmp_3 = a_1
+	/*line main.go:55:2*/ fmt.Println("n", a_1_1, fmt.Sprint(tmp_3))
+	/*line main.go:56:9*/ b_1_1 = 0
+	/*line main.go:56:9*/ b_2, a_2 = r_2, b_1
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
+	s_1.r_1 = ""
+	s_1.s = ""
 resume9:
-	/*line main.go:56:9*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 9
 		return false
 	}
-	/*line main.go:56:9*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_2
+		s_1.a = a_1
+		s_1.b = b_1
+		s_1.a_1 = a_1_1
+		s_1.b_1 = b_1_1
+		s_1.b_2 = b_2
+		s_1.a_2 = a_2
+		s_1.b_3 = b_3
 		s_1.state = 9
 		return false
 	}
-	tmp_4 = s_1.child1.Result()
+	s_1.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:56:9*/ b_1_1 = b_2 + a_2
+		/*line main.go:20:2*/ goto b27
+	}
+b27:
+	/*line main.go:56:9*/ tmp_4 = b_1_1
 	/*line main.go:56:2*/ s_1.r0, s_1.r1 = tmp_4, nil
 	s_1.state = -1
 	return true
@@ -386,11 +674,11 @@ func (s_1 *ComputeFuture) Cancel() {
 	case 3:
 		s_1.child1.Cancel()
 	case 4:
-		s_1.child4.Cancel()
+		s_1.child1.Cancel()
 	case 5:
 		s_1.child1.Cancel()
 	case 6:
-		s_1.child6.Cancel()
+		s_1.child1.Cancel()
 	case 7:
 		s_1.child1.Cancel()
 	case 8:

@@ -90,11 +90,11 @@ type runFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	a      big
 	c      big
-	d      big
+	r      big
+	b      big
 	arr    [3][2]int
 	cp     [3][2]int
 	child1 rt.YieldFuture
-	child2 mutateFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -121,7 +121,8 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:35:2*/ s.a.vals[1] = 1
 	/*line main.go:36:2*/ s.c = s.a
 	/*line main.go:37:2*/ s.child1 = rt.YieldAsync()
-	s.d = big{}
+	s.r = big{}
+	s.b = big{}
 resume1:
 	/*line main.go:37:2*/ if cx.InjectPending() {
 		s.state = 1
@@ -133,20 +134,30 @@ resume1:
 	}
 	s.child1.Result()
 	/*line main.go:38:2*/ s.a.vals[1] = 2
-	/*line main.go:39:2*/ s.child2 = mutateAsync(s.c)
-	s.d = big{}
+	/*line main.go:39:7*/ s.r = big{}
+	/*line main.go:39:7*/ s.b = s.c
+	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:39:7*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	/*line main.go:39:7*/ if !s.child2.Poll(cx) {
+	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
 		s.state = 2
 		return false
 	}
-	s.d = s.child2.Result()
-	s.child2 = mutateFuture{}
+	s.child1.Result()
+	/*line main.go:26:2*/ s.b.vals[0] = 100
+	/*line main.go:27:2*/ s.b.name += "!"
+	/*line main.go:28:2*/ s.b.tags["mutated"] = true
+	/*line main.go:29:2*/ {
+		/*line main.go:39:7*/ s.r = s.b
+		/*line main.go:29:2*/ goto b4
+	}
+b4:
+	/*line main.go:39:2*/ s.b = s.r
 	/*line main.go:40:2*/ s.child1 = rt.YieldAsync()
+	s.r = big{}
 resume3:
 	/*line main.go:40:2*/ if cx.InjectPending() {
 		s.state = 3
@@ -157,13 +168,14 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:41:2*/ fmt.Println(s.a.name, s.a.vals, s.c.name, s.c.vals, s.d.name, s.d.vals, len(s.a.tags))
+	/*line main.go:41:2*/ fmt.Println(s.a.name, s.a.vals, s.c.name, s.c.vals, s.b.name, s.b.vals, len(s.a.tags))
 	/*line main.go:42:2*/ s.arr = [3][2]int{{1, 2}, {3, 4}}
 	/*line main.go:43:2*/ s.cp = s.arr
 	/*line main.go:44:2*/ s.child1 = rt.YieldAsync()
 	s.a = big{}
 	s.c = big{}
-	s.d = big{}
+	s.r = big{}
+	s.b = big{}
 resume4:
 	/*line main.go:44:2*/ if cx.InjectPending() {
 		s.state = 4
@@ -189,7 +201,7 @@ func (s *runFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
 		s.child1.Cancel()
 	case 4:

@@ -33,6 +33,8 @@ func bAsync(tag string, v bool) bFuture {
 
 // Poll advances b to its next suspension point; it reports whether it has completed.
 func (s *bFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s *bFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:19:2*/ fmt.Println("  cond", s.tag)
-	/*line main.go:20:2*/ s.r0 = s.v
+	/*line main.go:20:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -94,6 +98,8 @@ func twoAsync(n int) twoFuture {
 
 // Poll advances two to its next suspension point; it reports whether it has completed.
 func (s *twoFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -104,15 +110,17 @@ func (s *twoFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:26:2*/ s.r0, s.r1 = s.n%4, nil
+	/*line main.go:26:2*/ s.r0, s.r1 = n_1%4, nil
 	s.state = -1
 	return true
 }
@@ -144,9 +152,10 @@ type runFuture struct {
 	r0     []string
 	out    []string
 	i      int
+	r      error
+	n      int
 	child1 bFuture
 	child4 rt.YieldFuture
-	child6 twoFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -156,11 +165,15 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 bool
 		tmp_2 bool
 		tmp_3 bool
-		r     int
+		r_1   int
 	)
 	switch s.state {
 	case 0:
@@ -180,18 +193,23 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:31:2*/ s.out = nil
-	/*line main.go:32:6*/ s.i = 0
+	/*line main.go:32:6*/ i_1 = 0
 b1:
-	/*line main.go:32:2*/ if !(s.i < 6) {
+	/*line main.go:32:2*/ if !(i_1 < 6) {
 		goto b20
 	}
-	/*line main.go:34:8*/ s.child1 = bAsync("lt2", s.i < 2)
+	/*line main.go:34:8*/ s.child1 = bAsync("lt2", i_1 < 2)
+	s.r = nil
 resume1:
 	/*line main.go:34:8*/ if cx.InjectPending() {
+		s.i = i_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:34:8*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
@@ -200,13 +218,18 @@ resume1:
 	/*line main.go:34:8*/ if tmp_1 {
 		goto b10
 	}
-	/*line main.go:37:8*/ s.child1 = bAsync("eq2", s.i == 2)
+	/*line main.go:37:8*/ s.child1 = bAsync("eq2", i_1 == 2)
+	s.r = nil
 resume2:
 	/*line main.go:37:8*/ if cx.InjectPending() {
+		s.i = i_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:37:8*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
@@ -215,16 +238,21 @@ resume2:
 	/*line main.go:37:8*/ if tmp_2 {
 		goto b11
 	}
-	/*line main.go:44:8*/ if s.i == 3 {
+	/*line main.go:44:8*/ if i_1 == 3 {
 		goto b14
 	}
 	/*line main.go:50:8*/ s.child1 = bAsync("never", false)
+	s.r = nil
 resume3:
 	/*line main.go:50:8*/ if cx.InjectPending() {
+		s.i = i_1
+		s.n = n_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:50:8*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.n = n_1
 		s.state = 3
 		return false
 	}
@@ -238,16 +266,21 @@ b10:
 	/*line main.go:35:4*/ s.out = append(s.out, "small")
 b11:
 	/*line main.go:38:4*/ s.out = append(s.out, "two-ish")
-	/*line main.go:39:4*/ if s.i == 1 {
+	/*line main.go:39:4*/ if i_1 == 1 {
 		/*line main.go:40:5*/ goto b18
 	}
 	/*line main.go:42:4*/ s.child4 = rt.YieldAsync()
+	s.r = nil
 resume4:
 	/*line main.go:42:4*/ if cx.InjectPending() {
+		s.i = i_1
+		s.n = n_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:42:4*/ if !s.child4.Poll(cx) {
+		s.i = i_1
+		s.n = n_1
 		s.state = 4
 		return false
 	}
@@ -258,38 +291,55 @@ b14:
 	/*line main.go:45:4*/ goto b19
 b15:
 	/*line main.go:47:4*/ s.child4 = rt.YieldAsync()
+	s.r = nil
 resume5:
 	/*line main.go:47:4*/ if cx.InjectPending() {
+		s.i = i_1
+		s.n = n_1
 		s.state = 5
 		return false
 	}
 	/*line main.go:47:4*/ if !s.child4.Poll(cx) {
+		s.i = i_1
+		s.n = n_1
 		s.state = 5
 		return false
 	}
 	s.child4.Result()
-	/*line main.go:48:4*/ s.out = append(s.out, fmt.Sprint("d", s.i))
+	/*line main.go:48:4*/ s.out = append(s.out, fmt.Sprint("d", i_1))
 b17:
 	/*line main.go:51:4*/ s.out = append(s.out, "fell")
 b18:
-	/*line main.go:53:3*/ s.out = append(s.out, fmt.Sprint("end", s.i))
+	/*line main.go:53:3*/ s.out = append(s.out, fmt.Sprint("end", i_1))
 b19:
-	/*line main.go:32:21*/ s.i++
+	/*line main.go:32:21*/ i_1++
 	goto b1
 b20:
-	/*line main.go:55:2*/ s.child6 = twoAsync(7)
+	/*line main.go:55:10*/ i_1 = 0
+	/*line main.go:55:10*/ s.r = nil
+	/*line main.go:55:10*/ n_1 = 7
+	/*line main.go:25:2*/ s.child4 = rt.YieldAsync()
 resume6:
-	/*line main.go:55:10*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.n = n_1
 		s.state = 6
 		return false
 	}
-	/*line main.go:55:10*/ if !s.child6.Poll(cx) {
+	/*line main.go:25:2*/ if !s.child4.Poll(cx) {
+		s.i = i_1
+		s.n = n_1
 		s.state = 6
 		return false
 	}
-	r, _ = s.child6.Result()
-	s.child6 = twoFuture{}
-	/*line main.go:56:2*/ switch r {
+	s.child4.Result()
+	/*line main.go:26:2*/ {
+		/*line main.go:55:10*/ i_1, s.r = n_1%4, nil
+		/*line main.go:26:2*/ goto b23
+	}
+b23:
+	/*line main.go:55:2*/ r_1, _ = i_1, s.r
+	/*line main.go:56:2*/ switch r_1 {
 	case 3:
 		/*line main.go:58:3*/ s.out = append(s.out, "three")
 	}
@@ -317,7 +367,7 @@ func (s *runFuture) Cancel() {
 	case 5:
 		s.child4.Cancel()
 	case 6:
-		s.child6.Cancel()
+		s.child4.Cancel()
 	}
 	s.state = -1
 }

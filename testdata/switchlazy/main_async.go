@@ -33,6 +33,8 @@ func vAsync(tag string, n int) vFuture {
 
 // Poll advances v to its next suspension point; it reports whether it has completed.
 func (s *vFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s *vFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:20:2*/ fmt.Println("  eval", s.tag)
-	/*line main.go:21:2*/ s.r0 = s.n
+	/*line main.go:21:2*/ s.r0 = n_1
 	s.state = -1
 	return true
 }
@@ -83,10 +87,11 @@ type classifyFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	r0     string
-	tmp    int
-	s      string
-	child1 vFuture
-	child6 rt.YieldFuture
+	r      int
+	tag    string
+	n      int
+	child1 rt.YieldFuture
+	child2 vFuture
 }
 
 // classifyAsync returns the future of classify without running any of it.
@@ -96,6 +101,12 @@ func classifyAsync(x int) classifyFuture {
 
 // Poll advances classify to its next suspension point; it reports whether it has completed.
 func (s_1 *classifyFuture) Poll(cx *rt.Context) bool {
+	x_1 := s_1.x
+	_ = x_1
+	r_1 := s_1.r
+	_ = r_1
+	n_1 := s_1.n
+	_ = n_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -122,129 +133,178 @@ func (s_1 *classifyFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: classifyFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:26:9*/ s_1.child1 = vAsync("tag", s_1.x)
-	s_1.s = ""
+	/*line main.go:26:9*/ r_1 = 0
+	/*line main.go:26:9*/ s_1.tag, n_1 = "tag", x_1
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:26:9*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:26:9*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 1
 		return false
 	}
-	tmp_1 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
-	/*line main.go:26:9*/ s_1.tmp = tmp_1
-	/*line main.go:27:7*/ s_1.child1 = vAsync("c1a", 1)
-	s_1.s = ""
+	s_1.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  eval", s_1.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:26:9*/ r_1 = n_1
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:26:9*/ tmp_1 = r_1
+	/*line main.go:26:9*/ n_1 = tmp_1
+	/*line main.go:27:7*/ s_1.child2 = vAsync("c1a", 1)
+	s_1.tag = ""
 resume2:
 	/*line main.go:27:7*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:27:7*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:27:7*/ if !s_1.child2.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 2
 		return false
 	}
-	tmp_2 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
-	/*line main.go:27:7*/ if s_1.tmp == tmp_2 {
-		goto b12
+	tmp_2 = s_1.child2.Result()
+	s_1.child2 = vFuture{}
+	/*line main.go:27:7*/ if n_1 == tmp_2 {
+		goto b14
 	}
-	/*line main.go:27:20*/ s_1.child1 = vAsync("c1b", 2)
-	s_1.s = ""
+	/*line main.go:27:20*/ s_1.child2 = vAsync("c1b", 2)
+	s_1.tag = ""
 resume3:
 	/*line main.go:27:20*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:27:20*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:27:20*/ if !s_1.child2.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 3
 		return false
 	}
-	tmp_3 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
-	/*line main.go:27:20*/ if s_1.tmp == tmp_3 {
-		goto b12
+	tmp_3 = s_1.child2.Result()
+	s_1.child2 = vFuture{}
+	/*line main.go:27:20*/ if n_1 == tmp_3 {
+		goto b14
 	}
-	/*line main.go:32:7*/ s_1.child1 = vAsync("c3", 3)
-	s_1.s = ""
+	/*line main.go:32:7*/ s_1.child2 = vAsync("c3", 3)
+	s_1.tag = ""
 resume4:
 	/*line main.go:32:7*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 4
 		return false
 	}
-	/*line main.go:32:7*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:32:7*/ if !s_1.child2.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 4
 		return false
 	}
-	tmp_4 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
-	/*line main.go:32:7*/ if s_1.tmp == tmp_4 {
-		goto b15
+	tmp_4 = s_1.child2.Result()
+	s_1.child2 = vFuture{}
+	/*line main.go:32:7*/ if n_1 == tmp_4 {
+		goto b17
 	}
-	/*line main.go:34:7*/ if s_1.tmp == 4 {
-		goto b16
+	/*line main.go:34:7*/ if n_1 == 4 {
+		goto b18
 	}
-	/*line main.go:34:10*/ s_1.child1 = vAsync("c4b", 5)
-	s_1.s = ""
+	/*line main.go:34:10*/ s_1.child2 = vAsync("c4b", 5)
+	s_1.tag = ""
 resume5:
 	/*line main.go:34:10*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 5
 		return false
 	}
-	/*line main.go:34:10*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:34:10*/ if !s_1.child2.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 5
 		return false
 	}
-	tmp_5 = s_1.child1.Result()
-	s_1.child1 = vFuture{}
-	/*line main.go:34:10*/ if s_1.tmp == tmp_5 {
-		goto b16
+	tmp_5 = s_1.child2.Result()
+	s_1.child2 = vFuture{}
+	/*line main.go:34:10*/ if n_1 == tmp_5 {
+		goto b18
 	}
-	/*line main.go:34:23*/ if s_1.tmp == 6 {
-		goto b16
+	/*line main.go:34:23*/ if n_1 == 6 {
+		goto b18
 	}
-	goto b14
-b12:
-	/*line main.go:28:3*/ s_1.child6 = rt.YieldAsync()
-	s_1.s = ""
+	goto b16
+b14:
+	/*line main.go:28:3*/ s_1.child1 = rt.YieldAsync()
+	s_1.tag = ""
 resume6:
 	/*line main.go:28:3*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 6
 		return false
 	}
-	/*line main.go:28:3*/ if !s_1.child6.Poll(cx) {
+	/*line main.go:28:3*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 6
 		return false
 	}
-	s_1.child6.Result()
+	s_1.child1.Result()
 	/*line main.go:29:3*/ s_1.r0 = "one-or-two"
 	s_1.state = -1
 	return true
-b14:
+b16:
 	/*line main.go:31:3*/ s_1.r0 = "other"
 	s_1.state = -1
 	return true
-b15:
+b17:
 	/*line main.go:33:3*/ s_1.r0 = "three"
 	s_1.state = -1
 	return true
-b16:
-	/*line main.go:35:3*/ s_1.s = "four-five-six"
-	/*line main.go:36:3*/ s_1.child6 = rt.YieldAsync()
+b18:
+	/*line main.go:35:3*/ s_1.tag = "four-five-six"
+	/*line main.go:36:3*/ s_1.child1 = rt.YieldAsync()
 resume7:
 	/*line main.go:36:3*/ if cx.InjectPending() {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 7
 		return false
 	}
-	/*line main.go:36:3*/ if !s_1.child6.Poll(cx) {
+	/*line main.go:36:3*/ if !s_1.child1.Poll(cx) {
+		s_1.x = x_1
+		s_1.r = r_1
+		s_1.n = n_1
 		s_1.state = 7
 		return false
 	}
-	s_1.child6.Result()
-	/*line main.go:37:3*/ s_1.r0 = s_1.s
+	s_1.child1.Result()
+	/*line main.go:37:3*/ s_1.r0 = s_1.tag
 	s_1.state = -1
 	return true
 }
@@ -260,17 +320,17 @@ func (s_1 *classifyFuture) Cancel() {
 	case 1:
 		s_1.child1.Cancel()
 	case 2:
-		s_1.child1.Cancel()
+		s_1.child2.Cancel()
 	case 3:
-		s_1.child1.Cancel()
+		s_1.child2.Cancel()
 	case 4:
-		s_1.child1.Cancel()
+		s_1.child2.Cancel()
 	case 5:
-		s_1.child1.Cancel()
+		s_1.child2.Cancel()
 	case 6:
-		s_1.child6.Cancel()
+		s_1.child1.Cancel()
 	case 7:
-		s_1.child6.Cancel()
+		s_1.child1.Cancel()
 	}
 	s_1.state = -1
 }
@@ -287,8 +347,11 @@ type initStmtFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	out    string
-	y      int
-	child1 vFuture
+	r      int
+	tag    string
+	n      int
+	child1 rt.YieldFuture
+	child2 vFuture
 }
 
 // initStmtAsync returns the future of initStmt without running any of it.
@@ -298,6 +361,12 @@ func initStmtAsync(x int) initStmtFuture {
 
 // Poll advances initStmt to its next suspension point; it reports whether it has completed.
 func (s *initStmtFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	r_1 := s.r
+	_ = r_1
+	n_1 := s.n
+	_ = n_1
 	var (
 		tmp_1 int
 	)
@@ -310,43 +379,64 @@ func (s *initStmtFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: initStmtFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:43:9*/ s.child1 = vAsync("init", s.x*2)
+	/*line main.go:43:14*/ r_1 = 0
+	/*line main.go:43:14*/ s.tag, n_1 = "init", x_1*2
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:43:14*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:43:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 1
 		return false
 	}
-	s.y = s.child1.Result()
-	s.child1 = vFuture{}
-	/*line main.go:44:11*/ s.child1 = vAsync("bound", 5)
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("  eval", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:43:14*/ r_1 = n_1
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:43:9*/ n_1 = r_1
+	/*line main.go:44:11*/ s.child2 = vAsync("bound", 5)
+	s.tag = ""
 resume2:
 	/*line main.go:44:11*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:44:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:44:11*/ if !s.child2.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.n = n_1
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = vFuture{}
-	/*line main.go:44:7*/ if s.y > tmp_1 {
-		goto b5
+	tmp_1 = s.child2.Result()
+	s.child2 = vFuture{}
+	/*line main.go:44:7*/ if n_1 > tmp_1 {
+		goto b7
 	}
-	/*line main.go:46:7*/ if s.y == 0 {
-		goto b6
+	/*line main.go:46:7*/ if n_1 == 0 {
+		goto b8
 	}
-	goto b7
-b5:
-	/*line main.go:45:3*/ s.out = "big"
-	/*line main.go:44:2*/ goto b7
-b6:
-	/*line main.go:47:3*/ s.out = "zero"
+	goto b9
 b7:
+	/*line main.go:45:3*/ s.out = "big"
+	/*line main.go:44:2*/ goto b9
+b8:
+	/*line main.go:47:3*/ s.out = "zero"
+b9:
 	/*line main.go:49:2*/ s.out = s.out + "."
 	s.state = -1
 	return true
@@ -363,7 +453,7 @@ func (s *initStmtFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	}
 	s.state = -1
 }

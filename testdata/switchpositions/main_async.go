@@ -33,6 +33,8 @@ func yAsync(tag string, v int) yFuture {
 
 // Poll advances y to its next suspension point; it reports whether it has completed.
 func (s *yFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s *yFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:19:2*/ fmt.Println("  y", s.tag)
-	/*line main.go:20:2*/ s.r0 = s.v
+	/*line main.go:20:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -94,6 +98,8 @@ func y2Async(v int) y2Future {
 
 // Poll advances y2 to its next suspension point; it reports whether it has completed.
 func (s *y2Future) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -104,15 +110,17 @@ func (s *y2Future) Poll(cx *rt.Context) bool {
 	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:26:2*/ s.r0, s.r1 = s.v, s.v*2
+	/*line main.go:26:2*/ s.r0, s.r1 = v_1, v_1*2
 	s.state = -1
 	return true
 }
@@ -148,10 +156,13 @@ type runFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	r0     string
-	a      int
+	r      int
+	r_1    int
+	v      int
 	b      int
 	tmp    int
-	child1 y2Future
+	tag    string
+	child1 rt.YieldFuture
 	child2 yFuture
 }
 
@@ -162,6 +173,18 @@ func runAsync(x int) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	r_1 := s.r
+	_ = r_1
+	r_1_1 := s.r_1
+	_ = r_1_1
+	v_1 := s.v
+	_ = v_1
+	b_1 := s.b
+	_ = b_1
+	tmp_4 := s.tmp
+	_ = tmp_4
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -180,83 +203,151 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:36:9*/ s.child1 = y2Async(s.x)
+	/*line main.go:36:17*/ r_1 = 0
+	/*line main.go:36:17*/ r_1_1 = 0
+	/*line main.go:36:17*/ v_1 = x_1
+	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
 resume1:
-	/*line main.go:36:17*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 1
 		return false
 	}
-	/*line main.go:36:17*/ if !s.child1.Poll(cx) {
+	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 1
 		return false
 	}
-	s.a, s.b = s.child1.Result()
-	/*line main.go:36:24*/ s.tmp = p("tag", s.a+s.b)
-	/*line main.go:37:7*/ if s.tmp == p("c1", 3) {
-		goto b9
+	s.child1.Result()
+	/*line main.go:26:2*/ {
+		/*line main.go:36:17*/ r_1, r_1_1 = v_1, v_1*2
+		/*line main.go:26:2*/ goto b3
+	}
+b3:
+	/*line main.go:36:9*/ v_1, b_1 = r_1, r_1_1
+	/*line main.go:36:24*/ tmp_4 = p("tag", v_1+b_1)
+	/*line main.go:37:7*/ if tmp_4 == p("c1", 3) {
+		goto b11
 	}
 	/*line main.go:37:19*/ s.child2 = yAsync("c1y", 30)
+	s.tag = ""
 resume2:
 	/*line main.go:37:19*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 2
 		return false
 	}
 	/*line main.go:37:19*/ if !s.child2.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 2
 		return false
 	}
 	tmp_1 = s.child2.Result()
 	s.child2 = yFuture{}
-	/*line main.go:37:19*/ if s.tmp == tmp_1 {
-		goto b9
+	/*line main.go:37:19*/ if tmp_4 == tmp_1 {
+		goto b11
 	}
 	/*line main.go:39:7*/ s.child2 = yAsync("c2y", 6)
+	s.tag = ""
 resume3:
 	/*line main.go:39:7*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 3
 		return false
 	}
 	/*line main.go:39:7*/ if !s.child2.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 3
 		return false
 	}
 	tmp_2 = s.child2.Result()
 	s.child2 = yFuture{}
-	/*line main.go:39:7*/ if s.tmp == tmp_2 {
-		goto b10
-	}
-	/*line main.go:39:20*/ if s.tmp == p("c2p", 9) {
-		goto b10
-	}
-	/*line main.go:41:7*/ if s.tmp == p("c3", s.b) {
+	/*line main.go:39:7*/ if tmp_4 == tmp_2 {
 		goto b12
 	}
-	goto b13
-b9:
+	/*line main.go:39:20*/ if tmp_4 == p("c2p", 9) {
+		goto b12
+	}
+	/*line main.go:41:7*/ if tmp_4 == p("c3", b_1) {
+		goto b16
+	}
+	goto b17
+b11:
 	/*line main.go:38:3*/ s.r0 = "three or thirty"
 	s.state = -1
 	return true
-b10:
-	/*line main.go:40:37*/ s.child2 = yAsync("body", s.a)
+b12:
+	/*line main.go:40:37*/ r_1 = 0
+	/*line main.go:40:37*/ s.tag, r_1_1 = "body", v_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume4:
-	/*line main.go:40:37*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 4
 		return false
 	}
-	/*line main.go:40:37*/ if !s.child2.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.r_1 = r_1_1
+		s.v = v_1
+		s.b = b_1
+		s.tmp = tmp_4
 		s.state = 4
 		return false
 	}
-	tmp_3 = s.child2.Result()
-	s.child2 = yFuture{}
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("  y", s.tag)
+	/*line main.go:20:2*/ {
+		/*line main.go:40:37*/ r_1 = r_1_1
+		/*line main.go:20:2*/ goto b15
+	}
+b15:
+	/*line main.go:40:37*/ tmp_3 = r_1
 	/*line main.go:40:3*/ s.r0 = fmt.Sprint("six or nine ", tmp_3)
 	s.state = -1
 	return true
-b12:
+b16:
 	/*line main.go:42:3*/ s.r0 = "b==a+b"
 	s.state = -1
 	return true
-b13:
+b17:
 	/*line main.go:44:2*/ s.r0 = "none"
 	s.state = -1
 	return true
@@ -277,7 +368,7 @@ func (s *runFuture) Cancel() {
 	case 3:
 		s.child2.Cancel()
 	case 4:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

@@ -34,6 +34,8 @@ func wordAsync(ws []string, i int) wordFuture {
 
 // Poll advances word to its next suspension point; it reports whether it has completed.
 func (s *wordFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -44,15 +46,17 @@ func (s *wordFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:20:2*/ s.r0 = s.ws[s.i]
+	/*line main.go:20:2*/ s.r0 = s.ws[i_1]
 	s.state = -1
 	return true
 }
@@ -85,9 +89,13 @@ type runFuture struct {
 	r0     []string
 	out    []string
 	i      int
+	r      string
+	ws_1   []string
+	i_1    int
 	w      string
 	tmp    string
-	child1 wordFuture
+	child1 rt.YieldFuture
+	child2 wordFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -97,6 +105,10 @@ func runAsync(ws []string) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	i_1_1 := s.i_1
+	_ = i_1_1
 	var (
 		tmp_1 string
 		tmp_2 string
@@ -111,69 +123,86 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:25:2*/ s.out = nil
-	/*line main.go:27:6*/ s.i = 0
+	/*line main.go:27:6*/ i_1 = 0
 b2:
-	/*line main.go:27:2*/ if !(s.i < len(s.ws)) {
-		goto b17
+	/*line main.go:27:2*/ if !(i_1 < len(s.ws)) {
+		goto b19
 	}
-	/*line main.go:28:31*/ s.child1 = wordAsync(s.ws, s.i)
+	/*line main.go:28:31*/ s.r = ""
+	/*line main.go:28:31*/ s.ws_1, i_1_1 = s.ws, i_1
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.w = ""
 	s.tmp = ""
 resume1:
-	/*line main.go:28:31*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.i_1 = i_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:28:31*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.i_1 = i_1_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = wordFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ {
+		/*line main.go:28:31*/ s.r = s.ws_1[i_1_1]
+		/*line main.go:20:2*/ goto b6
+	}
+b6:
+	/*line main.go:28:31*/ tmp_1 = s.r
 	/*line main.go:28:10*/ s.w = strings.ToLower(tmp_1)
 	/*line main.go:28:45*/ s.tmp = s.w
 	/*line main.go:29:8*/ if s.tmp == "skip" {
-		goto b10
-	}
-	/*line main.go:31:8*/ if s.tmp == "stop" {
-		goto b11
-	}
-	/*line main.go:33:8*/ if s.tmp == "quiet" {
 		goto b12
 	}
-	/*line main.go:35:8*/ s.child1 = wordAsync(s.ws, 0)
-resume2:
-	/*line main.go:35:8*/ if cx.InjectPending() {
-		s.state = 2
-		return false
-	}
-	/*line main.go:35:8*/ if !s.child1.Poll(cx) {
-		s.state = 2
-		return false
-	}
-	tmp_2 = s.child1.Result()
-	s.child1 = wordFuture{}
-	/*line main.go:35:8*/ if s.tmp == tmp_2 {
+	/*line main.go:31:8*/ if s.tmp == "stop" {
 		goto b13
 	}
-	goto b14
-b10:
-	/*line main.go:30:4*/ goto b16
-b11:
-	/*line main.go:32:4*/ goto b17
+	/*line main.go:33:8*/ if s.tmp == "quiet" {
+		goto b14
+	}
+	/*line main.go:35:8*/ s.child2 = wordAsync(s.ws, 0)
+	s.r = ""
+	s.ws_1 = nil
+resume2:
+	/*line main.go:35:8*/ if cx.InjectPending() {
+		s.i = i_1
+		s.i_1 = i_1_1
+		s.state = 2
+		return false
+	}
+	/*line main.go:35:8*/ if !s.child2.Poll(cx) {
+		s.i = i_1
+		s.i_1 = i_1_1
+		s.state = 2
+		return false
+	}
+	tmp_2 = s.child2.Result()
+	s.child2 = wordFuture{}
+	/*line main.go:35:8*/ if s.tmp == tmp_2 {
+		goto b15
+	}
+	goto b16
 b12:
-	/*line main.go:34:4*/ goto b15
+	/*line main.go:30:4*/ goto b18
 b13:
-	/*line main.go:36:4*/ s.out = append(s.out, "same-as-first:"+s.w)
-	/*line main.go:35:3*/ goto b15
+	/*line main.go:32:4*/ goto b19
 b14:
-	/*line main.go:38:4*/ s.out = append(s.out, s.w)
+	/*line main.go:34:4*/ goto b17
 b15:
-	/*line main.go:40:3*/ s.out = append(s.out, fmt.Sprint("#", s.i))
+	/*line main.go:36:4*/ s.out = append(s.out, "same-as-first:"+s.w)
+	/*line main.go:35:3*/ goto b17
 b16:
-	/*line main.go:27:27*/ s.i++
-	goto b2
+	/*line main.go:38:4*/ s.out = append(s.out, s.w)
 b17:
+	/*line main.go:40:3*/ s.out = append(s.out, fmt.Sprint("#", i_1))
+b18:
+	/*line main.go:27:27*/ i_1++
+	goto b2
+b19:
 	/*line main.go:42:2*/ s.r0 = s.out
 	s.state = -1
 	return true
@@ -190,7 +219,7 @@ func (s *runFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	}
 	s.state = -1
 }

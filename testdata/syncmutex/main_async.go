@@ -42,6 +42,10 @@ func (a *account) depositAsync(n int) accountdepositFuture {
 
 // Poll advances deposit to its next suspension point; it reports whether it has completed.
 func (s *accountdepositFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -57,23 +61,31 @@ func (s *accountdepositFuture) Poll(cx *rt.Context) bool {
 	s.g = sync.MutexGuard{}
 resume1:
 	/*line main.go:25:7*/ if cx.InjectPending() {
+		s.n = n_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:7*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.g = s.child1.Result()
 	s.child1 = sync.MutexLockFuture{}
-	/*line main.go:26:2*/ s.v = s.a.balance
+	/*line main.go:26:2*/ v_1 = s.a.balance
 	/*line main.go:27:2*/ s.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:27:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:27:2*/ if !s.child2.Poll(cx) {
+		s.n = n_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
@@ -81,16 +93,20 @@ resume2:
 	/*line main.go:28:2*/ s.child2 = rt.YieldAsync()
 resume3:
 	/*line main.go:28:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.v = v_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:28:2*/ if !s.child2.Poll(cx) {
+		s.n = n_1
+		s.v = v_1
 		s.state = 3
 		return false
 	}
 	s.child2.Result()
-	/*line main.go:29:2*/ s.a.balance = s.v + s.n
-	/*line main.go:30:2*/ s.a.log = append(s.a.log, s.n)
+	/*line main.go:29:2*/ s.a.balance = v_1 + n_1
+	/*line main.go:30:2*/ s.a.log = append(s.a.log, n_1)
 	/*line main.go:31:2*/ s.g.Unlock()
 	/*line main.go:32:1*/ s.state = -1
 	return true
@@ -134,6 +150,10 @@ func mainFunc1Async(a *account) mainFunc1Future {
 
 // Poll advances the func literal at main.go:36:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	total_1 := s.total
+	_ = total_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
 	)
@@ -149,29 +169,33 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 		/*line main.go:39:4*/ n := i
 		/*line main.go:40:4*/ s.hs = append(s.hs, rt.SpawnFuture[mainFunc2Future, int](mainFunc2Async(s.a, &n)))
 	}
-	/*line main.go:45:3*/ s.total = 0
-	/*line main.go:46:7*/ s.i = 0
+	/*line main.go:45:3*/ total_1 = 0
+	/*line main.go:46:7*/ i_1 = 0
 b1:
-	/*line main.go:46:3*/ if !(s.i < len(s.hs)) {
+	/*line main.go:46:3*/ if !(i_1 < len(s.hs)) {
 		goto b5
 	}
-	/*line main.go:47:13*/ s.child1 = s.hs[s.i]
+	/*line main.go:47:13*/ s.child1 = s.hs[i_1]
 resume1:
 	/*line main.go:47:13*/ if cx.InjectPending() {
+		s.total = total_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:47:13*/ if !s.child1.Poll(cx) {
+		s.total = total_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:47:4*/ s.total += tmp_1
-	/*line main.go:46:28*/ s.i++
+	/*line main.go:47:4*/ total_1 += tmp_1
+	/*line main.go:46:28*/ i_1++
 	goto b1
 b5:
-	/*line main.go:49:3*/ fmt.Println(s.total, (*s.a).balance, len((*s.a).log))
+	/*line main.go:49:3*/ fmt.Println(total_1, (*s.a).balance, len((*s.a).log))
 	/*line main.go:50:2*/ s.state = -1
 	return true
 }

@@ -33,6 +33,8 @@ func slowAsync(ms int) slowFuture {
 
 // Poll advances slow to its next suspension point; it reports whether it has completed.
 func (s *slowFuture) Poll(cx *rt.Context) bool {
+	ms_1 := s.ms
+	_ = ms_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -40,19 +42,21 @@ func (s *slowFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: slowFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:18:2*/ s.child1 = rt.SleepAsync(time.Duration(s.ms) * time.Millisecond)
+	/*line main.go:18:2*/ s.child1 = rt.SleepAsync(time.Duration(ms_1) * time.Millisecond)
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.ms = ms_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.ms = ms_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	s.child1 = rt.SleepFuture{}
-	/*line main.go:19:2*/ s.r0 = s.ms
+	/*line main.go:19:2*/ s.r0 = ms_1
 	s.state = -1
 	return true
 }
@@ -153,7 +157,9 @@ func (s *mainFunc1Future) Cancel() {
 type mainFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
-	child1 slowFuture
+	r      int
+	ms     int
+	child1 rt.SleepFuture
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:24:46 without running any of it.
@@ -163,6 +169,10 @@ func mainFunc2Async() mainFunc2Future {
 
 // Poll advances the func literal at main.go:24:46 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	ms_1 := s.ms
+	_ = ms_1
 	var (
 		tmp_1 int
 	)
@@ -173,18 +183,30 @@ func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:24:66*/ s.child1 = slowAsync(1)
+	/*line main.go:24:66*/ r_1 = 0
+	/*line main.go:24:66*/ ms_1 = 1
+	/*line main.go:18:2*/ s.child1 = rt.SleepAsync(time.Duration(ms_1) * time.Millisecond)
 resume1:
-	/*line main.go:24:66*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.ms = ms_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:24:66*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.ms = ms_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = slowFuture{}
+	s.child1.Result()
+	s.child1 = rt.SleepFuture{}
+	/*line main.go:19:2*/ {
+		/*line main.go:24:66*/ r_1 = ms_1
+		/*line main.go:19:2*/ goto b3
+	}
+b3:
+	/*line main.go:24:66*/ tmp_1 = r_1
 	/*line main.go:24:59*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -212,7 +234,9 @@ type mainFunc3Future struct {
 		rec bool
 	}
 	r0     int
-	child1 slowFuture
+	r      int
+	ms     int
+	child1 rt.SleepFuture
 }
 
 // mainFunc3Async returns the future of the func literal at main.go:26:44 without running any of it.
@@ -272,18 +296,26 @@ func (s *mainFunc3Future) poll(cx *rt.Context) bool {
 			}
 		}
 	}([]any{"timed out: cancelled"}), false})
-	/*line main.go:31:11*/ s.child1 = slowAsync(2000)
+	/*line main.go:31:11*/ s.r = 0
+	/*line main.go:31:11*/ s.ms = 2000
+	/*line main.go:18:2*/ s.child1 = rt.SleepAsync(time.Duration(s.ms) * time.Millisecond)
 resume1:
-	/*line main.go:31:11*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:31:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = slowFuture{}
+	s.child1.Result()
+	s.child1 = rt.SleepFuture{}
+	/*line main.go:19:2*/ {
+		/*line main.go:31:11*/ s.r = s.ms
+		/*line main.go:19:2*/ goto b3
+	}
+b3:
+	/*line main.go:31:11*/ tmp_1 = s.r
 	/*line main.go:31:4*/ s.r0 = tmp_1
 	s.state = -1
 	if p := s.unwind(nil); p != nil {

@@ -101,11 +101,11 @@ type describeFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	v      any
 	r0     string
+	r      any
+	v_1    any
 	x      int
-	x_1    any
-	x_2    shape
-	child1 getFuture
-	child2 rt.YieldFuture
+	x_1    shape
+	child1 rt.YieldFuture
 }
 
 // describeAsync returns the future of describe without running any of it.
@@ -115,6 +115,8 @@ func describeAsync(v any) describeFuture {
 
 // Poll advances describe to its next suspension point; it reports whether it has completed.
 func (s *describeFuture) Poll(cx *rt.Context) bool {
+	x_2 := s.x
+	_ = x_2
 	var (
 		tmp_1 any
 		tmp_2 any
@@ -139,119 +141,139 @@ func (s *describeFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: describeFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:31:14*/ s.child1 = getAsync(s.v)
+	/*line main.go:31:14*/ s.r = nil
+	/*line main.go:31:14*/ s.v_1 = s.v
+	/*line main.go:25:2*/ s.child1 = rt.YieldAsync()
 	s.x_1 = nil
-	s.x_2 = nil
 resume1:
-	/*line main.go:31:14*/ if cx.InjectPending() {
+	/*line main.go:25:2*/ if cx.InjectPending() {
+		s.x = x_2
 		s.state = 1
 		return false
 	}
-	/*line main.go:31:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:25:2*/ if !s.child1.Poll(cx) {
+		s.x = x_2
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = getFuture{}
+	s.child1.Result()
+	/*line main.go:26:2*/ {
+		/*line main.go:31:14*/ s.r = s.v_1
+		/*line main.go:26:2*/ goto b3
+	}
+b3:
+	/*line main.go:31:14*/ tmp_1 = s.r
 	/*line main.go:31:14*/ tmp_2 = tmp_1
 	/*line main.go:32:7*/ if tmp_2 == nil {
-		goto b7
+		goto b9
 	}
 	/*line main.go:34:7*/ _, tmp_3 = tmp_2.(int)
 	/*line main.go:34:7*/ if tmp_3 {
-		goto b8
+		goto b10
 	}
 	/*line main.go:39:7*/ _, tmp_4 = tmp_2.(string)
 	/*line main.go:39:7*/ if tmp_4 {
-		goto b11
+		goto b13
 	}
 	/*line main.go:39:15*/ _, tmp_5 = tmp_2.([]byte)
 	/*line main.go:39:15*/ if tmp_5 {
-		goto b11
+		goto b13
 	}
 	/*line main.go:42:7*/ _, tmp_6 = tmp_2.(shape)
 	/*line main.go:42:7*/ if tmp_6 {
-		goto b13
+		goto b15
 	}
-	goto b15
-b7:
+	goto b17
+b9:
 	/*line main.go:33:3*/ s.r0 = "nil"
 	s.state = -1
 	return true
-b8:
-	/*line main.go:31:9*/ s.x = tmp_2.(int)
-	/*line main.go:35:3*/ s.child2 = rt.YieldAsync()
+b10:
+	/*line main.go:31:9*/ x_2 = tmp_2.(int)
+	/*line main.go:35:3*/ s.child1 = rt.YieldAsync()
+	s.r = nil
+	s.v_1 = nil
 	s.x_1 = nil
-	s.x_2 = nil
 resume2:
 	/*line main.go:35:3*/ if cx.InjectPending() {
+		s.x = x_2
 		s.state = 2
 		return false
 	}
-	/*line main.go:35:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:35:3*/ if !s.child1.Poll(cx) {
+		s.x = x_2
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:36:3*/ s.x *= 2
-	/*line main.go:37:3*/ s.child2 = rt.YieldAsync()
+	s.child1.Result()
+	/*line main.go:36:3*/ x_2 *= 2
+	/*line main.go:37:3*/ s.child1 = rt.YieldAsync()
+	s.r = nil
+	s.v_1 = nil
 	s.x_1 = nil
-	s.x_2 = nil
 resume3:
 	/*line main.go:37:3*/ if cx.InjectPending() {
+		s.x = x_2
 		s.state = 3
 		return false
 	}
-	/*line main.go:37:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:37:3*/ if !s.child1.Poll(cx) {
+		s.x = x_2
 		s.state = 3
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:38:3*/ s.r0 = fmt.Sprint("int*2=", s.x)
-	s.state = -1
-	return true
-b11:
-	/*line main.go:31:9*/ s.x_1 = tmp_2
-	/*line main.go:40:3*/ s.child2 = rt.YieldAsync()
-	s.x_2 = nil
-resume4:
-	/*line main.go:40:3*/ if cx.InjectPending() {
-		s.state = 4
-		return false
-	}
-	/*line main.go:40:3*/ if !s.child2.Poll(cx) {
-		s.state = 4
-		return false
-	}
-	s.child2.Result()
-	/*line main.go:41:3*/ s.r0 = fmt.Sprintf("text %v", s.x_1)
+	s.child1.Result()
+	/*line main.go:38:3*/ s.r0 = fmt.Sprint("int*2=", x_2)
 	s.state = -1
 	return true
 b13:
-	/*line main.go:31:9*/ s.x_2 = tmp_2.(shape)
-	/*line main.go:43:3*/ s.x = s.x_2.area()
-	/*line main.go:44:3*/ s.child2 = rt.YieldAsync()
+	/*line main.go:31:9*/ s.r = tmp_2
+	/*line main.go:40:3*/ s.child1 = rt.YieldAsync()
+	s.v_1 = nil
 	s.x_1 = nil
-resume5:
-	/*line main.go:44:3*/ if cx.InjectPending() {
-		s.state = 5
+resume4:
+	/*line main.go:40:3*/ if cx.InjectPending() {
+		s.x = x_2
+		s.state = 4
 		return false
 	}
-	/*line main.go:44:3*/ if !s.child2.Poll(cx) {
-		s.state = 5
+	/*line main.go:40:3*/ if !s.child1.Poll(cx) {
+		s.x = x_2
+		s.state = 4
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:45:3*/ if r, ok := s.x_2.(rect); ok {
-		/*line main.go:46:4*/ r.w++
-		/*line main.go:47:4*/ s.r0 = fmt.Sprint("rect area ", s.x, " wider ", r.area())
-		s.state = -1
-		return true
-	}
-	/*line main.go:49:3*/ s.r0 = fmt.Sprint("shape ", s.x)
+	s.child1.Result()
+	/*line main.go:41:3*/ s.r0 = fmt.Sprintf("text %v", s.r)
 	s.state = -1
 	return true
 b15:
+	/*line main.go:31:9*/ s.x_1 = tmp_2.(shape)
+	/*line main.go:43:3*/ x_2 = s.x_1.area()
+	/*line main.go:44:3*/ s.child1 = rt.YieldAsync()
+	s.r = nil
+	s.v_1 = nil
+resume5:
+	/*line main.go:44:3*/ if cx.InjectPending() {
+		s.x = x_2
+		s.state = 5
+		return false
+	}
+	/*line main.go:44:3*/ if !s.child1.Poll(cx) {
+		s.x = x_2
+		s.state = 5
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:45:3*/ if r, ok := s.x_1.(rect); ok {
+		/*line main.go:46:4*/ r.w++
+		/*line main.go:47:4*/ s.r0 = fmt.Sprint("rect area ", x_2, " wider ", r.area())
+		s.state = -1
+		return true
+	}
+	/*line main.go:49:3*/ s.r0 = fmt.Sprint("shape ", x_2)
+	s.state = -1
+	return true
+b17:
 	/*line main.go:31:9*/ x_1 = tmp_2
 	/*line main.go:51:3*/ s.r0 = fmt.Sprintf("other %T", x_1)
 	s.state = -1
@@ -269,13 +291,13 @@ func (s *describeFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 4:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 5:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }

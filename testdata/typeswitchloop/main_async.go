@@ -39,6 +39,12 @@ func runAsync(vals []any) runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	x_1 := s.x
+	_ = x_1
+	x_1_1 := s.x_1
+	_ = x_1_1
 	var (
 		tmp_1 any
 		tmp_2 bool
@@ -61,12 +67,12 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:20:2*/ s.out = nil
-	/*line main.go:21:6*/ s.i = 0
+	/*line main.go:21:6*/ i_1 = 0
 b1:
-	/*line main.go:21:2*/ if !(s.i < len(s.vals)) {
+	/*line main.go:21:2*/ if !(i_1 < len(s.vals)) {
 		goto b20
 	}
-	/*line main.go:22:15*/ tmp_1 = s.vals[s.i]
+	/*line main.go:22:15*/ tmp_1 = s.vals[i_1]
 	/*line main.go:23:8*/ _, tmp_2 = tmp_1.(int)
 	/*line main.go:23:8*/ if tmp_2 {
 		goto b6
@@ -81,41 +87,53 @@ b1:
 	}
 	goto b13
 b6:
-	/*line main.go:22:10*/ s.x = tmp_1.(int)
-	/*line main.go:24:4*/ s.x++
+	/*line main.go:22:10*/ x_1 = tmp_1.(int)
+	/*line main.go:24:4*/ x_1++
 	/*line main.go:25:4*/ s.child1 = rt.YieldAsync()
 	s.x_2 = nil
 resume1:
 	/*line main.go:25:4*/ if cx.InjectPending() {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:25:4*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:26:4*/ s.x *= 10
-	/*line main.go:27:4*/ s.out = append(s.out, fmt.Sprint("int ", s.x))
+	/*line main.go:26:4*/ x_1 *= 10
+	/*line main.go:27:4*/ s.out = append(s.out, fmt.Sprint("int ", x_1))
 	goto b13
 b8:
-	/*line main.go:22:10*/ s.x_1 = tmp_1.(celsius)
-	/*line main.go:29:4*/ if s.x_1 < 0 {
+	/*line main.go:22:10*/ x_1_1 = tmp_1.(celsius)
+	/*line main.go:29:4*/ if x_1_1 < 0 {
 		/*line main.go:30:5*/ goto b19
 	}
 	/*line main.go:32:4*/ s.child1 = rt.YieldAsync()
 	s.x_2 = nil
 resume2:
 	/*line main.go:32:4*/ if cx.InjectPending() {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:32:4*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 2
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:33:4*/ s.out = append(s.out, fmt.Sprintf("%.1fC", float64(s.x_1)))
+	/*line main.go:33:4*/ s.out = append(s.out, fmt.Sprintf("%.1fC", float64(x_1_1)))
 	goto b13
 b11:
 	/*line main.go:22:10*/ s.x_2 = tmp_1.([]int)
@@ -123,17 +141,23 @@ b11:
 	/*line main.go:36:4*/ s.child1 = rt.YieldAsync()
 resume3:
 	/*line main.go:36:4*/ if cx.InjectPending() {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:36:4*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 3
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:37:4*/ s.out = append(s.out, fmt.Sprint(s.x_2))
 b13:
-	/*line main.go:39:10*/ tmp_5 = s.vals[s.i]
+	/*line main.go:39:10*/ tmp_5 = s.vals[i_1]
 	/*line main.go:40:8*/ _, tmp_6 = tmp_5.(error)
 	/*line main.go:40:8*/ if tmp_6 {
 		goto b15
@@ -144,10 +168,16 @@ b15:
 	s.x_2 = nil
 resume4:
 	/*line main.go:41:4*/ if cx.InjectPending() {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:41:4*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.x = x_1
+		s.x_1 = x_1_1
 		s.state = 4
 		return false
 	}
@@ -158,7 +188,7 @@ b17:
 	/*line main.go:44:4*/ s.out = append(s.out, ".")
 b18:
 b19:
-	/*line main.go:21:29*/ s.i++
+	/*line main.go:21:29*/ i_1++
 	goto b1
 b20:
 	/*line main.go:47:2*/ s.r0 = s.out

@@ -32,6 +32,8 @@ func nextAsync(i int) nextFuture {
 
 // Poll advances next to its next suspension point; it reports whether it has completed.
 func (s *nextFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -42,16 +44,18 @@ func (s *nextFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:19:2*/ fmt.Println("next", s.i)
-	/*line main.go:20:2*/ s.r0 = s.i + 1
+	/*line main.go:19:2*/ fmt.Println("next", i_1)
+	/*line main.go:20:2*/ s.r0 = i_1 + 1
 	s.state = -1
 	return true
 }
@@ -82,8 +86,11 @@ type fFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r0     int
 	n      int
-	j      int
-	child1 nextFuture
+	r      int
+	i      int
+	i_1    int
+	child1 rt.YieldFuture
+	child2 nextFuture
 }
 
 // fAsync returns the future of f without running any of it.
@@ -93,8 +100,16 @@ func fAsync() fFuture {
 
 // Poll advances f to its next suspension point; it reports whether it has completed.
 func (s *fFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	r_1 := s.r
+	_ = r_1
+	i_2 := s.i
+	_ = i_2
+	i_1_1 := s.i_1
+	_ = i_1_1
 	var (
-		i     int
+		i_1   int
 		tmp_1 int
 	)
 	switch s.state {
@@ -108,52 +123,94 @@ func (s *fFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: fFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:25:2*/ s.n = 0
-	/*line main.go:26:6*/ i = 0
-	/*line main.go:26:2*/ if !(i < 2) {
-		goto b6
+	/*line main.go:25:2*/ n_1 = 0
+	/*line main.go:26:6*/ i_1 = 0
+	/*line main.go:26:2*/ if !(i_1 < 2) {
+		goto b8
 	}
-	/*line main.go:27:3*/ s.child1 = nextAsync(s.n)
+	/*line main.go:27:7*/ r_1 = 0
+	/*line main.go:27:7*/ i_2 = n_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:27:7*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.i = i_2
+		s.i_1 = i_1_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:27:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.i = i_2
+		s.i_1 = i_1_1
 		s.state = 1
 		return false
 	}
-	s.n = s.child1.Result()
-b6:
-	/*line main.go:30:6*/ s.child1 = nextAsync(0)
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("next", i_2)
+	/*line main.go:20:2*/ {
+		/*line main.go:27:7*/ r_1 = i_2 + 1
+		/*line main.go:20:2*/ goto b5
+	}
+b5:
+	/*line main.go:27:3*/ n_1 = r_1
+b8:
+	/*line main.go:30:6*/ s.child2 = nextAsync(0)
 resume3:
 	/*line main.go:30:11*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.i = i_2
+		s.i_1 = i_1_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:30:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:30:11*/ if !s.child2.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.i = i_2
+		s.i_1 = i_1_1
 		s.state = 3
 		return false
 	}
-	s.j = s.child1.Result()
-	/*line main.go:30:20*/ s.child1 = nextAsync(s.j)
+	r_1 = s.child2.Result()
+	/*line main.go:30:20*/ i_2 = 0
+	/*line main.go:30:20*/ i_1_1 = r_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume4:
-	/*line main.go:30:20*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.r = r_1
+		s.i = i_2
+		s.i_1 = i_1_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:30:20*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.r = r_1
+		s.i = i_2
+		s.i_1 = i_1_1
 		s.state = 4
 		return false
 	}
-	tmp_1 = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:19:2*/ fmt.Println("next", i_1_1)
+	/*line main.go:20:2*/ {
+		/*line main.go:30:20*/ i_2 = i_1_1 + 1
+		/*line main.go:20:2*/ goto b14
+	}
+b14:
+	/*line main.go:30:20*/ tmp_1 = i_2
 	/*line main.go:30:20*/ if !(tmp_1 < 5) {
-		/*line main.go:30:20*/ goto b14
+		/*line main.go:30:20*/ goto b18
 	}
-	/*line main.go:31:3*/ s.r0 = s.n + s.j
+	/*line main.go:31:3*/ s.r0 = n_1 + r_1
 	s.state = -1
 	return true
-b14:
+b18:
 	/*line main.go:33:2*/ s.r0 = -1
 	s.state = -1
 	return true
@@ -170,13 +227,13 @@ func (s *fFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	case 3:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	case 4:
 		s.child1.Cancel()
 	case 5:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	}
 	s.state = -1
 }

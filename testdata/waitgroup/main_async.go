@@ -42,6 +42,10 @@ func workerAsync(id int, wg *sync.WaitGroup, r *results) workerFuture {
 
 // Poll advances worker to its next suspension point; it reports whether it has completed.
 func (s *workerFuture) Poll(cx *rt.Context) bool {
+	id_1 := s.id
+	_ = id_1
+	i_1 := s.i
+	_ = i_1
 	var (
 		g sync.MutexGuard
 	)
@@ -54,38 +58,46 @@ func (s *workerFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: workerFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:25:6*/ s.i = 0
+	/*line main.go:25:6*/ i_1 = 0
 b1:
-	/*line main.go:25:2*/ if !(s.i < s.id) {
+	/*line main.go:25:2*/ if !(i_1 < id_1) {
 		goto b5
 	}
 	/*line main.go:26:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:26:3*/ if cx.InjectPending() {
+		s.id = id_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:26:3*/ if !s.child1.Poll(cx) {
+		s.id = id_1
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:25:22*/ s.i++
+	/*line main.go:25:22*/ i_1++
 	goto b1
 b5:
 	/*line main.go:28:2*/ s.child2 = s.r.mu.LockAsync()
 resume2:
 	/*line main.go:28:7*/ if cx.InjectPending() {
+		s.id = id_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:28:7*/ if !s.child2.Poll(cx) {
+		s.id = id_1
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	g = s.child2.Result()
 	s.child2 = sync.MutexLockFuture{}
-	/*line main.go:29:2*/ s.r.out = append(s.r.out, fmt.Sprint("w", s.id))
+	/*line main.go:29:2*/ s.r.out = append(s.r.out, fmt.Sprint("w", id_1))
 	/*line main.go:30:2*/ g.Unlock()
 	/*line main.go:31:2*/ s.wg.Done()
 	/*line main.go:32:1*/ s.state = -1
@@ -130,6 +142,8 @@ func parentAsync(n int) parentFuture {
 
 // Poll advances parent to its next suspension point; it reports whether it has completed.
 func (s *parentFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -140,17 +154,19 @@ func (s *parentFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:36:2*/ s.wg = new(sync.WaitGroup)
 	(*s.wg) = sync.WaitGroup{}
 	/*line main.go:37:2*/ s.r = &results{}
-	/*line main.go:38:2*/ for i := 0; i < s.n; i++ {
+	/*line main.go:38:2*/ for i := 0; i < n_1; i++ {
 		/*line main.go:39:3*/ (*s.wg).Add(1)
 		/*line main.go:40:3*/ rt.GoFuture(workerAsync(i, &(*s.wg), s.r))
 	}
 	/*line main.go:42:2*/ s.child1 = (*s.wg).WaitAsync()
 resume1:
 	/*line main.go:42:2*/ if cx.InjectPending() {
+		s.n = n_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:42:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
 		s.state = 1
 		return false
 	}

@@ -34,6 +34,8 @@ func watcherAsync(r *sync.WatchReceiver[int], last int) watcherFuture {
 
 // Poll advances watcher to its next suspension point; it reports whether it has completed.
 func (s *watcherFuture) Poll(cx *rt.Context) bool {
+	last_1 := s.last
+	_ = last_1
 	var (
 		v   int
 		err error
@@ -49,10 +51,12 @@ b1:
 	/*line main.go:20:3*/ s.child1 = s.r.RecvAsync()
 resume1:
 	/*line main.go:20:13*/ if cx.InjectPending() {
+		s.last = last_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:20:13*/ if !s.child1.Poll(cx) {
+		s.last = last_1
 		s.state = 1
 		return false
 	}
@@ -63,7 +67,7 @@ resume1:
 		s.state = -1
 		return true
 	}
-	/*line main.go:24:3*/ if v == s.last {
+	/*line main.go:24:3*/ if v == last_1 {
 		/*line main.go:25:4*/ s.r0 = v
 		s.state = -1
 		return true
@@ -157,10 +161,11 @@ type mainFunc1Future struct {
 	i      int
 	n      *sync.Notify
 	out    *[]string
+	out_1  *[]string
 	h2     *rt.JoinHandle[bool]
 	child1 rt.YieldFuture
 	child2 *rt.JoinHandle[int]
-	child3 waiterFuture
+	child3 sync.NotifyNotifiedFuture
 	child5 *rt.JoinHandle[bool]
 }
 
@@ -171,8 +176,11 @@ func mainFunc1Async() mainFunc1Future {
 
 // Poll advances the func literal at main.go:37:9 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
 	var (
 		tmp_1 int
+		n_1   *sync.Notify
 	)
 	switch s.state {
 	case 0:
@@ -193,37 +201,43 @@ func (s *mainFunc1Future) Poll(cx *rt.Context) bool {
 	/*line main.go:39:3*/ s.r = new(*sync.WatchReceiver[int])
 	(*s.r) = s.w.Subscribe()
 	/*line main.go:40:3*/ s.h = rt.SpawnFuture[mainFunc2Future, int](mainFunc2Async(s.r))
-	/*line main.go:41:7*/ s.i = 1
+	/*line main.go:41:7*/ i_1 = 1
 b1:
-	/*line main.go:41:3*/ if !(s.i <= 5) {
+	/*line main.go:41:3*/ if !(i_1 <= 5) {
 		goto b5
 	}
-	/*line main.go:42:4*/ s.w.Send(s.i)
+	/*line main.go:42:4*/ s.w.Send(i_1)
 	/*line main.go:43:4*/ s.child1 = rt.YieldAsync()
+	s.out_1 = nil
 	s.h2 = nil
 resume1:
 	/*line main.go:43:4*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:43:4*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:41:23*/ s.i++
+	/*line main.go:41:23*/ i_1++
 	goto b1
 b5:
 	/*line main.go:45:30*/ s.child2 = s.h
 	s.w = nil
 	s.h = nil
+	s.out_1 = nil
 	s.h2 = nil
 resume2:
 	/*line main.go:45:30*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:45:30*/ if !s.child2.Poll(cx) {
+		s.i = i_1
 		s.state = 2
 		return false
 	}
@@ -235,31 +249,40 @@ resume2:
 	/*line main.go:47:3*/ s.out = new([]string)
 	(*s.out) = nil
 	/*line main.go:48:3*/ (*s.n).NotifyOne()
-	/*line main.go:49:3*/ s.child3 = waiterAsync(&(*s.n), &(*s.out))
+	/*line main.go:49:3*/ n_1, s.out_1 = &(*s.n), &(*s.out)
+	/*line main.go:32:2*/ s.child3 = n_1.NotifiedAsync()
 	s.w = nil
 	s.h = nil
 	s.h2 = nil
 resume3:
-	/*line main.go:49:3*/ if cx.InjectPending() {
+	/*line main.go:32:2*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:49:3*/ if !s.child3.Poll(cx) {
+	/*line main.go:32:2*/ if !s.child3.Poll(cx) {
+		s.i = i_1
 		s.state = 3
 		return false
 	}
 	s.child3.Result()
-	s.child3 = waiterFuture{}
-	/*line main.go:50:3*/ s.h2 = rt.SpawnFuture[mainFunc3Future, bool](mainFunc3Async(s.n, s.out))
+	s.child3 = sync.NotifyNotifiedFuture{}
+	/*line main.go:33:2*/ *s.out_1 = append(*s.out_1, "notified")
+	/*line main.go:49:3*/
+	/*line main.go:50:3*/
+	s.h2 = rt.SpawnFuture[mainFunc3Future, bool](mainFunc3Async(s.n, s.out))
 	/*line main.go:51:3*/ s.child1 = rt.YieldAsync()
 	s.w = nil
 	s.h = nil
+	s.out_1 = nil
 resume4:
 	/*line main.go:51:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 4
 		return false
 	}
 	/*line main.go:51:3*/ if !s.child1.Poll(cx) {
+		s.i = i_1
 		s.state = 4
 		return false
 	}
@@ -268,13 +291,16 @@ resume4:
 	/*line main.go:53:3*/ s.child5 = s.h2
 	s.w = nil
 	s.h = nil
+	s.out_1 = nil
 	s.h2 = nil
 resume5:
 	/*line main.go:53:3*/ if cx.InjectPending() {
+		s.i = i_1
 		s.state = 5
 		return false
 	}
 	/*line main.go:53:3*/ if !s.child5.Poll(cx) {
+		s.i = i_1
 		s.state = 5
 		return false
 	}
@@ -310,7 +336,10 @@ type mainFunc2Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	r      **sync.WatchReceiver[int]
 	r0     int
-	child1 watcherFuture
+	r_1    int
+	r_2    *sync.WatchReceiver[int]
+	last   int
+	child1 sync.WatchReceiverRecvFuture[int]
 }
 
 // mainFunc2Async returns the future of the func literal at main.go:40:17 without running any of it.
@@ -320,7 +349,13 @@ func mainFunc2Async(r **sync.WatchReceiver[int]) mainFunc2Future {
 
 // Poll advances the func literal at main.go:40:17 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
+	r_1 := s.r_1
+	_ = r_1
+	last_1 := s.last
+	_ = last_1
 	var (
+		v     int
+		err   error
 		tmp_1 int
 	)
 	switch s.state {
@@ -330,18 +365,40 @@ func (s *mainFunc2Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: mainFunc2Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:40:37*/ s.child1 = watcherAsync((*s.r), 5)
+	/*line main.go:40:37*/ r_1 = 0
+	/*line main.go:40:37*/ s.r_2, last_1 = (*s.r), 5
+b1:
+	/*line main.go:20:3*/ s.child1 = s.r_2.RecvAsync()
 resume1:
-	/*line main.go:40:37*/ if cx.InjectPending() {
+	/*line main.go:20:13*/ if cx.InjectPending() {
+		s.r_1 = r_1
+		s.last = last_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:40:37*/ if !s.child1.Poll(cx) {
+	/*line main.go:20:13*/ if !s.child1.Poll(cx) {
+		s.r_1 = r_1
+		s.last = last_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = watcherFuture{}
+	v, err = s.child1.Result()
+	s.child1 = sync.WatchReceiverRecvFuture[int]{}
+	/*line main.go:21:3*/ if err != nil {
+		/*line main.go:22:4*/ {
+			/*line main.go:40:37*/ r_1 = -1
+			/*line main.go:22:4*/ goto b7
+		}
+	}
+	/*line main.go:24:3*/ if v == last_1 {
+		/*line main.go:25:4*/ {
+			/*line main.go:40:37*/ r_1 = v
+			/*line main.go:25:4*/ goto b7
+		}
+	}
+	goto b1
+b7:
+	/*line main.go:40:37*/ tmp_1 = r_1
 	/*line main.go:40:30*/ s.r0 = tmp_1
 	s.state = -1
 	return true
@@ -367,7 +424,8 @@ type mainFunc3Future struct {
 	n      *sync.Notify
 	out    *[]string
 	r0     bool
-	child1 waiterFuture
+	out_1  *[]string
+	child1 sync.NotifyNotifiedFuture
 }
 
 // mainFunc3Async returns the future of the func literal at main.go:50:18 without running any of it.
@@ -377,6 +435,9 @@ func mainFunc3Async(n *sync.Notify, out *[]string) mainFunc3Future {
 
 // Poll advances the func literal at main.go:50:18 to its next suspension point; it reports whether it has completed.
 func (s *mainFunc3Future) Poll(cx *rt.Context) bool {
+	var (
+		n_1 *sync.Notify
+	)
 	switch s.state {
 	case 0:
 	case 1:
@@ -384,19 +445,23 @@ func (s *mainFunc3Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: mainFunc3Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:50:32*/ s.child1 = waiterAsync(&(*s.n), &(*s.out))
+	/*line main.go:50:32*/ n_1, s.out_1 = &(*s.n), &(*s.out)
+	/*line main.go:32:2*/ s.child1 = n_1.NotifiedAsync()
 resume1:
-	/*line main.go:50:32*/ if cx.InjectPending() {
+	/*line main.go:32:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:50:32*/ if !s.child1.Poll(cx) {
+	/*line main.go:32:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = waiterFuture{}
-	/*line main.go:50:50*/ s.r0 = true
+	s.child1 = sync.NotifyNotifiedFuture{}
+	/*line main.go:33:2*/ *s.out_1 = append(*s.out_1, "notified")
+	/*line main.go:50:32*/
+	/*line main.go:50:50*/
+	s.r0 = true
 	s.state = -1
 	return true
 }

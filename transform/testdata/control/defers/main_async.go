@@ -102,7 +102,10 @@ type orderFuture struct {
 	n      *int
 	x      *int
 	c      *counter
-	child1 stepFuture
+	r      int
+	tag    string
+	r_1    int
+	child1 rt.YieldFuture
 }
 
 // orderAsync returns the future of order without running any of it.
@@ -217,18 +220,26 @@ func (s_1 *orderFuture) poll(cx *rt.Context) bool {
 	/*line main.go:41:2*/ f = func(s string) {
 		/*line main.go:41:23*/ fmt.Println("replaced", s)
 	}
-	/*line main.go:42:2*/ s_1.child1 = stepAsync("a")
+	/*line main.go:42:6*/ s_1.r = 0
+	/*line main.go:42:6*/ s_1.tag = "a"
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:42:6*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:42:6*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
-	(*s_1.x) = s_1.child1.Result()
-	s_1.child1 = stepFuture{}
+	s_1.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("step", s_1.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:42:6*/ s_1.r = len(s_1.tag)
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:42:2*/ (*s_1.x) = s_1.r
 	/*line main.go:43:2*/ s_1.c.n = 5
 	/*line main.go:44:2*/ for i := 0; i < 3; i++ {
 		/*line main.go:45:3*/ s_1.defers = append(s_1.defers, struct {
@@ -260,20 +271,29 @@ resume1:
 		}
 	}(s_1.n, s_1.x)), false})
 	/*line main.go:51:2*/ (*s_1.x) = 42
-	/*line main.go:52:2*/ s_1.child1 = stepAsync("b")
+	/*line main.go:52:2*/ s_1.r_1 = 0
+	/*line main.go:52:2*/ s_1.tag = "b"
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
 	s_1.c = nil
 resume2:
-	/*line main.go:52:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:52:2*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 2
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = stepFuture{}
-	/*line main.go:53:2*/ (*s_1.n) = (*s_1.x)
+	/*line main.go:20:2*/ fmt.Println("step", s_1.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:52:2*/ s_1.r_1 = len(s_1.tag)
+		/*line main.go:21:2*/ goto b6
+	}
+b6:
+	/*line main.go:52:2*/
+	/*line main.go:53:2*/
+	(*s_1.n) = (*s_1.x)
 	s_1.state = -1
 	if p := s_1.unwind(nil); p != nil {
 		panic(p)
@@ -332,8 +352,10 @@ type recoversFuture struct {
 		rec bool
 	}
 	err    *error
+	r      int
+	tag    string
 	m      map[string]int
-	child1 stepFuture
+	child1 rt.YieldFuture
 }
 
 // recoversAsync returns the future of recovers without running any of it.
@@ -401,32 +423,49 @@ func (s *recoversFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}(s.err)), true})
-	/*line main.go:63:2*/ s.child1 = stepAsync("before panic")
+	/*line main.go:63:2*/ s.r = 0
+	/*line main.go:63:2*/ s.tag = "before panic"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 	s.m = nil
 resume1:
-	/*line main.go:63:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:63:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = stepFuture{}
-	/*line main.go:64:2*/ s.m = nil
-	/*line main.go:65:11*/ s.child1 = stepAsync("in panic")
+	/*line main.go:20:2*/ fmt.Println("step", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:63:2*/ s.r = len(s.tag)
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:63:2*/
+	/*line main.go:64:2*/
+	s.m = nil
+	/*line main.go:65:11*/ s.r = 0
+	/*line main.go:65:11*/ s.tag = "in panic"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume2:
-	/*line main.go:65:11*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s.state = 2
 		return false
 	}
-	/*line main.go:65:11*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = stepFuture{}
+	s.child1.Result()
+	/*line main.go:20:2*/ fmt.Println("step", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:65:11*/ s.r = len(s.tag)
+		/*line main.go:21:2*/ goto b6
+	}
+b6:
+	/*line main.go:65:11*/ tmp_1 = s.r
 	/*line main.go:65:2*/ s.m["x"] = tmp_1
 	/*line main.go:66:2*/ (*s.err) = nil
 	s.state = -1
@@ -487,7 +526,9 @@ type deferRecoverFuture struct {
 		rec bool
 	}
 	s      *string
-	child1 stepFuture
+	r      int
+	tag    string
+	child1 rt.YieldFuture
 }
 
 // deferRecoverAsync returns the future of deferRecover without running any of it.
@@ -559,19 +600,28 @@ func (s_1 *deferRecoverFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}(), false})
-	/*line main.go:75:2*/ s_1.child1 = stepAsync("x")
+	/*line main.go:75:2*/ s_1.r = 0
+	/*line main.go:75:2*/ s_1.tag = "x"
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:75:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:75:2*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = stepFuture{}
-	/*line main.go:76:2*/ panic("boom")
+	/*line main.go:20:2*/ fmt.Println("step", s_1.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:75:2*/ s_1.r = len(s_1.tag)
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:75:2*/
+	/*line main.go:76:2*/
+	panic("boom")
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.
@@ -623,7 +673,9 @@ type innerFuture struct {
 		rec bool
 	}
 	r0     int
-	child1 stepFuture
+	r      int
+	tag    string
+	child1 rt.YieldFuture
 }
 
 // innerAsync returns the future of inner without running any of it.
@@ -680,19 +732,28 @@ func (s *innerFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}([]any{"inner deferred"}), false})
-	/*line main.go:82:2*/ s.child1 = stepAsync("inner")
+	/*line main.go:82:2*/ s.r = 0
+	/*line main.go:82:2*/ s.tag = "inner"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:82:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:82:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = stepFuture{}
-	/*line main.go:83:2*/ panic(errors.New("inner failed"))
+	/*line main.go:20:2*/ fmt.Println("step", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:82:2*/ s.r = len(s.tag)
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:82:2*/
+	/*line main.go:83:2*/
+	panic(errors.New("inner failed"))
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.
@@ -889,7 +950,9 @@ type repanicFuture struct {
 		run func(any)
 		rec bool
 	}
-	child1 stepFuture
+	r      int
+	tag    string
+	child1 rt.YieldFuture
 }
 
 // repanicAsync returns the future of repanic without running any of it.
@@ -963,19 +1026,28 @@ func (s *repanicFuture) poll(cx *rt.Context) bool {
 		/*line main.go:104:3*/ r := recover()
 		/*line main.go:105:3*/ panic(fmt.Sprint("again: ", r))
 	}), true})
-	/*line main.go:107:2*/ s.child1 = stepAsync("repanic")
+	/*line main.go:107:2*/ s.r = 0
+	/*line main.go:107:2*/ s.tag = "repanic"
+	/*line main.go:19:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:107:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:107:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	s.child1 = stepFuture{}
-	/*line main.go:108:2*/ panic("first")
+	/*line main.go:20:2*/ fmt.Println("step", s.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:107:2*/ s.r = len(s.tag)
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:107:2*/
+	/*line main.go:108:2*/
+	panic("first")
 }
 
 // unwind runs the pending deferred calls, last first, with the panic p in flight (nil if none), and returns the panic in flight after them.
@@ -1025,7 +1097,9 @@ type noPanicRecoverFuture struct {
 		rec bool
 	}
 	s      *string
-	child1 stepFuture
+	r      int
+	tag    string
+	child1 rt.YieldFuture
 }
 
 // noPanicRecoverAsync returns the future of noPanicRecover without running any of it.
@@ -1086,19 +1160,28 @@ func (s_1 *noPanicRecoverFuture) poll(cx *rt.Context) bool {
 			/*line main.go:114:3*/ (*s_p) = fmt.Sprint("recover without panic: ", recover())
 		}
 	}(s_1.s)), true})
-	/*line main.go:116:2*/ s_1.child1 = stepAsync("np")
+	/*line main.go:116:2*/ s_1.r = 0
+	/*line main.go:116:2*/ s_1.tag = "np"
+	/*line main.go:19:2*/ s_1.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:116:2*/ if cx.InjectPending() {
+	/*line main.go:19:2*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:116:2*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:19:2*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
-	s_1.child1 = stepFuture{}
-	/*line main.go:117:2*/ (*s_1.s) = "unchanged"
+	/*line main.go:20:2*/ fmt.Println("step", s_1.tag)
+	/*line main.go:21:2*/ {
+		/*line main.go:116:2*/ s_1.r = len(s_1.tag)
+		/*line main.go:21:2*/ goto b3
+	}
+b3:
+	/*line main.go:116:2*/
+	/*line main.go:117:2*/
+	(*s_1.s) = "unchanged"
 	s_1.state = -1
 	if p := s_1.unwind(nil); p != nil {
 		panic(p)

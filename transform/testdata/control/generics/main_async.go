@@ -99,6 +99,8 @@ func (b box[U]) sumAsync(f func(U) int) boxsumFuture[U] {
 
 // Poll advances sum to its next suspension point; it reports whether it has completed.
 func (s *boxsumFuture[U]) Poll(cx *rt.Context) bool {
+	tmp_1 := s.tmp_1
+	_ = tmp_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -107,25 +109,27 @@ func (s *boxsumFuture[U]) Poll(cx *rt.Context) bool {
 		panic("asyncgen: boxsumFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:25:20*/ s.tmp = s.b.items
-	/*line main.go:25:2*/ s.tmp_1 = 0
+	/*line main.go:25:2*/ tmp_1 = 0
 b1:
-	/*line main.go:25:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:25:2*/ if !(tmp_1 < len(s.tmp)) {
 		goto b5
 	}
-	/*line main.go:25:9*/ s.x = s.tmp[s.tmp_1]
+	/*line main.go:25:9*/ s.x = s.tmp[tmp_1]
 	/*line main.go:26:3*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:26:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:26:3*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:27:3*/ s.n += s.f(s.x)
-	/*line main.go:25:2*/ s.tmp_1++
+	/*line main.go:25:2*/ tmp_1++
 	goto b1
 b5:
 	/*line main.go:29:2*/ s.state = -1
@@ -240,6 +244,8 @@ func fillAsync[T any](b *box[T], xs ...T) fillFuture[T] {
 
 // Poll advances fill to its next suspension point; it reports whether it has completed.
 func (s *fillFuture[T]) Poll(cx *rt.Context) bool {
+	tmp_1 := s.tmp_1
+	_ = tmp_1
 	var (
 		n int
 		x T
@@ -253,25 +259,27 @@ func (s *fillFuture[T]) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:47:2*/ n = 0
 	/*line main.go:48:20*/ s.tmp = s.xs
-	/*line main.go:48:2*/ s.tmp_1 = 0
+	/*line main.go:48:2*/ tmp_1 = 0
 b1:
-	/*line main.go:48:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:48:2*/ if !(tmp_1 < len(s.tmp)) {
 		goto b5
 	}
-	/*line main.go:48:9*/ x = s.tmp[s.tmp_1]
+	/*line main.go:48:9*/ x = s.tmp[tmp_1]
 	/*line main.go:49:3*/ s.child1 = s.b.addAsync(x)
 resume1:
 	/*line main.go:49:7*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:49:7*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1
 		s.state = 1
 		return false
 	}
 	n = s.child1.Result()
 	s.child1 = boxaddFuture[T]{}
-	/*line main.go:48:2*/ s.tmp_1++
+	/*line main.go:48:2*/ tmp_1++
 	goto b1
 b5:
 	/*line main.go:51:2*/ s.r0 = n

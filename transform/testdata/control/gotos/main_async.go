@@ -30,6 +30,8 @@ func twiceAsync(x int) twiceFuture {
 
 // Poll advances twice to its next suspension point; it reports whether it has completed.
 func (s *twiceFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -40,15 +42,17 @@ func (s *twiceFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:15:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:15:2*/ if cx.InjectPending() {
+		s.x = x_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:15:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:16:2*/ s.r0 = 2 * s.x
+	/*line main.go:16:2*/ s.r0 = 2 * x_1
 	s.state = -1
 	return true
 }
@@ -80,7 +84,9 @@ type loopFuture struct {
 	n      int
 	sum    int
 	i      int
-	child1 twiceFuture
+	r      int
+	x      int
+	child1 rt.YieldFuture
 }
 
 // loopAsync returns the future of loop without running any of it.
@@ -90,6 +96,14 @@ func loopAsync(n int) loopFuture {
 
 // Poll advances loop to its next suspension point; it reports whether it has completed.
 func (s *loopFuture) Poll(cx *rt.Context) bool {
+	n_1 := s.n
+	_ = n_1
+	i_1 := s.i
+	_ = i_1
+	r_1 := s.r
+	_ = r_1
+	x_1 := s.x
+	_ = x_1
 	var (
 		tmp_1 int
 	)
@@ -100,26 +114,42 @@ func (s *loopFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: loopFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:21:2*/ s.i = 0
+	/*line main.go:21:2*/ i_1 = 0
 b1:
-	/*line main.go:23:2*/ if s.i >= s.n {
-		/*line main.go:24:3*/ goto b5
+	/*line main.go:23:2*/ if i_1 >= n_1 {
+		/*line main.go:24:3*/ goto b7
 	}
-	/*line main.go:26:9*/ s.child1 = twiceAsync(s.i)
+	/*line main.go:26:9*/ r_1 = 0
+	/*line main.go:26:9*/ x_1 = i_1
+	/*line main.go:15:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:26:9*/ if cx.InjectPending() {
+	/*line main.go:15:2*/ if cx.InjectPending() {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.x = x_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:26:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:15:2*/ if !s.child1.Poll(cx) {
+		s.n = n_1
+		s.i = i_1
+		s.r = r_1
+		s.x = x_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	/*line main.go:26:2*/ s.sum += tmp_1
-	/*line main.go:27:2*/ s.i++
-	/*line main.go:28:2*/ goto b1
+	s.child1.Result()
+	/*line main.go:16:2*/ {
+		/*line main.go:26:9*/ r_1 = 2 * x_1
+		/*line main.go:16:2*/ goto b5
+	}
 b5:
+	/*line main.go:26:9*/ tmp_1 = r_1
+	/*line main.go:26:2*/ s.sum += tmp_1
+	/*line main.go:27:2*/ i_1++
+	/*line main.go:28:2*/ goto b1
+b7:
 	/*line main.go:30:2*/ s.state = -1
 	return true
 }
@@ -150,7 +180,10 @@ type escapeFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	xs     []int
 	r0     string
-	child1 twiceFuture
+	r      int
+	x      int
+	child1 rt.YieldFuture
+	child2 twiceFuture
 }
 
 // escapeAsync returns the future of escape without running any of it.
@@ -160,6 +193,10 @@ func escapeAsync(xs []int) escapeFuture {
 
 // Poll advances escape to its next suspension point; it reports whether it has completed.
 func (s *escapeFuture) Poll(cx *rt.Context) bool {
+	r_1 := s.r
+	_ = r_1
+	x_1 := s.x
+	_ = x_1
 	var (
 		k int
 	)
@@ -175,36 +212,52 @@ func (s *escapeFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:35:2*/ k = 0
 	/*line main.go:36:2*/ for _, x := range s.xs {
 		/*line main.go:37:3*/ if x < 0 {
-			/*line main.go:38:4*/ goto b4
+			/*line main.go:38:4*/ goto b6
 		}
 		/*line main.go:40:3*/ k += x
 	}
-	/*line main.go:42:2*/ s.child1 = twiceAsync(k)
+	/*line main.go:42:6*/ r_1 = 0
+	/*line main.go:42:6*/ x_1 = k
+	/*line main.go:15:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:42:6*/ if cx.InjectPending() {
+	/*line main.go:15:2*/ if cx.InjectPending() {
+		s.r = r_1
+		s.x = x_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:42:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:15:2*/ if !s.child1.Poll(cx) {
+		s.r = r_1
+		s.x = x_1
 		s.state = 1
 		return false
 	}
-	k = s.child1.Result()
+	s.child1.Result()
+	/*line main.go:16:2*/ {
+		/*line main.go:42:6*/ r_1 = 2 * x_1
+		/*line main.go:16:2*/ goto b4
+	}
+b4:
+	/*line main.go:42:2*/ k = r_1
 	/*line main.go:43:2*/ s.r0 = fmt.Sprint("sum*2=", k)
 	s.state = -1
 	return true
-b4:
-	/*line main.go:45:2*/ s.child1 = twiceAsync(k + 1000)
+b6:
+	/*line main.go:45:2*/ s.child2 = twiceAsync(k + 1000)
 resume2:
 	/*line main.go:45:6*/ if cx.InjectPending() {
+		s.r = r_1
+		s.x = x_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:45:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:45:6*/ if !s.child2.Poll(cx) {
+		s.r = r_1
+		s.x = x_1
 		s.state = 2
 		return false
 	}
-	k = s.child1.Result()
+	k = s.child2.Result()
 	/*line main.go:46:2*/ s.r0 = fmt.Sprint("negative after ", k)
 	s.state = -1
 	return true
@@ -221,7 +274,7 @@ func (s *escapeFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	}
 	s.state = -1
 }

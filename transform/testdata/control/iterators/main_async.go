@@ -111,6 +111,7 @@ type sumFuture struct {
 	n      int
 	tmp    func() (int, bool)
 	tmp_1  func(interface{})
+	tmp_2  int
 	child1 idFuture[int]
 }
 
@@ -153,13 +154,11 @@ func (s *sumFuture) poll(cx *rt.Context) bool {
 	var (
 		tmp_1 iter.Seq[int]
 		tmp_2 int
-		tmp_3 int
-		tmp_4 bool
+		tmp_3 bool
 		x     int
-		tmp_5 int
+		tmp_4 int
 	)
 	_ = tmp_1
-	_ = tmp_2
 	switch s.state {
 	case 0:
 	case 1:
@@ -186,7 +185,7 @@ func (s *sumFuture) poll(cx *rt.Context) bool {
 			stop()
 		}
 	}(iter.Seq[int](tmp_1))
-	/*line main.go:49:2*/ tmp_2 = len(s.defers)
+	/*line main.go:49:2*/ s.tmp_2 = len(s.defers)
 	/*line main.go:49:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
@@ -199,11 +198,11 @@ func (s *sumFuture) poll(cx *rt.Context) bool {
 		}
 	}(s.tmp_1), true})
 b1:
-	/*line main.go:49:2*/ tmp_3, tmp_4 = s.tmp()
-	/*line main.go:49:2*/ if !tmp_4 {
+	/*line main.go:49:2*/ tmp_2, tmp_3 = s.tmp()
+	/*line main.go:49:2*/ if !tmp_3 {
 		/*line main.go:49:2*/ goto b5
 	}
-	/*line main.go:49:6*/ x = tmp_3
+	/*line main.go:49:6*/ x = tmp_2
 	/*line main.go:50:8*/ s.child1 = idAsync[int](x)
 resume1:
 	/*line main.go:50:8*/ if cx.InjectPending() {
@@ -214,15 +213,15 @@ resume1:
 		s.state = 1
 		return false
 	}
-	tmp_5 = s.child1.Result()
+	tmp_4 = s.child1.Result()
 	s.child1 = idFuture[int]{}
-	/*line main.go:50:3*/ s.n += tmp_5
+	/*line main.go:50:3*/ s.n += tmp_4
 	goto b1
 b5:
 	/*line main.go:49:2*/ s.tmp_1(nil)
-	if len(s.defers) == tmp_2+1 {
-		s.defers[tmp_2].run = nil
-		s.defers = s.defers[:tmp_2]
+	if len(s.defers) == s.tmp_2+1 {
+		s.defers[s.tmp_2].run = nil
+		s.defers = s.defers[:s.tmp_2]
 	}
 	/*line main.go:52:2*/ fmt.Println("after sum loop")
 	/*line main.go:53:2*/ s.state = -1
@@ -283,8 +282,9 @@ type earlyFuture struct {
 	r0     int
 	tmp    func() (int, bool)
 	tmp_1  func(interface{})
+	tmp_2  int
 	x      int
-	tmp_2  func(interface{})
+	tmp_3  func(interface{})
 	child1 idFuture[int]
 }
 
@@ -325,21 +325,17 @@ func (s *earlyFuture) Poll(cx *rt.Context) (ready bool) {
 // poll is the state machine of Poll.
 func (s *earlyFuture) poll(cx *rt.Context) bool {
 	var (
-		tmp_1  iter.Seq[int]
-		tmp_2  int
-		tmp_3  int
-		tmp_4  bool
-		tmp_5  int
-		tmp_6  iter.Seq[int]
-		tmp_7  int
-		tmp_8  int
-		tmp_9  bool
-		tmp_10 int
+		tmp_1 iter.Seq[int]
+		tmp_2 int
+		tmp_3 bool
+		tmp_4 int
+		tmp_5 iter.Seq[int]
+		tmp_6 int
+		tmp_7 bool
+		tmp_8 int
 	)
 	_ = tmp_1
-	_ = tmp_2
-	_ = tmp_6
-	_ = tmp_7
+	_ = tmp_5
 	switch s.state {
 	case 0:
 	case 1:
@@ -368,7 +364,7 @@ func (s *earlyFuture) poll(cx *rt.Context) bool {
 			stop()
 		}
 	}(iter.Seq[int](tmp_1))
-	/*line main.go:58:2*/ tmp_2 = len(s.defers)
+	/*line main.go:58:2*/ s.tmp_2 = len(s.defers)
 	/*line main.go:58:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
@@ -381,13 +377,13 @@ func (s *earlyFuture) poll(cx *rt.Context) bool {
 		}
 	}(s.tmp_1), true})
 b1:
-	/*line main.go:58:2*/ tmp_3, tmp_4 = s.tmp()
-	/*line main.go:58:2*/ if !tmp_4 {
+	/*line main.go:58:2*/ tmp_2, tmp_3 = s.tmp()
+	/*line main.go:58:2*/ if !tmp_3 {
 		/*line main.go:58:2*/ goto b7
 	}
-	/*line main.go:58:6*/ s.x = tmp_3
+	/*line main.go:58:6*/ s.x = tmp_2
 	/*line main.go:59:6*/ s.child1 = idAsync[int](s.x)
-	s.tmp_2 = nil
+	s.tmp_3 = nil
 resume1:
 	/*line main.go:59:6*/ if cx.InjectPending() {
 		s.state = 1
@@ -397,9 +393,9 @@ resume1:
 		s.state = 1
 		return false
 	}
-	tmp_5 = s.child1.Result()
+	tmp_4 = s.child1.Result()
 	s.child1 = idFuture[int]{}
-	/*line main.go:59:3*/ if tmp_5 == 3 {
+	/*line main.go:59:3*/ if tmp_4 == 3 {
 		/*line main.go:60:4*/ goto b7
 	}
 	/*line main.go:62:3*/ if s.x == 1 {
@@ -409,13 +405,13 @@ resume1:
 	goto b1
 b7:
 	/*line main.go:58:2*/ s.tmp_1(nil)
-	if len(s.defers) == tmp_2+1 {
-		s.defers[tmp_2].run = nil
-		s.defers = s.defers[:tmp_2]
+	if len(s.defers) == s.tmp_2+1 {
+		s.defers[s.tmp_2].run = nil
+		s.defers = s.defers[:s.tmp_2]
 	}
 	/*line main.go:67:2*/ fmt.Println("after break")
-	/*line main.go:68:17*/ tmp_6 = count("ret", 10)
-	/*line main.go:68:2*/ s.tmp, s.tmp_2 = func(seq iter.Seq[int]) (func() (int, bool), func(any)) {
+	/*line main.go:68:17*/ tmp_5 = count("ret", 10)
+	/*line main.go:68:2*/ s.tmp, s.tmp_3 = func(seq iter.Seq[int]) (func() (int, bool), func(any)) {
 		var pv any
 		next, stop := iter.Pull(func(yield func(int) bool) {
 			seq(func(v0 int) bool {
@@ -432,8 +428,8 @@ b7:
 			pv = p
 			stop()
 		}
-	}(iter.Seq[int](tmp_6))
-	/*line main.go:68:2*/ tmp_7 = len(s.defers)
+	}(iter.Seq[int](tmp_5))
+	/*line main.go:68:2*/ s.x = len(s.defers)
 	/*line main.go:68:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
@@ -444,14 +440,14 @@ b7:
 				panic(p)
 			}
 		}
-	}(s.tmp_2), true})
+	}(s.tmp_3), true})
 b8:
-	/*line main.go:68:2*/ tmp_8, tmp_9 = s.tmp()
-	/*line main.go:68:2*/ if !tmp_9 {
+	/*line main.go:68:2*/ tmp_6, tmp_7 = s.tmp()
+	/*line main.go:68:2*/ if !tmp_7 {
 		/*line main.go:68:2*/ goto b12
 	}
-	/*line main.go:68:6*/ s.x = tmp_8
-	/*line main.go:69:6*/ s.child1 = idAsync[int](s.x)
+	/*line main.go:68:6*/ s.tmp_2 = tmp_6
+	/*line main.go:69:6*/ s.child1 = idAsync[int](s.tmp_2)
 	s.tmp_1 = nil
 resume2:
 	/*line main.go:69:6*/ if cx.InjectPending() {
@@ -462,10 +458,10 @@ resume2:
 		s.state = 2
 		return false
 	}
-	tmp_10 = s.child1.Result()
+	tmp_8 = s.child1.Result()
 	s.child1 = idFuture[int]{}
-	/*line main.go:69:3*/ if tmp_10 == 2 {
-		/*line main.go:70:4*/ s.r0 = s.x * 100
+	/*line main.go:69:3*/ if tmp_8 == 2 {
+		/*line main.go:70:4*/ s.r0 = s.tmp_2 * 100
 		s.state = -1
 		if p := s.unwind(nil); p != nil {
 			panic(p)
@@ -474,10 +470,10 @@ resume2:
 	}
 	goto b8
 b12:
-	/*line main.go:68:2*/ s.tmp_2(nil)
-	if len(s.defers) == tmp_7+1 {
-		s.defers[tmp_7].run = nil
-		s.defers = s.defers[:tmp_7]
+	/*line main.go:68:2*/ s.tmp_3(nil)
+	if len(s.defers) == s.x+1 {
+		s.defers[s.x].run = nil
+		s.defers = s.defers[:s.x]
 	}
 	/*line main.go:73:2*/ s.r0 = -1
 	s.state = -1
@@ -541,10 +537,11 @@ type twoValuesFuture struct {
 	out    []string
 	tmp    func() (string, int, bool)
 	tmp_1  func(interface{})
+	tmp_2  int
 	i      int
-	tmp_2  func() (string, bool)
-	tmp_3  func(interface{})
-	tmp_4  func() (int, string, bool)
+	tmp_3  func() (string, bool)
+	tmp_4  func(interface{})
+	tmp_5  func() (int, string, bool)
 	v      string
 	child1 idFuture[string]
 	child3 rt.YieldFuture
@@ -588,30 +585,24 @@ func (s_1 *twoValuesFuture) Poll(cx *rt.Context) (ready bool) {
 func (s_1 *twoValuesFuture) poll(cx *rt.Context) bool {
 	var (
 		tmp_1  pairs
-		tmp_2  int
-		tmp_3  string
-		tmp_4  int
-		tmp_5  bool
+		tmp_2  string
+		tmp_3  int
+		tmp_4  bool
 		s      string
-		tmp_6  string
-		tmp_7  iter.Seq[string]
-		tmp_8  int
-		tmp_9  string
-		tmp_10 bool
+		tmp_5  string
+		tmp_6  iter.Seq[string]
+		tmp_7  string
+		tmp_8  bool
 		k      string
-		tmp_11 string
-		tmp_12 iter.Seq2[int, string]
-		tmp_13 int
-		tmp_14 int
-		tmp_15 string
-		tmp_16 bool
+		tmp_9  string
+		tmp_10 iter.Seq2[int, string]
+		tmp_11 int
+		tmp_12 string
+		tmp_13 bool
 	)
 	_ = tmp_1
-	_ = tmp_2
-	_ = tmp_7
-	_ = tmp_8
-	_ = tmp_12
-	_ = tmp_13
+	_ = tmp_6
+	_ = tmp_10
 	switch s_1.state {
 	case 0:
 	case 1:
@@ -643,7 +634,7 @@ func (s_1 *twoValuesFuture) poll(cx *rt.Context) bool {
 			stop()
 		}
 	}(iter.Seq2[string, int](tmp_1))
-	/*line main.go:79:2*/ tmp_2 = len(s_1.defers)
+	/*line main.go:79:2*/ s_1.tmp_2 = len(s_1.defers)
 	/*line main.go:79:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
@@ -656,15 +647,15 @@ func (s_1 *twoValuesFuture) poll(cx *rt.Context) bool {
 		}
 	}(s_1.tmp_1), true})
 b1:
-	/*line main.go:79:2*/ tmp_3, tmp_4, tmp_5 = s_1.tmp()
-	/*line main.go:79:2*/ if !tmp_5 {
+	/*line main.go:79:2*/ tmp_2, tmp_3, tmp_4 = s_1.tmp()
+	/*line main.go:79:2*/ if !tmp_4 {
 		/*line main.go:79:2*/ goto b5
 	}
-	/*line main.go:79:6*/ s, s_1.i = tmp_3, tmp_4
+	/*line main.go:79:6*/ s, s_1.i = tmp_2, tmp_3
 	/*line main.go:80:32*/ s_1.child1 = idAsync[string](s)
-	s_1.tmp_2 = nil
 	s_1.tmp_3 = nil
 	s_1.tmp_4 = nil
+	s_1.tmp_5 = nil
 	s_1.v = ""
 resume1:
 	/*line main.go:80:32*/ if cx.InjectPending() {
@@ -675,18 +666,18 @@ resume1:
 		s_1.state = 1
 		return false
 	}
-	tmp_6 = s_1.child1.Result()
+	tmp_5 = s_1.child1.Result()
 	s_1.child1 = idFuture[string]{}
-	/*line main.go:80:3*/ s_1.out = append(s_1.out, fmt.Sprint(tmp_6, s_1.i))
+	/*line main.go:80:3*/ s_1.out = append(s_1.out, fmt.Sprint(tmp_5, s_1.i))
 	goto b1
 b5:
 	/*line main.go:79:2*/ s_1.tmp_1(nil)
-	if len(s_1.defers) == tmp_2+1 {
-		s_1.defers[tmp_2].run = nil
-		s_1.defers = s_1.defers[:tmp_2]
+	if len(s_1.defers) == s_1.tmp_2+1 {
+		s_1.defers[s_1.tmp_2].run = nil
+		s_1.defers = s_1.defers[:s_1.tmp_2]
 	}
-	/*line main.go:82:17*/ tmp_7 = maps.Keys(map[string]bool{"only": true})
-	/*line main.go:82:2*/ s_1.tmp_2, s_1.tmp_3 = func(seq iter.Seq[string]) (func() (string, bool), func(any)) {
+	/*line main.go:82:17*/ tmp_6 = maps.Keys(map[string]bool{"only": true})
+	/*line main.go:82:2*/ s_1.tmp_3, s_1.tmp_4 = func(seq iter.Seq[string]) (func() (string, bool), func(any)) {
 		var pv any
 		next, stop := iter.Pull(func(yield func(string) bool) {
 			seq(func(v0 string) bool {
@@ -703,8 +694,8 @@ b5:
 			pv = p
 			stop()
 		}
-	}(iter.Seq[string](tmp_7))
-	/*line main.go:82:2*/ tmp_8 = len(s_1.defers)
+	}(iter.Seq[string](tmp_6))
+	/*line main.go:82:2*/ s_1.i = len(s_1.defers)
 	/*line main.go:82:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
@@ -715,17 +706,17 @@ b5:
 				panic(p)
 			}
 		}
-	}(s_1.tmp_3), true})
+	}(s_1.tmp_4), true})
 b6:
-	/*line main.go:82:2*/ tmp_9, tmp_10 = s_1.tmp_2()
-	/*line main.go:82:2*/ if !tmp_10 {
+	/*line main.go:82:2*/ tmp_7, tmp_8 = s_1.tmp_3()
+	/*line main.go:82:2*/ if !tmp_8 {
 		/*line main.go:82:2*/ goto b10
 	}
-	/*line main.go:82:6*/ k = tmp_9
+	/*line main.go:82:6*/ k = tmp_7
 	/*line main.go:83:21*/ s_1.child1 = idAsync[string](k)
 	s_1.tmp = nil
 	s_1.tmp_1 = nil
-	s_1.tmp_4 = nil
+	s_1.tmp_5 = nil
 	s_1.v = ""
 resume2:
 	/*line main.go:83:21*/ if cx.InjectPending() {
@@ -736,18 +727,18 @@ resume2:
 		s_1.state = 2
 		return false
 	}
-	tmp_11 = s_1.child1.Result()
+	tmp_9 = s_1.child1.Result()
 	s_1.child1 = idFuture[string]{}
-	/*line main.go:83:3*/ s_1.out = append(s_1.out, tmp_11)
+	/*line main.go:83:3*/ s_1.out = append(s_1.out, tmp_9)
 	goto b6
 b10:
-	/*line main.go:82:2*/ s_1.tmp_3(nil)
-	if len(s_1.defers) == tmp_8+1 {
-		s_1.defers[tmp_8].run = nil
-		s_1.defers = s_1.defers[:tmp_8]
+	/*line main.go:82:2*/ s_1.tmp_4(nil)
+	if len(s_1.defers) == s_1.i+1 {
+		s_1.defers[s_1.i].run = nil
+		s_1.defers = s_1.defers[:s_1.i]
 	}
-	/*line main.go:85:20*/ tmp_12 = slices.All([]string{"x", "y"})
-	/*line main.go:85:2*/ s_1.tmp_4, s_1.tmp_1 = func(seq iter.Seq2[int, string]) (func() (int, string, bool), func(any)) {
+	/*line main.go:85:20*/ tmp_10 = slices.All([]string{"x", "y"})
+	/*line main.go:85:2*/ s_1.tmp_5, s_1.tmp_1 = func(seq iter.Seq2[int, string]) (func() (int, string, bool), func(any)) {
 		var pv any
 		next, stop := iter.Pull2(func(yield func(int, string) bool) {
 			seq(func(v0 int, v1 string) bool {
@@ -764,8 +755,8 @@ b10:
 			pv = p
 			stop()
 		}
-	}(iter.Seq2[int, string](tmp_12))
-	/*line main.go:85:2*/ tmp_13 = len(s_1.defers)
+	}(iter.Seq2[int, string](tmp_10))
+	/*line main.go:85:2*/ s_1.tmp_2 = len(s_1.defers)
 	/*line main.go:85:2*/ s_1.defers = append(s_1.defers, struct {
 		run func(any)
 		rec bool
@@ -778,15 +769,15 @@ b10:
 		}
 	}(s_1.tmp_1), true})
 b11:
-	/*line main.go:85:2*/ tmp_14, tmp_15, tmp_16 = s_1.tmp_4()
-	/*line main.go:85:2*/ if !tmp_16 {
+	/*line main.go:85:2*/ tmp_11, tmp_12, tmp_13 = s_1.tmp_5()
+	/*line main.go:85:2*/ if !tmp_13 {
 		/*line main.go:85:2*/ goto b15
 	}
-	/*line main.go:85:6*/ s_1.i, s_1.v = tmp_14, tmp_15
+	/*line main.go:85:6*/ s_1.i, s_1.v = tmp_11, tmp_12
 	/*line main.go:86:3*/ s_1.child3 = rt.YieldAsync()
 	s_1.tmp = nil
-	s_1.tmp_2 = nil
 	s_1.tmp_3 = nil
+	s_1.tmp_4 = nil
 resume3:
 	/*line main.go:86:3*/ if cx.InjectPending() {
 		s_1.state = 3
@@ -801,9 +792,9 @@ resume3:
 	goto b11
 b15:
 	/*line main.go:85:2*/ s_1.tmp_1(nil)
-	if len(s_1.defers) == tmp_13+1 {
-		s_1.defers[tmp_13].run = nil
-		s_1.defers = s_1.defers[:tmp_13]
+	if len(s_1.defers) == s_1.tmp_2+1 {
+		s_1.defers[s_1.tmp_2].run = nil
+		s_1.defers = s_1.defers[:s_1.tmp_2]
 	}
 	/*line main.go:89:2*/ s_1.r0 = s_1.out
 	s_1.state = -1
@@ -868,6 +859,7 @@ type panicsFuture struct {
 	err    *error
 	tmp    func() (int, bool)
 	tmp_1  func(interface{})
+	tmp_2  int
 	child1 idFuture[int]
 }
 
@@ -910,13 +902,11 @@ func (s *panicsFuture) poll(cx *rt.Context) bool {
 	var (
 		tmp_1 iter.Seq[int]
 		tmp_2 int
-		tmp_3 int
-		tmp_4 bool
+		tmp_3 bool
 		x     int
-		tmp_5 int
+		tmp_4 int
 	)
 	_ = tmp_1
-	_ = tmp_2
 	switch s.state {
 	case 0:
 	case 1:
@@ -960,7 +950,7 @@ func (s *panicsFuture) poll(cx *rt.Context) bool {
 			stop()
 		}
 	}(iter.Seq[int](tmp_1))
-	/*line main.go:99:2*/ tmp_2 = len(s.defers)
+	/*line main.go:99:2*/ s.tmp_2 = len(s.defers)
 	/*line main.go:99:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
@@ -973,11 +963,11 @@ func (s *panicsFuture) poll(cx *rt.Context) bool {
 		}
 	}(s.tmp_1), true})
 b1:
-	/*line main.go:99:2*/ tmp_3, tmp_4 = s.tmp()
-	/*line main.go:99:2*/ if !tmp_4 {
+	/*line main.go:99:2*/ tmp_2, tmp_3 = s.tmp()
+	/*line main.go:99:2*/ if !tmp_3 {
 		/*line main.go:99:2*/ goto b5
 	}
-	/*line main.go:99:6*/ x = tmp_3
+	/*line main.go:99:6*/ x = tmp_2
 	/*line main.go:100:6*/ s.child1 = idAsync[int](x)
 resume1:
 	/*line main.go:100:6*/ if cx.InjectPending() {
@@ -988,17 +978,17 @@ resume1:
 		s.state = 1
 		return false
 	}
-	tmp_5 = s.child1.Result()
+	tmp_4 = s.child1.Result()
 	s.child1 = idFuture[int]{}
-	/*line main.go:100:3*/ if tmp_5 == 2 {
+	/*line main.go:100:3*/ if tmp_4 == 2 {
 		/*line main.go:101:4*/ panic("in body")
 	}
 	goto b1
 b5:
 	/*line main.go:99:2*/ s.tmp_1(nil)
-	if len(s.defers) == tmp_2+1 {
-		s.defers[tmp_2].run = nil
-		s.defers = s.defers[:tmp_2]
+	if len(s.defers) == s.tmp_2+1 {
+		s.defers[s.tmp_2].run = nil
+		s.defers = s.defers[:s.tmp_2]
 	}
 	/*line main.go:104:2*/ (*s.err) = nil
 	s.state = -1

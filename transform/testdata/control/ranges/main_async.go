@@ -103,6 +103,8 @@ func slicesAsync() slicesFuture {
 
 // Poll advances slices to its next suspension point; it reports whether it has completed.
 func (s *slicesFuture) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
 	var (
 		i_1   int
 		x_1   int
@@ -122,12 +124,12 @@ func (s *slicesFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: slicesFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:27:20*/ s.tmp = xs()
-	/*line main.go:27:2*/ s.tmp_1 = 0
+	/*line main.go:27:2*/ tmp_1_1 = 0
 b1:
-	/*line main.go:27:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:27:2*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b7
 	}
-	/*line main.go:27:6*/ i_1, x_1 = s.tmp_1, s.tmp[s.tmp_1]
+	/*line main.go:27:6*/ i_1, x_1 = tmp_1_1, s.tmp[tmp_1_1]
 	/*line main.go:28:3*/ if x_1 == 2 {
 		/*line main.go:29:4*/ goto b6
 	}
@@ -138,10 +140,12 @@ b1:
 	s.fs = nil
 resume1:
 	/*line main.go:34:21*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:34:21*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
@@ -149,42 +153,44 @@ resume1:
 	s.child1 = idFuture[int]{}
 	/*line main.go:34:3*/ s.out = append(s.out, tmp_1)
 b6:
-	/*line main.go:27:2*/ s.tmp_1++
+	/*line main.go:27:2*/ tmp_1_1++
 	goto b1
 b7:
 	/*line main.go:36:17*/ s.tmp = xs()
-	/*line main.go:36:2*/ s.tmp_1 = 0
+	/*line main.go:36:2*/ tmp_1_1 = 0
 b8:
-	/*line main.go:36:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:36:2*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b12
 	}
-	/*line main.go:36:6*/ i_2 = s.tmp_1
+	/*line main.go:36:6*/ i_2 = tmp_1_1
 	/*line main.go:37:21*/ s.child1 = idAsync[int](i_2)
 	s.fs = nil
 resume2:
 	/*line main.go:37:21*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:37:21*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	tmp_2 = s.child1.Result()
 	s.child1 = idFuture[int]{}
 	/*line main.go:37:3*/ s.out = append(s.out, tmp_2)
-	/*line main.go:36:2*/ s.tmp_1++
+	/*line main.go:36:2*/ tmp_1_1++
 	goto b8
 b12:
 	/*line main.go:39:2*/ s.fs = nil
 	/*line main.go:40:20*/ s.tmp = xs()
-	/*line main.go:40:2*/ s.tmp_1 = 0
+	/*line main.go:40:2*/ tmp_1_1 = 0
 b13:
-	/*line main.go:40:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:40:2*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b17
 	}
 	/*line main.go:40:9*/ s.x = new(int)
-	(*s.x) = s.tmp[s.tmp_1]
+	(*s.x) = s.tmp[tmp_1_1]
 	/*line main.go:41:3*/ s.fs = append(s.fs, func(x_p *int) func() int {
 		return func() int {
 			/*line main.go:41:32*/ return (*x_p)
@@ -193,15 +199,17 @@ b13:
 	/*line main.go:42:3*/ s.child3 = rt.YieldAsync()
 resume3:
 	/*line main.go:42:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:42:3*/ if !s.child3.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 3
 		return false
 	}
 	s.child3.Result()
-	/*line main.go:40:2*/ s.tmp_1++
+	/*line main.go:40:2*/ tmp_1_1++
 	goto b13
 b17:
 	/*line main.go:44:2*/ for _, f := range s.fs {
@@ -256,6 +264,8 @@ func arraysAsync() arraysFuture {
 
 // Poll advances arrays to its next suspension point; it reports whether it has completed.
 func (s *arraysFuture) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
 	var (
 		i_1   int
 		x_1   int
@@ -282,80 +292,86 @@ func (s *arraysFuture) Poll(cx *rt.Context) bool {
 	(*s.a) = [3]int{1, 2, 3}
 	/*line main.go:53:2*/ s.out = nil
 	/*line main.go:54:20*/ s.tmp = (*s.a)
-	/*line main.go:54:2*/ s.tmp_1 = 0
+	/*line main.go:54:2*/ tmp_1_1 = 0
 b1:
-	/*line main.go:54:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:54:2*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b5
 	}
-	/*line main.go:54:6*/ i_1, x_1 = s.tmp_1, s.tmp[s.tmp_1]
+	/*line main.go:54:6*/ i_1, x_1 = tmp_1_1, s.tmp[tmp_1_1]
 	/*line main.go:55:3*/ (*s.a)[2] = 100
 	/*line main.go:56:21*/ s.child1 = idAsync[int](x_1 + i_1)
 	s.p = nil
 	s.tmp_2 = nil
 resume1:
 	/*line main.go:56:21*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:56:21*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = idFuture[int]{}
 	/*line main.go:56:3*/ s.out = append(s.out, tmp_1)
-	/*line main.go:54:2*/ s.tmp_1++
+	/*line main.go:54:2*/ tmp_1_1++
 	goto b1
 b5:
 	/*line main.go:58:2*/ s.p = &(*s.a)
 	/*line main.go:59:20*/ s.tmp_2 = s.p
-	/*line main.go:59:2*/ s.tmp_1 = 0
+	/*line main.go:59:2*/ tmp_1_1 = 0
 b6:
-	/*line main.go:59:2*/ if !(s.tmp_1 < len(s.tmp_2)) {
+	/*line main.go:59:2*/ if !(tmp_1_1 < len(s.tmp_2)) {
 		goto b10
 	}
-	/*line main.go:59:6*/ i_2, x_2 = s.tmp_1, s.tmp_2[s.tmp_1]
+	/*line main.go:59:6*/ i_2, x_2 = tmp_1_1, s.tmp_2[tmp_1_1]
 	/*line main.go:60:3*/ s.p[2] = 7
 	/*line main.go:61:21*/ s.child1 = idAsync[int](x_2 + i_2)
 resume2:
 	/*line main.go:61:21*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:61:21*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	tmp_2 = s.child1.Result()
 	s.child1 = idFuture[int]{}
 	/*line main.go:61:3*/ s.out = append(s.out, tmp_2)
-	/*line main.go:59:2*/ s.tmp_1++
+	/*line main.go:59:2*/ tmp_1_1++
 	goto b6
 b10:
 	/*line main.go:63:2*/ np = nil
 	/*line main.go:64:2*/ _ = np
-	/*line main.go:64:2*/ s.tmp_1 = 0
+	/*line main.go:64:2*/ tmp_1_1 = 0
 b11:
-	/*line main.go:64:2*/ if !(s.tmp_1 < 2) {
+	/*line main.go:64:2*/ if !(tmp_1_1 < 2) {
 		goto b15
 	}
-	/*line main.go:64:6*/ i_3 = s.tmp_1
+	/*line main.go:64:6*/ i_3 = tmp_1_1
 	/*line main.go:65:21*/ s.child1 = idAsync[int](i_3)
 	s.p = nil
 	s.tmp_2 = nil
 resume3:
 	/*line main.go:65:21*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 3
 		return false
 	}
 	/*line main.go:65:21*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 3
 		return false
 	}
 	tmp_3 = s.child1.Result()
 	s.child1 = idFuture[int]{}
 	/*line main.go:65:3*/ s.out = append(s.out, tmp_3)
-	/*line main.go:64:2*/ s.tmp_1++
+	/*line main.go:64:2*/ tmp_1_1++
 	goto b11
 b15:
 	/*line main.go:67:2*/ s.r0 = s.out
@@ -407,6 +423,10 @@ func strsAsync() strsFuture {
 
 // Poll advances strs to its next suspension point; it reports whether it has completed.
 func (s *strsFuture) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
+	r_1 := s.r
+	_ = r_1
 	var (
 		tmp_1 int
 		tmp_2 int32
@@ -428,52 +448,60 @@ func (s *strsFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:72:2*/ s.out = nil
 	/*line main.go:73:20*/ s.tmp = "héllo\xffw"
 	/*line main.go:73:2*/ tmp_1 = 0
-	/*line main.go:73:2*/ s.tmp_1 = 0
+	/*line main.go:73:2*/ tmp_1_1 = 0
 b1:
 	/*line main.go:73:2*/ if !(tmp_1 < len(s.tmp)) {
 		goto b5
 	}
 	/*line main.go:73:2*/ tmp_2, tmp_3 = utf8.DecodeRuneInString(s.tmp[tmp_1:])
-	/*line main.go:73:2*/ s.tmp_1 = tmp_1 + tmp_3
-	/*line main.go:73:6*/ i, s.r = tmp_1, tmp_2
+	/*line main.go:73:2*/ tmp_1_1 = tmp_1 + tmp_3
+	/*line main.go:73:6*/ i, r_1 = tmp_1, tmp_2
 	/*line main.go:74:42*/ s.child1 = idAsync[int](i)
 resume1:
 	/*line main.go:74:42*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.r = r_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:74:42*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.r = r_1
 		s.state = 1
 		return false
 	}
 	tmp_4 = s.child1.Result()
 	s.child1 = idFuture[int]{}
-	/*line main.go:74:3*/ s.out = append(s.out, fmt.Sprintf("%d:%q", tmp_4, s.r))
-	/*line main.go:73:2*/ tmp_1 = s.tmp_1
+	/*line main.go:74:3*/ s.out = append(s.out, fmt.Sprintf("%d:%q", tmp_4, r_1))
+	/*line main.go:73:2*/ tmp_1 = tmp_1_1
 	goto b1
 b5:
 	/*line main.go:76:12*/ s.tmp = "ab"
 	/*line main.go:76:2*/ tmp_5 = 0
-	/*line main.go:76:2*/ s.tmp_1 = 0
+	/*line main.go:76:2*/ tmp_1_1 = 0
 b6:
 	/*line main.go:76:2*/ if !(tmp_5 < len(s.tmp)) {
 		goto b10
 	}
 	/*line main.go:76:2*/ _, tmp_6 = utf8.DecodeRuneInString(s.tmp[tmp_5:])
-	/*line main.go:76:2*/ s.tmp_1 = tmp_5 + tmp_6
+	/*line main.go:76:2*/ tmp_1_1 = tmp_5 + tmp_6
 	/*line main.go:77:3*/ s.child2 = rt.YieldAsync()
 resume2:
 	/*line main.go:77:3*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
+		s.r = r_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:77:3*/ if !s.child2.Poll(cx) {
+		s.tmp_1 = tmp_1_1
+		s.r = r_1
 		s.state = 2
 		return false
 	}
 	s.child2.Result()
 	/*line main.go:78:3*/ s.out = append(s.out, "x")
-	/*line main.go:76:2*/ tmp_5 = s.tmp_1
+	/*line main.go:76:2*/ tmp_5 = tmp_1_1
 	goto b6
 b10:
 	/*line main.go:80:2*/ s.r0 = s.out
@@ -528,6 +556,14 @@ func mapsAsync() mapsFuture {
 
 // Poll advances maps to its next suspension point; it reports whether it has completed.
 func (s *mapsFuture) Poll(cx *rt.Context) bool {
+	visited_1 := s.visited
+	_ = visited_1
+	sum_1 := s.sum
+	_ = sum_1
+	tmp_2_1 := s.tmp_2
+	_ = tmp_2_1
+	v_2 := s.v
+	_ = v_2
 	var (
 		tmp_1 string
 		tmp_2 int
@@ -550,60 +586,68 @@ func (s *mapsFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:85:2*/ s.m = new(map[string]int)
 	(*s.m) = map[string]int{"a": 1, "b": 2, "c": 3, "d": 4}
-	/*line main.go:86:2*/ s.visited = 0
-	/*line main.go:87:2*/ s.sum = 0
+	/*line main.go:86:2*/ visited_1 = 0
+	/*line main.go:87:2*/ sum_1 = 0
 	/*line main.go:88:20*/ s.tmp = (*s.m)
 	/*line main.go:88:2*/ s.tmp_1 = asyncgen_slices.Collect(asyncgen_maps.Keys(s.tmp))
-	/*line main.go:88:2*/ s.tmp_2 = 0
+	/*line main.go:88:2*/ tmp_2_1 = 0
 b1:
-	/*line main.go:88:2*/ if !(s.tmp_2 < len(s.tmp_1)) {
+	/*line main.go:88:2*/ if !(tmp_2_1 < len(s.tmp_1)) {
 		goto b6
 	}
-	/*line main.go:88:2*/ tmp_1 = s.tmp_1[s.tmp_2]
+	/*line main.go:88:2*/ tmp_1 = s.tmp_1[tmp_2_1]
 	/*line main.go:88:2*/ tmp_2, tmp_3 = s.tmp[tmp_1]
 	/*line main.go:88:2*/ if !tmp_3 {
 		/*line main.go:88:2*/ goto b5
 	}
-	/*line main.go:88:6*/ s.k, s.v = tmp_1, tmp_2
+	/*line main.go:88:6*/ s.k, v_2 = tmp_1, tmp_2
 	/*line main.go:90:3*/ for _, d := range []string{"a", "b", "c", "d"} {
-		/*line main.go:91:4*/ if d != s.k && s.visited == 0 {
+		/*line main.go:91:4*/ if d != s.k && visited_1 == 0 {
 			/*line main.go:92:5*/ delete((*s.m), d)
 		}
 	}
-	/*line main.go:95:3*/ s.visited++
-	/*line main.go:96:10*/ s.child1 = idAsync[int](s.v)
+	/*line main.go:95:3*/ visited_1++
+	/*line main.go:96:10*/ s.child1 = idAsync[int](v_2)
 	s.tmp_3 = nil
 	s.tmp_4 = nil
 resume1:
 	/*line main.go:96:10*/ if cx.InjectPending() {
+		s.visited = visited_1
+		s.sum = sum_1
+		s.tmp_2 = tmp_2_1
+		s.v = v_2
 		s.state = 1
 		return false
 	}
 	/*line main.go:96:10*/ if !s.child1.Poll(cx) {
+		s.visited = visited_1
+		s.sum = sum_1
+		s.tmp_2 = tmp_2_1
+		s.v = v_2
 		s.state = 1
 		return false
 	}
 	tmp_4 = s.child1.Result()
 	s.child1 = idFuture[int]{}
-	/*line main.go:96:3*/ s.sum += tmp_4
-	/*line main.go:97:3*/ if (*s.m)[s.k] != s.v {
+	/*line main.go:96:3*/ sum_1 += tmp_4
+	/*line main.go:97:3*/ if (*s.m)[s.k] != v_2 {
 		/*line main.go:98:4*/ s.r0 = []string{"wrong value"}
 		s.state = -1
 		return true
 	}
 b5:
-	/*line main.go:88:2*/ s.tmp_2++
+	/*line main.go:88:2*/ tmp_2_1++
 	goto b1
 b6:
-	/*line main.go:101:2*/ s.tmp_2 = 0
+	/*line main.go:101:2*/ tmp_2_1 = 0
 	/*line main.go:102:20*/ s.tmp_3 = map[int]int{1: 10, 2: 20, 3: 30}
 	/*line main.go:102:2*/ s.tmp_4 = asyncgen_slices.Collect(asyncgen_maps.Keys(s.tmp_3))
-	/*line main.go:102:2*/ s.v = 0
+	/*line main.go:102:2*/ v_2 = 0
 b7:
-	/*line main.go:102:2*/ if !(s.v < len(s.tmp_4)) {
+	/*line main.go:102:2*/ if !(v_2 < len(s.tmp_4)) {
 		goto b12
 	}
-	/*line main.go:102:2*/ tmp_5 = s.tmp_4[s.v]
+	/*line main.go:102:2*/ tmp_5 = s.tmp_4[v_2]
 	/*line main.go:102:2*/ tmp_6, tmp_7 = s.tmp_3[tmp_5]
 	/*line main.go:102:2*/ if !tmp_7 {
 		/*line main.go:102:2*/ goto b11
@@ -615,28 +659,36 @@ b7:
 	s.k = ""
 resume2:
 	/*line main.go:103:12*/ if cx.InjectPending() {
+		s.visited = visited_1
+		s.sum = sum_1
+		s.tmp_2 = tmp_2_1
+		s.v = v_2
 		s.state = 2
 		return false
 	}
 	/*line main.go:103:12*/ if !s.child1.Poll(cx) {
+		s.visited = visited_1
+		s.sum = sum_1
+		s.tmp_2 = tmp_2_1
+		s.v = v_2
 		s.state = 2
 		return false
 	}
 	tmp_8 = s.child1.Result()
 	s.child1 = idFuture[int]{}
-	/*line main.go:103:3*/ s.tmp_2 += tmp_8
+	/*line main.go:103:3*/ tmp_2_1 += tmp_8
 b11:
-	/*line main.go:102:2*/ s.v++
+	/*line main.go:102:2*/ v_2++
 	goto b7
 b12:
-	/*line main.go:105:2*/ s.r0 = []string{fmt.Sprint(s.visited, len((*s.m)), s.sum == (*s.m)[func(m_p *map[string]int) func() string {
+	/*line main.go:105:2*/ s.r0 = []string{fmt.Sprint(visited_1, len((*s.m)), sum_1 == (*s.m)[func(m_p *map[string]int) func() string {
 		return func() string {
 			/*line main.go:106:3*/ for k := range *m_p {
 				/*line main.go:107:4*/ return k
 			}
 			/*line main.go:109:3*/ return ""
 		}
-	}(s.m)()], s.tmp_2)}
+	}(s.m)()], tmp_2_1)}
 	s.state = -1
 	return true
 }
@@ -684,6 +736,14 @@ func intsAsync() intsFuture {
 
 // Poll advances ints to its next suspension point; it reports whether it has completed.
 func (s *intsFuture) Poll(cx *rt.Context) bool {
+	tmp_3 := s.tmp
+	_ = tmp_3
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
+	tmp_2_1 := s.tmp_2
+	_ = tmp_2_1
+	tmp_3_1 := s.tmp_3
+	_ = tmp_3_1
 	var (
 		i     small
 		tmp_1 small
@@ -698,49 +758,65 @@ func (s *intsFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: intsFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:117:17*/ s.tmp = small(4)
-	/*line main.go:117:2*/ s.tmp_1 = 0
+	/*line main.go:117:17*/ tmp_3 = small(4)
+	/*line main.go:117:2*/ tmp_1_1 = 0
 b1:
-	/*line main.go:117:2*/ if !(s.tmp_1 < s.tmp) {
+	/*line main.go:117:2*/ if !(tmp_1_1 < tmp_3) {
 		goto b5
 	}
-	/*line main.go:117:6*/ i = s.tmp_1
+	/*line main.go:117:6*/ i = tmp_1_1
 	/*line main.go:118:8*/ s.child1 = idAsync[small](i)
 resume1:
 	/*line main.go:118:8*/ if cx.InjectPending() {
+		s.tmp = tmp_3
+		s.tmp_1 = tmp_1_1
+		s.tmp_2 = tmp_2_1
+		s.tmp_3 = tmp_3_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:118:8*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_3
+		s.tmp_1 = tmp_1_1
+		s.tmp_2 = tmp_2_1
+		s.tmp_3 = tmp_3_1
 		s.state = 1
 		return false
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = idFuture[small]{}
 	/*line main.go:118:3*/ s.n += tmp_1
-	/*line main.go:117:2*/ s.tmp_1++
+	/*line main.go:117:2*/ tmp_1_1++
 	goto b1
 b5:
-	/*line main.go:120:12*/ s.tmp_2 = 3
-	/*line main.go:120:2*/ s.tmp_3 = 0
+	/*line main.go:120:12*/ tmp_2_1 = 3
+	/*line main.go:120:2*/ tmp_3_1 = 0
 b6:
-	/*line main.go:120:2*/ if !(s.tmp_3 < s.tmp_2) {
+	/*line main.go:120:2*/ if !(tmp_3_1 < tmp_2_1) {
 		goto b10
 	}
 	/*line main.go:121:8*/ s.child1 = idAsync[small](small(100))
 resume2:
 	/*line main.go:121:8*/ if cx.InjectPending() {
+		s.tmp = tmp_3
+		s.tmp_1 = tmp_1_1
+		s.tmp_2 = tmp_2_1
+		s.tmp_3 = tmp_3_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:121:8*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_3
+		s.tmp_1 = tmp_1_1
+		s.tmp_2 = tmp_2_1
+		s.tmp_3 = tmp_3_1
 		s.state = 2
 		return false
 	}
 	tmp_2 = s.child1.Result()
 	s.child1 = idFuture[small]{}
 	/*line main.go:121:3*/ s.n += tmp_2
-	/*line main.go:120:2*/ s.tmp_3++
+	/*line main.go:120:2*/ tmp_3_1++
 	goto b6
 b10:
 	/*line main.go:123:2*/ s.state = -1

@@ -33,6 +33,8 @@ func valAsync(tag string, v int) valFuture {
 
 // Poll advances val to its next suspension point; it reports whether it has completed.
 func (s *valFuture) Poll(cx *rt.Context) bool {
+	v_1 := s.v
+	_ = v_1
 	switch s.state {
 	case 0:
 	case 1:
@@ -43,16 +45,18 @@ func (s *valFuture) Poll(cx *rt.Context) bool {
 	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	/*line main.go:19:2*/ trace = append(trace, s.tag)
-	/*line main.go:20:2*/ s.r0 = s.v
+	/*line main.go:20:2*/ s.r0 = v_1
 	s.state = -1
 	return true
 }
@@ -84,10 +88,12 @@ type taggedFuture struct {
 	x      int
 	r0     string
 	out    string
-	y      int
+	r      int
+	tag    string
+	v      int
 	tmp    int
-	child1 valFuture
-	child5 rt.YieldFuture
+	child1 rt.YieldFuture
+	child2 valFuture
 }
 
 // taggedAsync returns the future of tagged without running any of it.
@@ -97,6 +103,14 @@ func taggedAsync(x int) taggedFuture {
 
 // Poll advances tagged to its next suspension point; it reports whether it has completed.
 func (s *taggedFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
+	tmp_4 := s.tmp
+	_ = tmp_4
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -118,94 +132,146 @@ func (s *taggedFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: taggedFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:25:2*/ s.out = ""
-	/*line main.go:26:9*/ s.child1 = valAsync("tag", s.x)
+	/*line main.go:26:14*/ r_1 = 0
+	/*line main.go:26:14*/ s.tag, v_1 = "tag", x_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:26:14*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 1
 		return false
 	}
-	/*line main.go:26:14*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 1
 		return false
 	}
-	s.y = s.child1.Result()
-	s.child1 = valFuture{}
-	/*line main.go:26:29*/ s.tmp = s.y
-	/*line main.go:27:7*/ s.child1 = valAsync("a", 1)
+	s.child1.Result()
+	/*line main.go:19:2*/ trace = append(trace, s.tag)
+	/*line main.go:20:2*/ {
+		/*line main.go:26:14*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b3
+	}
+b3:
+	/*line main.go:26:9*/ v_1 = r_1
+	/*line main.go:26:29*/ tmp_4 = v_1
+	/*line main.go:27:7*/ s.child2 = valAsync("a", 1)
+	s.tag = ""
 resume2:
 	/*line main.go:27:7*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 2
 		return false
 	}
-	/*line main.go:27:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:27:7*/ if !s.child2.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 2
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = valFuture{}
-	/*line main.go:27:7*/ if s.tmp == tmp_1 {
-		goto b9
+	tmp_1 = s.child2.Result()
+	s.child2 = valFuture{}
+	/*line main.go:27:7*/ if tmp_4 == tmp_1 {
+		goto b11
 	}
-	/*line main.go:27:20*/ s.child1 = valAsync("b", 2)
+	/*line main.go:27:20*/ s.child2 = valAsync("b", 2)
+	s.tag = ""
 resume3:
 	/*line main.go:27:20*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 3
 		return false
 	}
-	/*line main.go:27:20*/ if !s.child1.Poll(cx) {
+	/*line main.go:27:20*/ if !s.child2.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 3
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = valFuture{}
-	/*line main.go:27:20*/ if s.tmp == tmp_2 {
-		goto b9
+	tmp_2 = s.child2.Result()
+	s.child2 = valFuture{}
+	/*line main.go:27:20*/ if tmp_4 == tmp_2 {
+		goto b11
 	}
-	/*line main.go:32:7*/ s.child1 = valAsync("c", 3)
+	/*line main.go:32:7*/ s.child2 = valAsync("c", 3)
+	s.tag = ""
 resume4:
 	/*line main.go:32:7*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 4
 		return false
 	}
-	/*line main.go:32:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:32:7*/ if !s.child2.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 4
 		return false
 	}
-	tmp_3 = s.child1.Result()
-	s.child1 = valFuture{}
-	/*line main.go:32:7*/ if s.tmp == tmp_3 {
-		goto b12
+	tmp_3 = s.child2.Result()
+	s.child2 = valFuture{}
+	/*line main.go:32:7*/ if tmp_4 == tmp_3 {
+		goto b14
 	}
-	/*line main.go:35:7*/ if s.tmp == 4 {
-		goto b13
+	/*line main.go:35:7*/ if tmp_4 == 4 {
+		goto b15
 	}
-	goto b11
-b9:
+	goto b13
+b11:
 	/*line main.go:28:3*/ s.out = "one-or-two"
-	/*line main.go:29:3*/ s.child5 = rt.YieldAsync()
+	/*line main.go:29:3*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
 resume5:
 	/*line main.go:29:3*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 5
 		return false
 	}
-	/*line main.go:29:3*/ if !s.child5.Poll(cx) {
+	/*line main.go:29:3*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v = v_1
+		s.tmp = tmp_4
 		s.state = 5
 		return false
 	}
-	s.child5.Result()
-	goto b15
-b11:
-	/*line main.go:31:3*/ s.out = "default"
-	/*line main.go:30:2*/ goto b15
-b12:
-	/*line main.go:33:3*/ s.out = "three"
+	s.child1.Result()
+	goto b17
 b13:
+	/*line main.go:31:3*/ s.out = "default"
+	/*line main.go:30:2*/ goto b17
+b14:
+	/*line main.go:33:3*/ s.out = "three"
+b15:
 	/*line main.go:36:3*/ s.out += "+four"
-	/*line main.go:37:3*/ if s.y == 3 {
-		/*line main.go:38:4*/ goto b15
+	/*line main.go:37:3*/ if v_1 == 3 {
+		/*line main.go:38:4*/ goto b17
 	}
 	/*line main.go:40:3*/ s.out += "!"
-b15:
+b17:
 	/*line main.go:42:2*/ s.r0 = s.out
 	s.state = -1
 	return true
@@ -222,13 +288,13 @@ func (s *taggedFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	case 3:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	case 4:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	case 5:
-		s.child5.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -245,7 +311,11 @@ type taglessFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	x      int
 	r      string
+	r_1    int
+	tag    string
+	v      int
 	child1 valFuture
+	child2 rt.YieldFuture
 }
 
 // taglessAsync returns the future of tagless without running any of it.
@@ -255,6 +325,12 @@ func taglessAsync(x int) taglessFuture {
 
 // Poll advances tagless to its next suspension point; it reports whether it has completed.
 func (s *taglessFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	r_1 := s.r_1
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -268,16 +344,23 @@ func (s *taglessFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: taglessFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:48:7*/ if s.x < 0 {
+	/*line main.go:48:7*/ if x_1 < 0 {
 		goto b5
 	}
-	/*line main.go:50:7*/ s.child1 = valAsync("zero?", s.x)
+	/*line main.go:50:7*/ s.child1 = valAsync("zero?", x_1)
+	s.tag = ""
 resume1:
 	/*line main.go:50:7*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:50:7*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
@@ -286,33 +369,47 @@ resume1:
 	/*line main.go:50:7*/ if tmp_1 == 0 {
 		goto b6
 	}
-	/*line main.go:52:7*/ if s.x > 10 {
+	/*line main.go:52:7*/ if x_1 > 10 {
 		goto b7
 	}
 	goto b8
 b5:
 	/*line main.go:49:3*/ s.r = "neg"
-	/*line main.go:48:2*/ goto b10
+	/*line main.go:48:2*/ goto b12
 b6:
 	/*line main.go:51:3*/ s.r = "zero"
-	/*line main.go:50:2*/ goto b10
+	/*line main.go:50:2*/ goto b12
 b7:
 	/*line main.go:53:3*/ s.r = "big"
 b8:
-	/*line main.go:56:19*/ s.child1 = valAsync("dflt", s.x)
+	/*line main.go:56:19*/ r_1 = 0
+	/*line main.go:56:19*/ s.tag, v_1 = "dflt", x_1
+	/*line main.go:18:2*/ s.child2 = rt.YieldAsync()
 resume2:
-	/*line main.go:56:19*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:56:19*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child2.Poll(cx) {
+		s.x = x_1
+		s.r_1 = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	tmp_2 = s.child1.Result()
-	s.child1 = valFuture{}
+	s.child2.Result()
+	/*line main.go:19:2*/ trace = append(trace, s.tag)
+	/*line main.go:20:2*/ {
+		/*line main.go:56:19*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b11
+	}
+b11:
+	/*line main.go:56:19*/ tmp_2 = r_1
 	/*line main.go:56:3*/ s.r += fmt.Sprint(tmp_2)
-b10:
+b12:
 	/*line main.go:58:2*/ s.state = -1
 	return true
 }
@@ -328,7 +425,7 @@ func (s *taglessFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child1.Cancel()
+		s.child2.Cancel()
 	}
 	s.state = -1
 }
@@ -366,10 +463,12 @@ type kindsFuture struct {
 	v      any
 	r0     string
 	x      int
+	r      int
+	tag    string
+	v_1    int
 	x_1    any
 	x_2    shape
-	child1 valFuture
-	child2 rt.YieldFuture
+	child1 rt.YieldFuture
 }
 
 // kindsAsync returns the future of kinds without running any of it.
@@ -379,6 +478,12 @@ func kindsAsync(v any) kindsFuture {
 
 // Poll advances kinds to its next suspension point; it reports whether it has completed.
 func (s *kindsFuture) Poll(cx *rt.Context) bool {
+	x_1 := s.x
+	_ = x_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v_1
+	_ = v_1
 	var (
 		tmp_1 any
 		tmp_2 bool
@@ -410,90 +515,125 @@ func (s *kindsFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:76:7*/ _, tmp_3 = tmp_1.(string)
 	/*line main.go:76:7*/ if tmp_3 {
-		goto b9
+		goto b11
 	}
 	/*line main.go:76:15*/ _, tmp_4 = tmp_1.([]byte)
 	/*line main.go:76:15*/ if tmp_4 {
-		goto b9
+		goto b11
 	}
 	/*line main.go:79:7*/ _, tmp_5 = tmp_1.(shape)
 	/*line main.go:79:7*/ if tmp_5 {
-		goto b11
+		goto b13
 	}
-	goto b13
+	goto b15
 b6:
 	/*line main.go:72:3*/ s.r0 = "nil"
 	s.state = -1
 	return true
 b7:
-	/*line main.go:70:9*/ s.x = tmp_1.(int)
-	/*line main.go:74:8*/ s.child1 = valAsync("int", 1)
+	/*line main.go:70:9*/ x_1 = tmp_1.(int)
+	/*line main.go:74:8*/ r_1 = 0
+	/*line main.go:74:8*/ s.tag, v_1 = "int", 1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 	s.x_1 = nil
 	s.x_2 = nil
 resume1:
-	/*line main.go:74:8*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:74:8*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
 		s.state = 1
 		return false
 	}
-	tmp_6 = s.child1.Result()
-	s.child1 = valFuture{}
-	/*line main.go:74:3*/ s.x += tmp_6
-	/*line main.go:75:3*/ s.r0 = fmt.Sprint("int ", s.x)
-	s.state = -1
-	return true
-b9:
-	/*line main.go:70:9*/ s.x_1 = tmp_1
-	/*line main.go:77:3*/ s.child2 = rt.YieldAsync()
-	s.x_2 = nil
-resume2:
-	/*line main.go:77:3*/ if cx.InjectPending() {
-		s.state = 2
-		return false
+	s.child1.Result()
+	/*line main.go:19:2*/ trace = append(trace, s.tag)
+	/*line main.go:20:2*/ {
+		/*line main.go:74:8*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b10
 	}
-	/*line main.go:77:3*/ if !s.child2.Poll(cx) {
-		s.state = 2
-		return false
-	}
-	s.child2.Result()
-	/*line main.go:78:3*/ s.r0 = fmt.Sprintf("text %v", s.x_1)
+b10:
+	/*line main.go:74:8*/ tmp_6 = r_1
+	/*line main.go:74:3*/ x_1 += tmp_6
+	/*line main.go:75:3*/ s.r0 = fmt.Sprint("int ", x_1)
 	s.state = -1
 	return true
 b11:
-	/*line main.go:70:9*/ s.x_2 = tmp_1.(shape)
-	/*line main.go:80:3*/ s.x = s.x_2.area()
-	/*line main.go:81:3*/ s.child2 = rt.YieldAsync()
-	s.x_1 = nil
-resume3:
-	/*line main.go:81:3*/ if cx.InjectPending() {
-		s.state = 3
+	/*line main.go:70:9*/ s.x_1 = tmp_1
+	/*line main.go:77:3*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
+	s.x_2 = nil
+resume2:
+	/*line main.go:77:3*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
+		s.state = 2
 		return false
 	}
-	/*line main.go:81:3*/ if !s.child2.Poll(cx) {
-		s.state = 3
+	/*line main.go:77:3*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
+		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:82:3*/ s.r0 = fmt.Sprint("shape ", s.x, s.x_2.area())
+	s.child1.Result()
+	/*line main.go:78:3*/ s.r0 = fmt.Sprintf("text %v", s.x_1)
 	s.state = -1
 	return true
 b13:
+	/*line main.go:70:9*/ s.x_2 = tmp_1.(shape)
+	/*line main.go:80:3*/ x_1 = s.x_2.area()
+	/*line main.go:81:3*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
+	s.x_1 = nil
+resume3:
+	/*line main.go:81:3*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
+		s.state = 3
+		return false
+	}
+	/*line main.go:81:3*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
+		s.state = 3
+		return false
+	}
+	s.child1.Result()
+	/*line main.go:82:3*/ s.r0 = fmt.Sprint("shape ", x_1, s.x_2.area())
+	s.state = -1
+	return true
+b15:
 	/*line main.go:70:9*/ s.x_1 = tmp_1
-	/*line main.go:84:3*/ s.child2 = rt.YieldAsync()
+	/*line main.go:84:3*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
 	s.x_2 = nil
 resume4:
 	/*line main.go:84:3*/ if cx.InjectPending() {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:84:3*/ if !s.child2.Poll(cx) {
+	/*line main.go:84:3*/ if !s.child1.Poll(cx) {
+		s.x = x_1
+		s.r = r_1
+		s.v_1 = v_1
 		s.state = 4
 		return false
 	}
-	s.child2.Result()
+	s.child1.Result()
 	/*line main.go:85:3*/ s.r0 = fmt.Sprintf("other %T", s.x_1)
 	s.state = -1
 	return true
@@ -510,11 +650,11 @@ func (s *kindsFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 3:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	case 4:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -532,9 +672,10 @@ type labeledFuture struct {
 	r0     []int
 	out    []int
 	i      int
-	j      int
-	child1 valFuture
-	child2 rt.YieldFuture
+	r      int
+	tag    string
+	v      int
+	child1 rt.YieldFuture
 }
 
 // labeledAsync returns the future of labeled without running any of it.
@@ -544,6 +685,12 @@ func labeledAsync() labeledFuture {
 
 // Poll advances labeled to its next suspension point; it reports whether it has completed.
 func (s *labeledFuture) Poll(cx *rt.Context) bool {
+	i_1 := s.i
+	_ = i_1
+	r_1 := s.r
+	_ = r_1
+	v_1 := s.v
+	_ = v_1
 	var (
 		tmp_1 int
 		tmp_2 int
@@ -558,63 +705,84 @@ func (s *labeledFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: labeledFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:91:2*/ s.out = nil
-	/*line main.go:93:6*/ s.i = 0
+	/*line main.go:93:6*/ i_1 = 0
 b2:
-	/*line main.go:93:2*/ if !(s.i < 4) {
-		goto b17
+	/*line main.go:93:2*/ if !(i_1 < 4) {
+		goto b19
 	}
-	/*line main.go:94:10*/ s.child1 = valAsync("i", s.i)
+	/*line main.go:94:10*/ r_1 = 0
+	/*line main.go:94:10*/ s.tag, v_1 = "i", i_1
+	/*line main.go:18:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:94:10*/ if cx.InjectPending() {
+	/*line main.go:18:2*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:94:10*/ if !s.child1.Poll(cx) {
+	/*line main.go:18:2*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 1
 		return false
 	}
-	tmp_1 = s.child1.Result()
-	s.child1 = valFuture{}
+	s.child1.Result()
+	/*line main.go:19:2*/ trace = append(trace, s.tag)
+	/*line main.go:20:2*/ {
+		/*line main.go:94:10*/ r_1 = v_1
+		/*line main.go:20:2*/ goto b6
+	}
+b6:
+	/*line main.go:94:10*/ tmp_1 = r_1
 	/*line main.go:94:10*/ tmp_2 = tmp_1
 	/*line main.go:95:8*/ if tmp_2 == 1 {
-		goto b7
+		goto b9
 	}
 	/*line main.go:97:8*/ if tmp_2 == 3 {
-		goto b8
+		goto b10
 	}
-	goto b9
-b7:
-	/*line main.go:96:4*/ goto b16
-b8:
-	/*line main.go:98:4*/ goto b17
+	goto b11
 b9:
-	/*line main.go:100:7*/ s.j = 0
+	/*line main.go:96:4*/ goto b18
 b10:
-	/*line main.go:100:3*/ if !(s.j < 3) {
-		goto b15
+	/*line main.go:98:4*/ goto b19
+b11:
+	/*line main.go:100:7*/ r_1 = 0
+b12:
+	/*line main.go:100:3*/ if !(r_1 < 3) {
+		goto b17
 	}
-	/*line main.go:101:4*/ if s.j == 2 {
-		/*line main.go:102:5*/ goto b16
+	/*line main.go:101:4*/ if r_1 == 2 {
+		/*line main.go:102:5*/ goto b18
 	}
-	/*line main.go:104:4*/ s.out = append(s.out, s.i*10+s.j)
-	/*line main.go:105:4*/ s.child2 = rt.YieldAsync()
+	/*line main.go:104:4*/ s.out = append(s.out, i_1*10+r_1)
+	/*line main.go:105:4*/ s.child1 = rt.YieldAsync()
+	s.tag = ""
 resume2:
 	/*line main.go:105:4*/ if cx.InjectPending() {
+		s.i = i_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:105:4*/ if !s.child2.Poll(cx) {
+	/*line main.go:105:4*/ if !s.child1.Poll(cx) {
+		s.i = i_1
+		s.r = r_1
+		s.v = v_1
 		s.state = 2
 		return false
 	}
-	s.child2.Result()
-	/*line main.go:100:22*/ s.j++
-	goto b10
-b15:
-b16:
-	/*line main.go:93:21*/ s.i++
-	goto b2
+	s.child1.Result()
+	/*line main.go:100:22*/ r_1++
+	goto b12
 b17:
+b18:
+	/*line main.go:93:21*/ i_1++
+	goto b2
+b19:
 	/*line main.go:108:2*/ s.r0 = s.out
 	s.state = -1
 	return true
@@ -631,7 +799,7 @@ func (s *labeledFuture) Cancel() {
 	case 1:
 		s.child1.Cancel()
 	case 2:
-		s.child2.Cancel()
+		s.child1.Cancel()
 	}
 	s.state = -1
 }
@@ -679,6 +847,8 @@ func capturedAsync(vs []any) capturedFuture {
 
 // Poll advances captured to its next suspension point; it reports whether it has completed.
 func (s *capturedFuture) Poll(cx *rt.Context) bool {
+	tmp_1_1 := s.tmp_1
+	_ = tmp_1_1
 	var (
 		v     any
 		tmp_1 any
@@ -696,12 +866,12 @@ func (s *capturedFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:129:2*/ s.fs = nil
 	/*line main.go:130:20*/ s.tmp = s.vs
-	/*line main.go:130:2*/ s.tmp_1 = 0
+	/*line main.go:130:2*/ tmp_1_1 = 0
 b1:
-	/*line main.go:130:2*/ if !(s.tmp_1 < len(s.tmp)) {
+	/*line main.go:130:2*/ if !(tmp_1_1 < len(s.tmp)) {
 		goto b10
 	}
-	/*line main.go:130:9*/ v = s.tmp[s.tmp_1]
+	/*line main.go:130:9*/ v = s.tmp[tmp_1_1]
 	/*line main.go:131:15*/ tmp_1 = v
 	/*line main.go:132:8*/ _, tmp_2 = tmp_1.(int)
 	/*line main.go:132:8*/ if tmp_2 {
@@ -720,10 +890,12 @@ b4:
 	/*line main.go:134:4*/ s.child1 = rt.YieldAsync()
 resume1:
 	/*line main.go:134:4*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
 	/*line main.go:134:4*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 1
 		return false
 	}
@@ -736,10 +908,12 @@ b6:
 	/*line main.go:137:4*/ s.child1 = rt.YieldAsync()
 resume2:
 	/*line main.go:137:4*/ if cx.InjectPending() {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
 	/*line main.go:137:4*/ if !s.child1.Poll(cx) {
+		s.tmp_1 = tmp_1_1
 		s.state = 2
 		return false
 	}
@@ -750,7 +924,7 @@ resume2:
 		}
 	}(s.x_1))
 b8:
-	/*line main.go:130:2*/ s.tmp_1++
+	/*line main.go:130:2*/ tmp_1_1++
 	goto b1
 b10:
 	/*line main.go:141:2*/ out = nil

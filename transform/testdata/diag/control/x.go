@@ -24,7 +24,7 @@ outer:
 		for v := range seq {
 			rt.Yield()
 			if v > 1 {
-				continue outer // ERROR "continue out of a range over an iterator function that suspends is not supported"
+				continue outer // supported: the iterator is stopped first
 			}
 		}
 	}

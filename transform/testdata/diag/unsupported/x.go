@@ -49,9 +49,9 @@ L:
 		rt.Yield()
 		break L
 	}
-	type local int // ERROR "local type declarations are not supported"
+	type local int // supported: declared at package level
 	m := map[string]int{}
-	m[key()] = add(1, 2) // ERROR "a call on the left of an assignment whose right side suspends"
+	m[key()] = add(1, 2) // supported: key() is evaluated first
 }
 
 //asyncgo:async

@@ -23,6 +23,31 @@ func run() {
 		fmt.Print(f(), " ")
 	}
 	fmt.Println()
+	var ps []*int
+	var gs []func() int
+	for i := 0; i < 5; i++ {
+		ps = append(ps, &i)
+		if i%2 == 0 {
+			gs = append(gs, func() int { i += 10; return i })
+			continue
+		}
+		rt.Yield()
+	}
+	fmt.Println(*ps[0] == *ps[4], ps[0] == ps[4])
+	for _, g := range gs {
+		fmt.Print(g(), " ")
+	}
+	fmt.Println(*ps[0])
+	deferred()
+}
+
+//asyncgo:async
+func deferred() {
+	for i := 0; i < 3; i++ {
+		defer func() { fmt.Println("deferred closure", i) }()
+		defer fmt.Println("deferred arg", i)
+		rt.Yield()
+	}
 }
 
 func main() { run() }
