@@ -73,7 +73,23 @@ func TestProgen(t *testing.T) {
 			checkProgram(t, c)
 		})
 	}
+	// Closures, labels, defer, goto and panic keep a function from being
+	// inlined (transform/inline.go); without them most calls between the
+	// generated functions are inlined, often several deep.
+	c := cfg
+	c.Seed = cfg.Seed + uint64(batches*cfg.Units)
+	f, err := progen.ParseFeatures(inlinableFeatures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Features = f
+	t.Run(fmt.Sprintf("inlinable/seed%d", c.Seed), func(t *testing.T) {
+		checkProgram(t, c)
+	})
 }
+
+// inlinableFeatures are the progen features whose functions inline.
+const inlinableFeatures = "if,for,andor,multi,composite,switch,range,deadcode,scplain"
 
 // FuzzProgen is TestProgen driven by the fuzzer: the fuzzed input is the
 // seed of one small generated program and its feature set (masked to the

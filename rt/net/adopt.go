@@ -30,7 +30,7 @@ func TCPStreamFromFD(fd int) (*TCPStream, error) {
 	if err != nil {
 		return nil, &OpError{Op: "adopt", Net: "tcp", Err: err}
 	}
-	return newTCPStream(src, localAddr(fd), addrPort(peer)), nil
+	return newTCPStream(src, addrPort(peer)), nil
 }
 
 // TCPStreamFromConn adopts a duplicate of the descriptor of c, typically

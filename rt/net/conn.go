@@ -17,14 +17,25 @@ import (
 // wraps them in its own exported future types, as the naming convention
 // requires (TCPStreamReadFuture, UnixStreamReadFuture, ...).
 //
-// It is kept small (80 bytes, a size class of its own) because every idle
-// connection holds one: the Unix socket paths live behind a pointer that
-// TCP connections leave nil.
+// It is kept small (48 bytes) because every idle connection holds one:
+// the Unix socket paths live behind a pointer that TCP connections leave
+// nil, and the local address is asked of the kernel when it is wanted
+// (rarely: LocalAddr, errors), which also saves a getsockname per accept.
 type conn struct {
 	src    *rt.Source
-	local  netip.AddrPort // tcp
 	remote netip.AddrPort // tcp
 	paths  *unixPaths     // unix; nil for tcp
+}
+
+// localAddr returns the local address of a TCP connection (getsockname),
+// or the zero AddrPort once it is closed.
+func (c *conn) localAddr() netip.AddrPort {
+	fd, err := c.src.Acquire()
+	if err != nil {
+		return netip.AddrPort{}
+	}
+	defer c.src.Release()
+	return localAddr(fd)
 }
 
 // unixPaths are the socket paths of a Unix stream.
@@ -41,8 +52,10 @@ func (c *conn) network() string {
 }
 
 func (c *conn) opError(op, call string, err error) error {
-	e := &OpError{Op: op, Net: c.network(), Source: c.local, Addr: c.remote, Err: wrapErr(call, err)}
-	if c.paths != nil {
+	e := &OpError{Op: op, Net: c.network(), Addr: c.remote, Err: wrapErr(call, err)}
+	if c.paths == nil {
+		e.Source = c.localAddr()
+	} else {
 		e.Path = c.paths.remote
 		if e.Path == "" {
 			e.Path = c.paths.local

@@ -179,14 +179,9 @@ func (f *ConnectFuture) pollConnected(cx *rt.Context) bool {
 		}
 		switch err := f.check(); err {
 		case nil:
-			local := netip.AddrPort{}
-			if fd, err := f.src.Acquire(); err == nil {
-				local = localAddr(fd)
-				f.src.Release()
-			}
 			src := f.src
 			f.src = nil
-			f.finish(newTCPStream(src, local, f.remote), nil)
+			f.finish(newTCPStream(src, f.remote), nil)
 			return true
 		case unix.EINPROGRESS, unix.EALREADY, unix.EINTR, unix.ENOTCONN:
 			if ev.Ready()&(rt.ReadyWriteClosed|rt.ReadyShutdown) != 0 {
@@ -239,7 +234,7 @@ func (f *ConnectFuture) start() {
 		return
 	}
 	if err == nil {
-		f.finish(newTCPStream(src, localAddr(fd), ap), nil)
+		f.finish(newTCPStream(src, ap), nil)
 		return
 	}
 	f.src = src

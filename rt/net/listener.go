@@ -176,7 +176,6 @@ func (f *TCPListenerAcceptFuture) Poll(cx *rt.Context) bool {
 		f.err = &OpError{Op: "accept", Net: "tcp", Addr: f.l.addr, Err: err}
 		return true
 	}
-	local := localAddr(nfd)
 	s, err := rt.NewSource(nfd)
 	if err != nil {
 		unix.Close(nfd)
@@ -184,7 +183,7 @@ func (f *TCPListenerAcceptFuture) Poll(cx *rt.Context) bool {
 		return true
 	}
 	f.peer = addrPort(sa)
-	f.s = newTCPStream(s, local, f.peer)
+	f.s = newTCPStream(s, f.peer)
 	return true
 }
 

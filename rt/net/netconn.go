@@ -38,7 +38,7 @@ var _ stdnet.Conn = (*NetConn)(nil)
 // NetConn. Closing either closes both.
 func (s *TCPStream) Conn() *NetConn {
 	return &NetConn{c: &s.conn,
-		local:  stdnet.TCPAddrFromAddrPort(s.local),
+		local:  stdnet.TCPAddrFromAddrPort(s.LocalAddr()),
 		remote: stdnet.TCPAddrFromAddrPort(s.remote)}
 }
 

@@ -17,12 +17,14 @@ type TCPStream struct {
 	conn
 }
 
-func newTCPStream(src *rt.Source, local, remote netip.AddrPort) *TCPStream {
-	return &TCPStream{conn{src: src, local: local, remote: remote}}
+func newTCPStream(src *rt.Source, remote netip.AddrPort) *TCPStream {
+	return &TCPStream{conn{src: src, remote: remote}}
 }
 
 // LocalAddr returns the local address of the connection.
-func (s *TCPStream) LocalAddr() netip.AddrPort { return s.local }
+// It asks the kernel (getsockname) and returns the zero AddrPort once the
+// stream is closed.
+func (s *TCPStream) LocalAddr() netip.AddrPort { return s.localAddr() }
 
 // RemoteAddr returns the peer's address.
 func (s *TCPStream) RemoteAddr() netip.AddrPort { return s.remote }

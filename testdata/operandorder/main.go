@@ -5,8 +5,7 @@
 // Binary logical operations are evaluated in lexical left-to-right order
 // with the calls (the Go spec), also when their operands are plain
 // variables; type assertions to non-pointer types are evaluated in order
-// too (as gc does), on both sides of assignments; pointer-shaped ones
-// where they are used.
+// too (as gc does), on both sides of assignments.
 package main
 
 import (
@@ -26,20 +25,15 @@ func a() bool {
 
 type S struct{ a, b int }
 
-type T struct{ f int }
-
 var sv any = S{1, 2}
 
 var slv any = []int{1, 2}
-
-var pv any = &T{1}
 
 //asyncgo:async
 func c() int {
 	rt.Yield()
 	sv = S{3, 4}
 	slv = []int{7, 8}
-	pv = &T{100}
 	return 0
 }
 
@@ -67,9 +61,9 @@ func run() {
 	old := slv
 	slv.([]int)[0] = c()
 	fmt.Println(slv, old)
-	q := pv
-	pv.(*T).f = c()
-	fmt.Println(*pv.(*T), *q.(*T))
+	// Not tested: pv.(*T).f = c() where c reassigns pv. When the
+	// pointer-shaped assertion is evaluated relative to c() is not
+	// specified, and gc answers differently with and without -race.
 	sv = S{1, 2}
 	v, ok := sv.(S)
 	fmt.Println(v, ok, c())

@@ -40,19 +40,19 @@ func (s *aFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: aFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:22:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:22:2*/ if cx.InjectPending() {
+	/*line main.go:21:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:22:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:23:2*/ flag = false
-	/*line main.go:24:2*/ s.r0 = true
+	/*line main.go:22:2*/ flag = false
+	/*line main.go:23:2*/ s.r0 = true
 	s.state = -1
 	return true
 }
@@ -75,15 +75,9 @@ type S struct {
 	a, b int
 }
 
-type T struct {
-	f int
-}
-
 var sv any = S{1, 2}
 
 var slv any = []int{1, 2}
-
-var pv any = &T{1}
 
 //asyncgo:async
 func c() int {
@@ -113,21 +107,20 @@ func (s *cFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: cFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:39:2*/ if cx.InjectPending() {
+	/*line main.go:34:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:34:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:40:2*/ sv = S{3, 4}
-	/*line main.go:41:2*/ slv = []int{7, 8}
-	/*line main.go:42:2*/ pv = &T{100}
-	/*line main.go:43:2*/ s.r0 = 0
+	/*line main.go:35:2*/ sv = S{3, 4}
+	/*line main.go:36:2*/ slv = []int{7, 8}
+	/*line main.go:37:2*/ s.r0 = 0
 	s.state = -1
 	return true
 }
@@ -212,7 +205,7 @@ func (s *failsFuture) poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: failsFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:48:2*/ s.defers = append(s.defers, struct {
+	/*line main.go:42:2*/ s.defers = append(s.defers, struct {
 		run func(any)
 		rec bool
 	}{func(f func()) func(any) {
@@ -223,33 +216,32 @@ func (s *failsFuture) poll(cx *rt.Context) bool {
 			}
 		}
 	}(func() {
-		/*line main.go:48:17*/ fmt.Println("recovered:", recover() != nil)
+		/*line main.go:42:17*/ fmt.Println("recovered:", recover() != nil)
 	}), true})
-	/*line main.go:49:2*/ y = "s"
-	/*line main.go:50:2*/ s.tmp = y.([]int)
-	/*line main.go:50:17*/ s.r = 0
-	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:43:2*/ y = "s"
+	/*line main.go:44:2*/ s.tmp = y.([]int)
+	/*line main.go:44:17*/ s.r = 0
+	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
 resume1:
-	/*line main.go:39:2*/ if cx.InjectPending() {
+	/*line main.go:34:2*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
+	/*line main.go:34:2*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:40:2*/ sv = S{3, 4}
-	/*line main.go:41:2*/ slv = []int{7, 8}
-	/*line main.go:42:2*/ pv = &T{100}
-	/*line main.go:43:2*/ {
-		/*line main.go:50:17*/ s.r = 0
-		/*line main.go:43:2*/ goto b3
+	/*line main.go:35:2*/ sv = S{3, 4}
+	/*line main.go:36:2*/ slv = []int{7, 8}
+	/*line main.go:37:2*/ {
+		/*line main.go:44:17*/ s.r = 0
+		/*line main.go:37:2*/ goto b3
 	}
 b3:
-	/*line main.go:50:17*/ tmp_1 = s.r
-	/*line main.go:50:2*/ s.tmp[0] = tmp_1
-	/*line main.go:51:1*/ s.state = -1
+	/*line main.go:44:17*/ tmp_1 = s.r
+	/*line main.go:44:2*/ s.tmp[0] = tmp_1
+	/*line main.go:45:1*/ s.state = -1
 	if p := s.unwind(nil); p != nil {
 		panic(p)
 	}
@@ -308,9 +300,8 @@ type runFuture struct {
 	r_3    int
 	old    any
 	tmp_4  []int
-	q      any
 	child1 rt.YieldFuture
-	child9 failsFuture
+	child8 failsFuture
 }
 
 // runAsync returns the future of run without running any of it.
@@ -320,8 +311,8 @@ func runAsync() runFuture {
 
 // Poll advances run to its next suspension point; it reports whether it has completed.
 func (s *runFuture) Poll(cx *rt.Context) bool {
-	tmp_10 := s.tmp
-	_ = tmp_10
+	tmp_9 := s.tmp
+	_ = tmp_9
 	r_1 := s.r
 	_ = r_1
 	tmp_1_1 := s.tmp_1
@@ -343,7 +334,6 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		y     int
 		tmp_7 int
 		tmp_8 int
-		tmp_9 int
 	)
 	switch s.state {
 	case 0:
@@ -363,20 +353,17 @@ func (s *runFuture) Poll(cx *rt.Context) bool {
 		goto resume7
 	case 8:
 		goto resume8
-	case 9:
-		goto resume9
 	default:
 		panic("asyncgen: runFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:55:14*/ tmp_10 = flag && flag2
-	/*line main.go:55:29*/ r_1 = false
-	/*line main.go:22:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:49:14*/ tmp_9 = flag && flag2
+	/*line main.go:49:29*/ r_1 = false
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 	s.old = nil
 	s.tmp_4 = nil
-	s.q = nil
 resume1:
-	/*line main.go:22:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -385,8 +372,8 @@ resume1:
 		s.state = 1
 		return false
 	}
-	/*line main.go:22:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -396,24 +383,23 @@ resume1:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:23:2*/ flag = false
-	/*line main.go:24:2*/ {
-		/*line main.go:55:29*/ r_1 = true
-		/*line main.go:24:2*/ goto b3
+	/*line main.go:22:2*/ flag = false
+	/*line main.go:23:2*/ {
+		/*line main.go:49:29*/ r_1 = true
+		/*line main.go:23:2*/ goto b3
 	}
 b3:
-	/*line main.go:55:29*/ tmp_1 = r_1
-	/*line main.go:55:2*/ fmt.Println(tmp_10, tmp_1)
-	/*line main.go:56:2*/ flag = true
-	/*line main.go:57:14*/ tmp_1_1 = flag || flag2
-	/*line main.go:57:29*/ r_1_1 = false
-	/*line main.go:22:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:49:29*/ tmp_1 = r_1
+	/*line main.go:49:2*/ fmt.Println(tmp_9, tmp_1)
+	/*line main.go:50:2*/ flag = true
+	/*line main.go:51:14*/ tmp_1_1 = flag || flag2
+	/*line main.go:51:29*/ r_1_1 = false
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 	s.old = nil
 	s.tmp_4 = nil
-	s.q = nil
 resume2:
-	/*line main.go:22:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -422,8 +408,8 @@ resume2:
 		s.state = 2
 		return false
 	}
-	/*line main.go:22:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -433,28 +419,27 @@ resume2:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:23:2*/ flag = false
-	/*line main.go:24:2*/ {
-		/*line main.go:57:29*/ r_1_1 = true
-		/*line main.go:24:2*/ goto b6
+	/*line main.go:22:2*/ flag = false
+	/*line main.go:23:2*/ {
+		/*line main.go:51:29*/ r_1_1 = true
+		/*line main.go:23:2*/ goto b6
 	}
 b6:
-	/*line main.go:57:29*/ tmp_2 = r_1_1
-	/*line main.go:57:2*/ x = []bool{tmp_1_1, tmp_2, flag && flag2}
-	/*line main.go:58:2*/ fmt.Println(x)
-	/*line main.go:59:2*/ flag = true
-	/*line main.go:60:5*/ tmp_3 = flag
-	/*line main.go:60:10*/ if !(tmp_3) {
+	/*line main.go:51:29*/ tmp_2 = r_1_1
+	/*line main.go:51:2*/ x = []bool{tmp_1_1, tmp_2, flag && flag2}
+	/*line main.go:52:2*/ fmt.Println(x)
+	/*line main.go:53:2*/ flag = true
+	/*line main.go:54:5*/ tmp_3 = flag
+	/*line main.go:54:10*/ if !(tmp_3) {
 		goto b11
 	}
-	/*line main.go:60:22*/ tmp_10 = false
-	/*line main.go:22:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:54:22*/ tmp_9 = false
+	/*line main.go:21:2*/ s.child1 = rt.YieldAsync()
 	s.old = nil
 	s.tmp_4 = nil
-	s.q = nil
 resume3:
-	/*line main.go:22:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:21:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -463,8 +448,8 @@ resume3:
 		s.state = 3
 		return false
 	}
-	/*line main.go:22:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:21:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -474,27 +459,26 @@ resume3:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:23:2*/ flag = false
-	/*line main.go:24:2*/ {
-		/*line main.go:60:22*/ tmp_10 = true
-		/*line main.go:24:2*/ goto b10
+	/*line main.go:22:2*/ flag = false
+	/*line main.go:23:2*/ {
+		/*line main.go:54:22*/ tmp_9 = true
+		/*line main.go:23:2*/ goto b10
 	}
 b10:
-	/*line main.go:60:22*/ tmp_4 = tmp_10
-	/*line main.go:60:5*/ tmp_3 = flag2 == tmp_4
+	/*line main.go:54:22*/ tmp_4 = tmp_9
+	/*line main.go:54:5*/ tmp_3 = flag2 == tmp_4
 b11:
-	/*line main.go:60:2*/ if tmp_3 {
-		/*line main.go:61:3*/ fmt.Println("eq")
+	/*line main.go:54:2*/ if tmp_3 {
+		/*line main.go:55:3*/ fmt.Println("eq")
 	}
-	/*line main.go:63:14*/ s.tmp_2 = sv.(S)
-	/*line main.go:63:22*/ r_2 = 0
-	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:57:14*/ s.tmp_2 = sv.(S)
+	/*line main.go:57:22*/ r_2 = 0
+	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
 	s.old = nil
 	s.tmp_4 = nil
-	s.q = nil
 resume4:
-	/*line main.go:39:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -503,8 +487,8 @@ resume4:
 		s.state = 4
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -514,26 +498,24 @@ resume4:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:40:2*/ sv = S{3, 4}
-	/*line main.go:41:2*/ slv = []int{7, 8}
-	/*line main.go:42:2*/ pv = &T{100}
-	/*line main.go:43:2*/ {
-		/*line main.go:63:22*/ r_2 = 0
-		/*line main.go:43:2*/ goto b14
+	/*line main.go:35:2*/ sv = S{3, 4}
+	/*line main.go:36:2*/ slv = []int{7, 8}
+	/*line main.go:37:2*/ {
+		/*line main.go:57:22*/ r_2 = 0
+		/*line main.go:37:2*/ goto b14
 	}
 b14:
-	/*line main.go:63:22*/ tmp_5 = r_2
-	/*line main.go:63:2*/ fmt.Println(s.tmp_2, tmp_5)
-	/*line main.go:64:2*/ sv = S{1, 2}
-	/*line main.go:65:7*/ s.tmp_3 = sv.(S)
-	/*line main.go:65:18*/ r_3 = 0
-	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:57:22*/ tmp_5 = r_2
+	/*line main.go:57:2*/ fmt.Println(s.tmp_2, tmp_5)
+	/*line main.go:58:2*/ sv = S{1, 2}
+	/*line main.go:59:7*/ s.tmp_3 = sv.(S)
+	/*line main.go:59:18*/ r_3 = 0
+	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
 	s.old = nil
 	s.tmp_4 = nil
-	s.q = nil
 resume5:
-	/*line main.go:39:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -542,8 +524,8 @@ resume5:
 		s.state = 5
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -553,25 +535,23 @@ resume5:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:40:2*/ sv = S{3, 4}
-	/*line main.go:41:2*/ slv = []int{7, 8}
-	/*line main.go:42:2*/ pv = &T{100}
-	/*line main.go:43:2*/ {
-		/*line main.go:65:18*/ r_3 = 0
-		/*line main.go:43:2*/ goto b17
+	/*line main.go:35:2*/ sv = S{3, 4}
+	/*line main.go:36:2*/ slv = []int{7, 8}
+	/*line main.go:37:2*/ {
+		/*line main.go:59:18*/ r_3 = 0
+		/*line main.go:37:2*/ goto b17
 	}
 b17:
-	/*line main.go:65:18*/ tmp_6 = r_3
-	/*line main.go:65:2*/ y = s.tmp_3.a + tmp_6
-	/*line main.go:66:2*/ fmt.Println(y)
-	/*line main.go:67:2*/ s.old = slv
-	/*line main.go:68:2*/ s.tmp_4 = slv.([]int)
-	/*line main.go:68:19*/ r_2 = 0
-	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
-	s.q = nil
+	/*line main.go:59:18*/ tmp_6 = r_3
+	/*line main.go:59:2*/ y = s.tmp_3.a + tmp_6
+	/*line main.go:60:2*/ fmt.Println(y)
+	/*line main.go:61:2*/ s.old = slv
+	/*line main.go:62:2*/ s.tmp_4 = slv.([]int)
+	/*line main.go:62:19*/ r_2 = 0
+	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
 resume6:
-	/*line main.go:39:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -580,8 +560,8 @@ resume6:
 		s.state = 6
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -591,25 +571,25 @@ resume6:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:40:2*/ sv = S{3, 4}
-	/*line main.go:41:2*/ slv = []int{7, 8}
-	/*line main.go:42:2*/ pv = &T{100}
-	/*line main.go:43:2*/ {
-		/*line main.go:68:19*/ r_2 = 0
-		/*line main.go:43:2*/ goto b20
+	/*line main.go:35:2*/ sv = S{3, 4}
+	/*line main.go:36:2*/ slv = []int{7, 8}
+	/*line main.go:37:2*/ {
+		/*line main.go:62:19*/ r_2 = 0
+		/*line main.go:37:2*/ goto b20
 	}
 b20:
-	/*line main.go:68:19*/ tmp_7 = r_2
-	/*line main.go:68:2*/ s.tmp_4[0] = tmp_7
-	/*line main.go:69:2*/ fmt.Println(slv, s.old)
-	/*line main.go:70:2*/ s.q = pv
-	/*line main.go:71:14*/ r_3 = 0
-	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:62:19*/ tmp_7 = r_2
+	/*line main.go:62:2*/ s.tmp_4[0] = tmp_7
+	/*line main.go:63:2*/ fmt.Println(slv, s.old)
+	/*line main.go:67:2*/ sv = S{1, 2}
+	/*line main.go:68:2*/ s.tmp_2, tmp_9 = sv.(S)
+	/*line main.go:69:21*/ r_3 = 0
+	/*line main.go:34:2*/ s.child1 = rt.YieldAsync()
 	s.old = nil
 	s.tmp_4 = nil
 resume7:
-	/*line main.go:39:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -618,8 +598,8 @@ resume7:
 		s.state = 7
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:34:2*/ if !s.child1.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -629,27 +609,21 @@ resume7:
 		return false
 	}
 	s.child1.Result()
-	/*line main.go:40:2*/ sv = S{3, 4}
-	/*line main.go:41:2*/ slv = []int{7, 8}
-	/*line main.go:42:2*/ pv = &T{100}
-	/*line main.go:43:2*/ {
-		/*line main.go:71:14*/ r_3 = 0
-		/*line main.go:43:2*/ goto b23
+	/*line main.go:35:2*/ sv = S{3, 4}
+	/*line main.go:36:2*/ slv = []int{7, 8}
+	/*line main.go:37:2*/ {
+		/*line main.go:69:21*/ r_3 = 0
+		/*line main.go:37:2*/ goto b23
 	}
 b23:
-	/*line main.go:71:14*/ tmp_8 = r_3
-	/*line main.go:71:2*/ pv.(*T).f = tmp_8
-	/*line main.go:72:2*/ fmt.Println(*pv.(*T), *s.q.(*T))
-	/*line main.go:73:2*/ sv = S{1, 2}
-	/*line main.go:74:2*/ s.tmp_2, tmp_10 = sv.(S)
-	/*line main.go:75:21*/ r_2 = 0
-	/*line main.go:39:2*/ s.child1 = rt.YieldAsync()
+	/*line main.go:69:21*/ tmp_8 = r_3
+	/*line main.go:69:2*/ fmt.Println(s.tmp_2, tmp_9, tmp_8)
+	/*line main.go:70:2*/ s.child8 = failsAsync()
 	s.old = nil
 	s.tmp_4 = nil
-	s.q = nil
 resume8:
-	/*line main.go:39:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
+	/*line main.go:70:2*/ if cx.InjectPending() {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -658,8 +632,8 @@ resume8:
 		s.state = 8
 		return false
 	}
-	/*line main.go:39:2*/ if !s.child1.Poll(cx) {
-		s.tmp = tmp_10
+	/*line main.go:70:2*/ if !s.child8.Poll(cx) {
+		s.tmp = tmp_9
 		s.r = r_1
 		s.tmp_1 = tmp_1_1
 		s.r_1 = r_1_1
@@ -668,45 +642,9 @@ resume8:
 		s.state = 8
 		return false
 	}
-	s.child1.Result()
-	/*line main.go:40:2*/ sv = S{3, 4}
-	/*line main.go:41:2*/ slv = []int{7, 8}
-	/*line main.go:42:2*/ pv = &T{100}
-	/*line main.go:43:2*/ {
-		/*line main.go:75:21*/ r_2 = 0
-		/*line main.go:43:2*/ goto b26
-	}
-b26:
-	/*line main.go:75:21*/ tmp_9 = r_2
-	/*line main.go:75:2*/ fmt.Println(s.tmp_2, tmp_10, tmp_9)
-	/*line main.go:76:2*/ s.child9 = failsAsync()
-	s.old = nil
-	s.tmp_4 = nil
-	s.q = nil
-resume9:
-	/*line main.go:76:2*/ if cx.InjectPending() {
-		s.tmp = tmp_10
-		s.r = r_1
-		s.tmp_1 = tmp_1_1
-		s.r_1 = r_1_1
-		s.r_2 = r_2
-		s.r_3 = r_3
-		s.state = 9
-		return false
-	}
-	/*line main.go:76:2*/ if !s.child9.Poll(cx) {
-		s.tmp = tmp_10
-		s.r = r_1
-		s.tmp_1 = tmp_1_1
-		s.r_1 = r_1_1
-		s.r_2 = r_2
-		s.r_3 = r_3
-		s.state = 9
-		return false
-	}
-	s.child9.Result()
-	s.child9 = failsFuture{}
-	/*line main.go:77:1*/ s.state = -1
+	s.child8.Result()
+	s.child8 = failsFuture{}
+	/*line main.go:71:1*/ s.state = -1
 	return true
 }
 
@@ -731,13 +669,11 @@ func (s *runFuture) Cancel() {
 	case 7:
 		s.child1.Cancel()
 	case 8:
-		s.child1.Cancel()
-	case 9:
-		s.child9.Cancel()
+		s.child8.Cancel()
 	}
 	s.state = -1
 }
 
 func main() {
-	/*line main.go:79:15*/ run()
+	/*line main.go:73:15*/ run()
 }
