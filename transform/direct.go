@@ -128,16 +128,7 @@ func emitDirect(f *jen.File, e *emitter, recvParam jen.Code, params []jen.Code, 
 	}
 
 	f.Commentf("%s is the future of %s, which never suspends: Poll runs it to completion.", l.future, decl.Name.Name)
-	fields := []jen.Code{jen.Id("state").Int().Comment("0: not started; -1: done")}
-	for _, fd := range l.fields {
-		fields = append(fields, jen.Id(fd.name).Add(fd.typ))
-	}
-	tdecl := jen.Type().Id(l.future)
-	if len(tparams) > 0 {
-		tdecl = tdecl.Types(tparams...)
-	}
-	f.Add(tdecl.Struct(fields...))
-	f.Line()
+	emitStruct(f, l, "0: not started; -1: done")
 
 	f.Commentf("%s returns the future of %s without running any of it.", l.ctor, decl.Name.Name)
 	var inits []jen.Code

@@ -121,7 +121,7 @@
 // (suspension points in a deferred call's callee, receiver and arguments
 // are spilled before the defer statement, see below); range over a Go
 // channel, over a func(yield func() bool), or over a value of type
-// parameter type, when the body suspends; async literals anywhere but in
+// parameter type whose core type is not a slice, when the body suspends; async literals anywhere but in
 // the positions lowered below; local type declarations of generic functions
 // (outside statements carried over whole). Blocking operations in
 // async code (time.Sleep, sync.Mutex.Lock, Go channel operations and
@@ -395,6 +395,25 @@
 // has its own type), types referring to them, and structs embedding a
 // renamed local type (the field's name would change).
 //
+// # Inlining (inline.go)
+//
+// After normalisation, a canonical suspension point `x, y := g(args)` (or
+// =, or a call statement) whose callee is a small async function of the
+// package becomes a copy of g's body: its parameters fresh variables
+// assigned from the (already spilled) arguments, each return an
+// assignment of the results followed by a goto to a label after the copy,
+// where the results are assigned to x, y. The copy is normalised into the
+// caller's body and may have calls inlined in turn (up to 4 deep). g
+// qualifies when nothing could tell the difference: no defer, recover,
+// func literal, go, labels, select, type switch, range over a function,
+// local type or constant; not generic, not variadic, not in a cycle of
+// async calls, all parameters named, the same loop-variable semantics, a
+// body of at most 250 AST nodes, and a body that can return. A run of
+// calls that complete at once is then straight-line code in one Poll; g's
+// suspension points are the caller's, its locals are fields only if live
+// across one, and the caller's struct does not hold g's future. Options
+// NoInline turns it off.
+//
 // # Basic blocks (blocks.go)
 //
 // The normalised body becomes a graph of basic blocks. Only statements that
@@ -506,7 +525,11 @@
 //
 // References to parameters, results and hoisted locals become fields of the
 // receiver; other locals keep their name unless it is shared with another
-// object of the function. A flattened-level declaration becomes an
+// object of the function. Fields holding numbers or bools (of types without
+// pointer methods; not escaping, not results; in functions without defer)
+// are cached: loaded into locals when Poll starts and stored back before
+// each return of pending (cacheFields), so that straight-line code between
+// suspension points computes in registers. A flattened-level declaration becomes an
 // assignment (var x T becomes x = zero value). A return anywhere in the
 // body, including inside carried-over statements, stores the results and
 // finishes:
@@ -631,7 +654,10 @@
 //     under a mangled name: %T, %#v and reflect show main.run_item
 //     where the goroutine build shows main.item (gc's own name for a
 //     local type, main.item·1, cannot be written in Go source);
-//   - a range over a map that suspends skips NaN keys (see Spilling).
+//   - a range over a map that suspends skips NaN keys (see Spilling);
+//   - a panic raised inside an inlined callee (see Inlining) has the
+//     caller's Poll in its stack trace where the goroutine build has the
+//     callee's frame; the file:line positions are the callee's.
 //
 // # Files and build tags (translate.go)
 //

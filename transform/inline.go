@@ -232,24 +232,10 @@ func (in *inliner) apply(u *unit, r *reporter) {
 	u.body.List = rewrite(u.body.List, 0)
 }
 
-// hasSite reports whether n holds a suspension point of u.
+// hasSite reports whether n holds a suspension point of u (registered by
+// normalise; func literals are units of their own).
 func (in *inliner) hasSite(u *unit, n ast.Node) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		if found {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CallExpr:
-			if u.sites[n] != nil {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
+	return containsCallWhere(n, func(c *ast.CallExpr) bool { return u.sites[c] != nil })
 }
 
 // target returns the call of a canonical statement whose callee

@@ -363,15 +363,51 @@ func usesObj(u *unit, stmts []ast.Stmt, o types.Object) bool {
 
 // rangeKind classifies the range expression of a range statement that
 // asyncgen lowers; "" if it cannot.
+// coreType returns the underlying type shared by every type in tp's type
+// set, or nil.
+func coreType(tp *types.TypeParam) types.Type {
+	iface, ok := tp.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	var core types.Type
+	for i := 0; i < iface.NumEmbeddeds(); i++ {
+		u, ok := iface.EmbeddedType(i).(*types.Union)
+		if !ok {
+			if t := iface.EmbeddedType(i).Underlying(); core == nil || types.Identical(core, t) {
+				core = t
+				continue
+			}
+			return nil
+		}
+		for j := 0; j < u.Len(); j++ {
+			t := u.Term(j).Type().Underlying()
+			if core != nil && !types.Identical(core, t) {
+				return nil
+			}
+			core = t
+		}
+	}
+	return core
+}
+
 func rangeKind(info *types.Info, s *ast.RangeStmt) string {
 	t := info.TypeOf(s.X)
 	if t == nil {
 		return ""
 	}
-	if _, ok := t.(*types.TypeParam); ok {
-		return ""
+	u := t.Underlying()
+	if tp, ok := t.(*types.TypeParam); ok {
+		// A type parameter ranges like its core type; only slices are
+		// lowered (the lowering indexes and takes len of the operand,
+		// which a slice-typed type parameter allows).
+		core := coreType(tp)
+		if _, ok := core.(*types.Slice); !ok {
+			return ""
+		}
+		u = core
 	}
-	switch u := t.Underlying().(type) {
+	switch u := u.(type) {
 	case *types.Basic:
 		switch {
 		case u.Info()&types.IsString != 0:

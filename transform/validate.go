@@ -277,6 +277,25 @@ func litDecl(lit *ast.FuncLit, name string) *ast.FuncDecl {
 	return &ast.FuncDecl{Name: &ast.Ident{NamePos: lit.Pos(), Name: name}, Type: lit.Type, Body: lit.Body}
 }
 
+// containsCallWhere reports whether n contains, outside func literals, a
+// call for which match is true.
+func containsCallWhere(n ast.Node, match func(*ast.CallExpr) bool) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			found = match(n)
+		}
+		return !found
+	})
+	return found
+}
+
 func containsCall(n ast.Node) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {

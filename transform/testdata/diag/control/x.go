@@ -42,7 +42,7 @@ outer:
 
 //asyncgo:async
 func generic[S ~[]int](xs S) {
-	for range xs { // ERROR "range over S with a suspension point in the body is not supported"
+	for range xs { // supported: S's core type is a slice
 		rt.Yield()
 	}
 }
@@ -54,4 +54,18 @@ func deferred() {
 		rt.Yield()
 	}()
 	defer fmt.Println() // fine
+}
+
+//asyncgo:async
+func genericMap[M ~map[int]int](m M) {
+	for range m { // ERROR "range over M with a suspension point in the body is not supported"
+		rt.Yield()
+	}
+}
+
+//asyncgo:async
+func rangeAssign(xs, ys []int, i func() int) {
+	for ys[i()] = range xs { // ERROR "a call in the iteration variables of a range statement that suspends is not supported"
+		rt.Yield()
+	}
 }
