@@ -30,38 +30,14 @@ func Signal(sigs ...os.Signal) os.Signal {
 // its first Poll.
 func SignalAsync(sigs ...os.Signal) SignalFuture { return SignalFuture{sigs: sigs} }
 
-// SignalFuture is the future of Signal.
+// SignalFuture is the future of Signal: a Signals registration made at
+// its first Poll, waited on once, and stopped when the wait ends.
 type SignalFuture struct {
 	sigs []os.Signal
-	w    *signalWait
+	s    *Signals
+	wait SignalsWaitFuture
 	got  os.Signal
 	done bool
-}
-
-// signalWait bridges os/signal's channel to a waker: one goroutine per
-// pending wait (signal waits are rare and long).
-type signalWait struct {
-	ch   chan os.Signal
-	stop chan struct{}
-
-	mu      sync.Mutex
-	waker   Waker
-	got     os.Signal   // Signal's wait
-	pending []os.Signal // Signals: received, not yet waited for
-	stopped bool        // Signals: Stop was called
-}
-
-func (s *signalWait) forward() {
-	select {
-	case sig := <-s.ch:
-		s.mu.Lock()
-		s.got = sig
-		w := s.waker
-		s.waker = Waker{}
-		s.mu.Unlock()
-		w.Wake()
-	case <-s.stop:
-	}
 }
 
 // Poll registers the wait on its first call and completes when one of
@@ -70,23 +46,14 @@ func (f *SignalFuture) Poll(cx *Context) bool {
 	if f.done {
 		return true
 	}
-	if f.w == nil {
-		f.w = &signalWait{ch: make(chan os.Signal, 1), stop: make(chan struct{})}
-		f.w.waker = cx.Waker()
-		signal.Notify(f.w.ch, f.sigs...)
-		go f.w.forward()
+	if f.s == nil {
+		f.s = NotifySignals(f.sigs...)
+		f.wait = f.s.WaitAsync()
+	}
+	if !f.wait.Poll(cx) {
 		return false
 	}
-	f.w.mu.Lock()
-	got := f.w.got
-	if got == nil && !f.w.waker.WillWake(cx.Waker()) {
-		f.w.waker = cx.Waker()
-	}
-	f.w.mu.Unlock()
-	if got == nil {
-		return false
-	}
-	f.got = got
+	f.got = f.wait.Result()
 	f.release()
 	return true
 }
@@ -98,16 +65,28 @@ func (f *SignalFuture) Result() os.Signal { return f.got }
 // Idempotent.
 func (f *SignalFuture) Cancel() {
 	if !f.done {
+		f.wait.Cancel()
 		f.release()
 	}
 }
 
 func (f *SignalFuture) release() {
 	f.done = true
-	if f.w != nil {
-		signal.Stop(f.w.ch)
-		close(f.w.stop)
+	if f.s != nil {
+		f.s.Stop()
 	}
+}
+
+// signalWait bridges os/signal's channel to a waker: one goroutine per
+// registration (signal waits are rare and long).
+type signalWait struct {
+	ch   chan os.Signal
+	stop chan struct{}
+
+	mu      sync.Mutex
+	waker   Waker
+	pending []os.Signal // received, not yet waited for
+	stopped bool        // Stop was called
 }
 
 // Signals is a registration for OS signals made at once, for servers that
@@ -122,7 +101,7 @@ func (f *SignalFuture) release() {
 //
 // From NotifySignals until Stop the signals are delivered to it instead of
 // their default action; signals that arrive while nobody waits are kept,
-// in order, for the next Wait.
+// in order, for the next Wait. One task waits at a time.
 type Signals struct {
 	w *signalWait
 }
@@ -197,6 +176,9 @@ func (f *SignalsWaitFuture) Result() os.Signal { return f.got }
 
 // Cancel stops waiting; a signal that arrives later stays pending.
 func (f *SignalsWaitFuture) Cancel() {
+	if f.s == nil {
+		return
+	}
 	w := f.s.w
 	w.mu.Lock()
 	w.waker = Waker{}

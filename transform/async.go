@@ -190,6 +190,7 @@ type finder struct {
 	// suspend (see neverSuspending): a call to one is an ordinary call of
 	// its generated plain body, not a suspension point.
 	direct map[*types.Func]bool
+	raw    *finder // the same finder without direct (see containsAsyncCall)
 }
 
 // siteOf returns the suspension point that call is, or nil.
@@ -298,6 +299,11 @@ func (fd *finder) isAsyncLit(lit *ast.FuncLit) bool { return fd.containsAsyncCal
 // containsAsyncCall is containsSuspend counting calls of async functions
 // that never suspend too.
 func (fd *finder) containsAsyncCall(n ast.Node) bool {
-	raw := &finder{info: fd.info, async: fd.async}
-	return raw.containsSuspend(n)
+	if fd.direct == nil {
+		return fd.containsSuspend(n)
+	}
+	if fd.raw == nil {
+		fd.raw = &finder{info: fd.info, async: fd.async}
+	}
+	return fd.raw.containsSuspend(n)
 }

@@ -305,32 +305,6 @@ func (in *inliner) rewriteNested(s ast.Stmt, rewrite func([]ast.Stmt) []ast.Stmt
 	}
 }
 
-// returnsIn rewrites the return statements of a copied callee body in
-// place (the copy is ours).
-func returnsIn(list []ast.Stmt, ret func(*ast.ReturnStmt) ast.Stmt) {
-	for i, st := range list {
-		switch st := st.(type) {
-		case *ast.ReturnStmt:
-			list[i] = ret(st)
-		case *ast.BlockStmt:
-			returnsIn(st.List, ret)
-		case *ast.IfStmt:
-			returnsIn(st.Body.List, ret)
-			if st.Else != nil {
-				returnsIn([]ast.Stmt{st.Else}, ret)
-			}
-		case *ast.ForStmt:
-			returnsIn(st.Body.List, ret)
-		case *ast.RangeStmt:
-			returnsIn(st.Body.List, ret)
-		case *ast.SwitchStmt:
-			for _, c := range st.Body.List {
-				returnsIn(c.(*ast.CaseClause).Body, ret)
-			}
-		}
-	}
-}
-
 // expand returns the statements replacing the canonical statement s
 // (whose call is call of fn): the result declarations, the block with the
 // normalised copy, and the labeled assignment of the results; and the
@@ -393,19 +367,31 @@ func (in *inliner) expand(u *unit, r *reporter, s ast.Stmt, call *ast.CallExpr, 
 		in.info.Uses[id] = lbl
 		return &ast.BranchStmt{TokPos: p, Tok: token.GOTO, Label: id}
 	}
-	returnsIn(body.List, func(ret *ast.ReturnStmt) ast.Stmt {
-		if len(ret.Results) == 0 {
-			return gotoEnd(ret.Pos())
+	// Returns become assignments of the results and a goto to the end,
+	// in place: the copy is ours.
+	var returns func(list []ast.Stmt) []ast.Stmt
+	returns = func(list []ast.Stmt) []ast.Stmt {
+		for i, st := range list {
+			ret, ok := st.(*ast.ReturnStmt)
+			switch {
+			case !ok:
+				in.rewriteNested(st, returns)
+			case len(ret.Results) == 0:
+				list[i] = gotoEnd(ret.Pos())
+			default:
+				var to []ast.Expr
+				for _, id := range results {
+					to = append(to, ref(id))
+				}
+				list[i] = &ast.BlockStmt{Lbrace: ret.Pos(), List: []ast.Stmt{
+					&ast.AssignStmt{Lhs: to, TokPos: ret.Pos(), Tok: token.ASSIGN, Rhs: ret.Results},
+					gotoEnd(ret.Pos()),
+				}, Rbrace: ret.End()}
+			}
 		}
-		var to []ast.Expr
-		for _, id := range results {
-			to = append(to, ref(id))
-		}
-		return &ast.BlockStmt{Lbrace: ret.Pos(), List: []ast.Stmt{
-			&ast.AssignStmt{Lhs: to, TokPos: ret.Pos(), Tok: token.ASSIGN, Rhs: ret.Results},
-			gotoEnd(ret.Pos()),
-		}, Rbrace: ret.End()}
-	})
+		return list
+	}
+	body.List = returns(body.List)
 	n := &normaliser{u: u, r: r}
 	blk = append(blk, n.list(body.List)...)
 	out = append(out, &ast.BlockStmt{Lbrace: pos, List: blk, Rbrace: pos})
