@@ -29,20 +29,37 @@ package rt
 //
 //	for {
 //		ev := src.Snapshot(Readable)   // readiness bits + tick, one atomic load
-//		n, err := read(fd)             // most reads succeed at once
-//		if err != EAGAIN { return done }
-//		src.ClearReady(ev)             // clears only if the tick is still ev's
+//		if ev.Ready() != 0 {           // not known to be drained: try
+//			n, err := read(fd)     // most reads succeed at once
+//			if err != EAGAIN {
+//				if short read { src.ClearReady(ev.Only(ReadyReadable)) }
+//				return done
+//			}
+//			src.ClearReady(ev)     // clears only if the tick is still ev's
+//		}
 //		if _, ok := src.PollReadable(cx); !ok {
 //			return pending         // waker stored; woken by the next edge
 //		}
 //	}
 //
 // ClearReady(ev) clears the bits only if no event arrived since ev was
-// taken, and ev is always taken BEFORE the syscall that failed. An edge that
-// arrives between the failed syscall and the clear has incremented the tick,
-// so the clear is refused and PollReadable reports ready: the edge cannot
-// be lost. (A snapshot from PollReady serves as well, as long as it was
-// taken before the failed syscall.)
+// taken, and ev is always taken BEFORE the syscall that proved them stale.
+// An edge that arrives between that syscall and the clear has incremented
+// the tick, so the clear is refused and PollReadable reports ready: the
+// edge cannot be lost. (A snapshot from PollReady serves as well, as long
+// as it was taken before the syscall.)
+//
+// A syscall that failed with EAGAIN proves the readiness stale; so does a
+// short read from a TCP socket (its receive queue is empty) or a short
+// send (its send buffer is full), which is how a busy connection does one
+// read and one write per request, not a third syscall that says EAGAIN.
+// A Source whose readiness is clear is not tried at all: the task waits
+// for the next edge.
+//
+// A new Source starts out assumed ready in both directions (tick 0), so
+// its first read or write is tried at once; the first event replaces the
+// assumption with the kernel's full answer (epoll reports the whole
+// current mask), later events add their bits.
 //
 // Registering a waiter cannot miss an event either: PollReady stores the
 // waker under Source.mu and then re-reads the state, while setReadiness
@@ -141,6 +158,16 @@ type ReadyEvent struct {
 // Ready returns the readiness bits of the snapshot.
 func (ev ReadyEvent) Ready() Ready { return ev.ready }
 
+// Only returns the snapshot restricted to the bits in r. ClearReady of
+// ev.Only(ReadyReadable) clears readability alone (after a short read
+// has proven the socket drained) and keeps an error bit.
+func (ev ReadyEvent) Only(r Ready) ReadyEvent { return ReadyEvent{tick: ev.tick, ready: ev.ready & r} }
+
+// Assumed reports whether no event has reached the Source yet when ev
+// was taken: its readiness bits are then NewSource's initial assumption
+// (or a Close), not the kernel's word.
+func (ev ReadyEvent) Assumed() bool { return ev.tick == 0 }
+
 // Source is an fd registered with the reactor, the model being Tokio's
 // AsyncFd: a non-blocking fd plus readiness tracking and one waiter per
 // direction (further concurrent waiters in the same direction are kept in
@@ -178,12 +205,17 @@ const refClosed = 1 << 62
 // NewSource registers fd (which must be in non-blocking mode) with the
 // process-wide reactor, edge-triggered for both directions. On success the
 // Source owns fd and Close closes it; on failure the caller still owns it.
+//
+// A new Source starts out assumed ready in both directions (as if an
+// event had said so): the first read or write tries its syscall at once,
+// as Go's own netpoller does, instead of waiting for the registration's
+// first event; an EAGAIN clears the assumption like any stale readiness.
 func NewSource(fd int) (*Source, error) {
 	r, err := defaultReactor()
 	if err != nil {
 		return nil, err
 	}
-	return r.newSource(fd)
+	return r.newSource(fd, ReadyReadable|ReadyWritable)
 }
 
 // Fd returns the Source's fd. Prefer Acquire/Release around syscalls.
@@ -342,7 +374,13 @@ func (s *Source) setReadiness(r Ready) {
 		if Ready(old)&ReadyShutdown != 0 {
 			return
 		}
-		if s.state.CompareAndSwap(old, (old+tickOne)|uint64(r)) {
+		nw := (old + tickOne) | uint64(r)
+		if old>>tickShift == 0 {
+			// The first event is the kernel's full answer (epoll reports
+			// the whole current mask): it replaces NewSource's assumption.
+			nw = tickOne | uint64(Ready(old)&finalReady|r)
+		}
+		if s.state.CompareAndSwap(old, nw) {
 			break
 		}
 	}
@@ -462,9 +500,11 @@ func defaultReactor() (*reactor, error) {
 
 func newReactor(drv driver) *reactor { return &reactor{drv: drv} }
 
-// newSource allocates a slot for fd and registers it with the driver.
-func (r *reactor) newSource(fd int) (*Source, error) {
+// newSource allocates a slot for fd and registers it with the driver,
+// with initial as its readiness until the first event or clear.
+func (r *reactor) newSource(fd int, initial Ready) (*Source, error) {
 	s := &Source{fd: fd, r: r}
+	s.state.Store(uint64(initial))
 	s.refs.Store(1) // the owner's reference, dropped by Close
 	r.mu.Lock()
 	var idx uint32

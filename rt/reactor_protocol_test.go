@@ -73,7 +73,7 @@ func newTestSource(t *testing.T, fd int) (*reactor, *fakeDriver, *Source) {
 	t.Helper()
 	d := newFakeDriver()
 	r := newReactor(d)
-	s, err := r.newSource(fd)
+	s, err := r.newSource(fd, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,10 +239,10 @@ func TestReactorCloseWakesAndClosesOnce(t *testing.T) {
 func TestReactorStaleTokenNotDelivered(t *testing.T) {
 	d := newFakeDriver()
 	r := newReactor(d)
-	old, _ := r.newSource(8)
+	old, _ := r.newSource(8, 0)
 	oldTok := old.token
 	old.Close()
-	s, _ := r.newSource(9) // reuses the slot
+	s, _ := r.newSource(9, 0) // reuses the slot
 	if uint32(s.token) != uint32(oldTok) || s.token == oldTok {
 		t.Fatalf("slot not reused with a new generation: %x %x", oldTok, s.token)
 	}
@@ -335,5 +335,45 @@ func TestReactorSnapshot(t *testing.T) {
 	}
 	if s.Snapshot(Writable).Ready() != ReadyWritable {
 		t.Fatal("clearing read readiness cleared writability")
+	}
+}
+
+// A Source created assumed ready (NewSource) keeps the assumption until
+// the first event, which replaces it with the kernel's full answer; later
+// events add to the bits as usual.
+func TestReactorFirstEventReplacesAssumption(t *testing.T) {
+	d := newFakeDriver()
+	r := newReactor(d)
+	s, err := r.newSource(12, ReadyReadable|ReadyWritable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := s.Snapshot(Readable)
+	if !ev.Assumed() || ev.Ready() != ReadyReadable {
+		t.Fatalf("new Source: %v assumed=%v, want assumed readable", ev.Ready(), ev.Assumed())
+	}
+	deliver(r, d, 12, ReadyWritable) // nothing to read at registration
+	ev = s.Snapshot(Readable)
+	if ev.Assumed() || ev.Ready() != 0 {
+		t.Fatalf("after a writable-only first event: %v assumed=%v, want not readable", ev.Ready(), ev.Assumed())
+	}
+	if s.Snapshot(Writable).Ready() != ReadyWritable {
+		t.Fatal("first event's writability lost")
+	}
+	deliver(r, d, 12, ReadyReadable)
+	if s.Snapshot(Readable|Writable).Ready() != ReadyReadable|ReadyWritable {
+		t.Fatal("a later event replaced instead of adding")
+	}
+}
+
+// Only narrows a snapshot, so that clearing readability after a short
+// read keeps an error bit (and writability) in place.
+func TestReactorClearOnly(t *testing.T) {
+	r, d, s := newTestSource(t, 13)
+	deliver(r, d, 13, ReadyReadable|ReadyError|ReadyWritable)
+	ev := s.Snapshot(Readable)
+	s.ClearReady(ev.Only(ReadyReadable))
+	if got := s.Snapshot(Readable | Writable).Ready(); got != ReadyError|ReadyWritable {
+		t.Fatalf("after ClearReady(Only(readable)): %v, want error|writable", got)
 	}
 }

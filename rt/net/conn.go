@@ -150,6 +150,13 @@ func (c *conn) pollRead(cx *rt.Context, ws *waitState, p []byte) (int, error) {
 	}
 	for {
 		ev := c.src.Snapshot(rt.Readable)
+		if ev.Ready() == 0 {
+			// Known drained, and no edge since: wait without a syscall.
+			if !ws.poll(cx, c.src, rt.Readable) {
+				return 0, errPending
+			}
+			continue
+		}
 		n, err := c.read(p)
 		if err != unix.EAGAIN {
 			ws.done()
@@ -159,12 +166,36 @@ func (c *conn) pollRead(cx *rt.Context, ws *waitState, p []byte) (int, error) {
 			case n == 0:
 				return 0, io.EOF
 			}
+			c.drainedRead(ev, n, len(p))
 			return n, nil
 		}
 		c.src.ClearReady(ev) // ev predates the failed read: no edge lost
 		if !ws.poll(cx, c.src, rt.Readable) {
 			return 0, errPending
 		}
+	}
+}
+
+// drainedRead clears the read readiness of ev after a read that returned
+// n < want bytes from a TCP socket: a short read emptied the receive
+// queue, so the next read would only say EAGAIN. Data that arrives after
+// the read raises a new edge (the tick moves on, and ClearReady keeps
+// the bit), so nothing is lost, and the next read waits for that edge
+// without the EAGAIN syscall. (Tokio does the same.) Unix streams are
+// left alone: their reads may stop early at a boundary between senders
+// or at passed descriptors with data still queued.
+func (c *conn) drainedRead(ev rt.ReadyEvent, n, want int) {
+	if n < want && c.paths == nil {
+		c.src.ClearReady(ev.Only(rt.ReadyReadable))
+	}
+}
+
+// drainedWrite is drainedRead's twin for writes: a short send to a TCP
+// socket means its send buffer is full, so the next send waits for
+// writability instead of failing with EAGAIN first.
+func (c *conn) drainedWrite(ev rt.ReadyEvent, n, want int) {
+	if n < want && c.paths == nil {
+		c.src.ClearReady(ev.Only(rt.ReadyWritable))
 	}
 }
 
@@ -186,6 +217,7 @@ func (c *conn) tryRead(p []byte) (int, error) {
 	case n == 0:
 		return 0, io.EOF
 	}
+	c.drainedRead(ev, n, len(p))
 	return n, nil
 }
 
@@ -200,12 +232,20 @@ func (c *conn) pollWrite(cx *rt.Context, ws *waitState, p []byte) (int, error) {
 	}
 	for {
 		ev := c.src.Snapshot(rt.Writable)
+		if ev.Ready() == 0 {
+			// Known full, and no edge since: wait without a syscall.
+			if !ws.poll(cx, c.src, rt.Writable) {
+				return 0, errPending
+			}
+			continue
+		}
 		n, err := c.send(p)
 		if err != unix.EAGAIN {
 			ws.done()
 			if err != nil {
 				return 0, c.opError("write", "write", err)
 			}
+			c.drainedWrite(ev, n, len(p))
 			return n, nil
 		}
 		c.src.ClearReady(ev) // ev predates the failed send: no edge lost
@@ -223,6 +263,9 @@ func (c *conn) pollWrite(cx *rt.Context, ws *waitState, p []byte) (int, error) {
 func (c *conn) writeAllNow(p []byte) (rest []byte, done bool, err error) {
 	for len(p) > 0 {
 		ev := c.src.Snapshot(rt.Writable)
+		if ev.Ready() == 0 {
+			return p, false, nil // known full: wait for the edge
+		}
 		n, err := c.send(p)
 		if err == unix.EAGAIN {
 			c.src.ClearReady(ev) // ev predates the failed send: no edge lost
@@ -231,6 +274,7 @@ func (c *conn) writeAllNow(p []byte) (rest []byte, done bool, err error) {
 		if err != nil {
 			return nil, true, c.opError("write", "write", err)
 		}
+		c.drainedWrite(ev, n, len(p))
 		p = p[n:]
 		if len(p) == 0 {
 			return nil, true, nil
@@ -245,11 +289,35 @@ func (c *conn) pollWaitReadable(cx *rt.Context, ws *waitState) error {
 	if !cx.Proceed() { // may complete at once: cooperative budget
 		return errPending
 	}
+	if ev := c.src.Snapshot(rt.Readable); ev.Assumed() && ev.Ready() == rt.ReadyReadable {
+		// A new stream is only assumed readable (see rt.NewSource): ask
+		// the kernel once, so that WaitReadable really waits.
+		if c.peekEmpty() {
+			c.src.ClearReady(ev)
+		}
+	}
 	if !ws.poll(cx, c.src, rt.Readable) {
 		return errPending
 	}
 	ws.done()
 	return c.checkOpen("wait", "")
+}
+
+// peekEmpty reports whether a non-consuming read finds nothing to read
+// (EAGAIN); data, end of stream and errors all count as not empty.
+func (c *conn) peekEmpty() bool {
+	fd, err := c.src.Acquire()
+	if err != nil {
+		return false
+	}
+	defer c.src.Release()
+	var b [1]byte
+	for {
+		_, _, err := unix.Recvfrom(fd, b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		if err != unix.EINTR {
+			return err == unix.EAGAIN
+		}
+	}
 }
 
 // readFuture is the shared implementation of the Read futures.

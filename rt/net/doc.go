@@ -13,8 +13,11 @@
 // Inside async code (compiled by asyncgen) a call to Read suspends the task
 // instead of blocking a thread; from ordinary goroutine code it blocks the
 // goroutine through rt.BlockOn. Every operation first tries its syscall
-// directly and waits for readiness only when the kernel says EAGAIN: reads
-// wait for readability, writes for writability. Every future's Cancel
+// directly and waits for readiness only when the kernel has said no: on
+// EAGAIN, or, for TCP, after a short read (the receive queue is empty) or
+// a short write (the send buffer is full), so a busy connection makes no
+// syscall that only reports EAGAIN. Reads wait for readability, writes
+// for writability. Every future's Cancel
 // releases what it holds (its reactor waiter slot, its timer, a
 // connecting socket, a pending lookup) and is idempotent; a cancelled read
 // has consumed nothing, a cancelled write may have written a prefix.

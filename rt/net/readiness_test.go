@@ -1,0 +1,347 @@
+//go:build linux
+
+package net
+
+import (
+	"bytes"
+	"hash/crc32"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/asyncgo/asyncgo/rt"
+)
+
+// A short read from a TCP socket proves it drained: the readiness is
+// cleared, so the next read waits for the next edge without a read(2)
+// that would only say EAGAIN, and that edge still wakes it.
+func TestShortReadClearsReadiness(t *testing.T) {
+	c, s := pair(t)
+	if err := s.WriteAll([]byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	if n, err := c.Read(buf); err != nil || string(buf[:n]) != "hello" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+	if c.src.Snapshot(rt.Readable).Ready()&rt.ReadyReadable != 0 {
+		t.Fatal("a short read left the stream marked readable")
+	}
+	w := &countWaker{}
+	cx := rt.NewContext(rt.NewWaker(w))
+	f := c.ReadAsync(buf)
+	if f.Poll(cx) {
+		t.Fatalf("Read on a drained stream completed: %v", f.err)
+	}
+	if err := s.WriteAll([]byte("world")); err != nil {
+		t.Fatal(err)
+	}
+	waitWoken(t, w)
+	if !f.Poll(cx) {
+		t.Fatal("Read not ready after its wake-up")
+	}
+	if n, err := f.Result(); err != nil || string(buf[:n]) != "world" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+
+	// A read that fills its buffer proves nothing: the readiness stays,
+	// and the rest is read at the first poll.
+	if err := s.WriteAll([]byte("12345678")); err != nil {
+		t.Fatal(err)
+	}
+	small := make([]byte, 4)
+	if n, err := c.ReadFull(small); err != nil || n != 4 {
+		t.Fatalf("ReadFull = %d, %v", n, err)
+	}
+	if c.src.Snapshot(rt.Readable).Ready()&rt.ReadyReadable == 0 {
+		t.Fatal("a full read cleared the readiness")
+	}
+	f = c.ReadAsync(small)
+	if !f.Poll(cx) {
+		t.Fatal("the rest of the data was not read at the first poll")
+	}
+	if n, err := f.Result(); err != nil || string(small[:n]) != "5678" {
+		t.Fatalf("Read = %q, %v", small[:n], err)
+	}
+}
+
+// TryRead clears the readiness after a short read too, so WaitReadable
+// (the buffer-less idle wait) waits at once instead of returning for a
+// TryRead that would say ErrWouldBlock.
+func TestShortTryReadClearsReadiness(t *testing.T) {
+	c, s := pair(t)
+	if err := s.WriteAll([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitReadable(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	if n, err := c.TryRead(buf); err != nil || string(buf[:n]) != "ping" {
+		t.Fatalf("TryRead = %q, %v", buf[:n], err)
+	}
+	w := &countWaker{}
+	cx := rt.NewContext(rt.NewWaker(w))
+	f := c.WaitReadableAsync()
+	if f.Poll(cx) {
+		t.Fatal("WaitReadable completed on a drained stream")
+	}
+	s.WriteAll([]byte("pong"))
+	waitWoken(t, w)
+	if !f.Poll(cx) || f.Result() != nil {
+		t.Fatal("WaitReadable not ready after its wake-up")
+	}
+}
+
+// A new stream is only assumed readable: the first WaitReadable asks the
+// kernel and really waits when nothing is there.
+func TestWaitReadableOnNewStreamWaits(t *testing.T) {
+	c, s := pair(t)
+	w := &countWaker{}
+	cx := rt.NewContext(rt.NewWaker(w))
+	f := c.WaitReadableAsync()
+	if f.Poll(cx) {
+		t.Fatal("WaitReadable on a new, empty stream completed")
+	}
+	s.WriteAll([]byte("x"))
+	waitWoken(t, w)
+	if !f.Poll(cx) || f.Result() != nil {
+		t.Fatal("WaitReadable not ready after data arrived")
+	}
+}
+
+// A short send means the send buffer is full: writability is cleared and
+// the next write waits for the edge; draining the peer wakes it.
+func TestShortWriteClearsWritability(t *testing.T) {
+	c, s := pair(t)
+	fillSendBuffer(t, c)
+	if c.src.Snapshot(rt.Writable).Ready()&rt.ReadyWritable != 0 {
+		t.Fatal("a full send buffer left the stream marked writable")
+	}
+	w := &countWaker{}
+	cx := rt.NewContext(rt.NewWaker(w))
+	f := c.WriteAsync([]byte("more"))
+	if f.Poll(cx) {
+		t.Fatal("Write to a full send buffer completed")
+	}
+	go drain(s)
+	waitWoken(t, w)
+	within(t, 10*time.Second, "write after drain", func() {
+		for !f.Poll(cx) {
+			time.Sleep(time.Millisecond)
+		}
+	})
+	if n, err := f.Result(); n != 4 || err != nil {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+}
+
+// Unix stream reads may stop early (at a boundary between senders, at
+// passed descriptors) with data still queued, so a short read there does
+// not clear the readiness.
+func TestUnixShortReadKeepsReadiness(t *testing.T) {
+	l, err := ListenUnix(unixPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	acc := make(chan *UnixStream, 1)
+	go func() {
+		s, _ := l.Accept()
+		acc <- s
+	}()
+	c, err := ConnectUnix(l.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := <-acc
+	if s == nil {
+		t.Fatal("accept failed")
+	}
+	defer s.Close()
+	s.WriteAll([]byte("abc"))
+	buf := make([]byte, 64)
+	if n, err := c.Read(buf); err != nil || string(buf[:n]) != "abc" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+	if c.src.Snapshot(rt.Readable).Ready()&rt.ReadyReadable == 0 {
+		t.Fatal("a short read from a Unix stream cleared the readiness")
+	}
+}
+
+// No wake-up is lost when reads are short and full in every mix: a writer
+// sends chunks of random sizes while a reader reads with buffers of random
+// sizes, as goroutines through the blocking bridge and as tasks on a
+// two-worker runtime; every byte arrives, in order, in bounded time.
+func TestShortReadsLoseNoWakeups(t *testing.T) {
+	const total = 4 << 20
+	msg := make([]byte, total)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range msg {
+		msg[i] = byte(rng.Uint32())
+	}
+	check := func(t *testing.T, got []byte) {
+		if len(got) != total || crc32.ChecksumIEEE(got) != crc32.ChecksumIEEE(msg) || !bytes.Equal(got[:64], msg[:64]) {
+			t.Fatalf("received %d of %d bytes, or not in order", len(got), total)
+		}
+	}
+	t.Run("goroutines", func(t *testing.T) {
+		c, s := pair(t)
+		errc := make(chan error, 1)
+		go func() {
+			r := rand.New(rand.NewPCG(3, 4))
+			for p := msg; len(p) > 0; {
+				n := min(len(p), 1+r.IntN(6000))
+				if err := s.WriteAll(p[:n]); err != nil {
+					errc <- err
+					return
+				}
+				p = p[n:]
+			}
+			errc <- nil
+		}()
+		var got []byte
+		within(t, 60*time.Second, "transfer", func() {
+			r := rand.New(rand.NewPCG(5, 6))
+			buf := make([]byte, 9000)
+			for len(got) < total {
+				n, err := c.Read(buf[:1+r.IntN(len(buf))])
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got = append(got, buf[:n]...)
+			}
+			if err := <-errc; err != nil {
+				t.Error(err)
+			}
+		})
+		check(t, got)
+	})
+	t.Run("tasks", func(t *testing.T) {
+		c, s := pair(t)
+		m := &transferMain{
+			w: chunkWriter{s: s, rest: msg, r: rand.New(rand.NewPCG(3, 4))},
+			r: chunkReader{c: c, total: total, buf: make([]byte, 9000), r: rand.New(rand.NewPCG(5, 6))},
+		}
+		within(t, 60*time.Second, "transfer", func() { rt.RunFuture(transferRef{m}, rt.Workers(2)) })
+		if m.w.err != nil || m.r.err != nil {
+			t.Fatal(m.w.err, m.r.err)
+		}
+		check(t, m.r.got)
+	})
+}
+
+// chunkWriter writes rest in chunks of random sizes.
+type chunkWriter struct {
+	s    *TCPStream
+	rest []byte
+	r    *rand.Rand
+	f    TCPStreamWriteAllFuture
+	busy bool
+	err  error
+}
+
+func (w *chunkWriter) Poll(cx *rt.Context) bool {
+	for len(w.rest) > 0 || w.busy {
+		if !w.busy {
+			n := min(len(w.rest), 1+w.r.IntN(6000))
+			w.f = w.s.WriteAllAsync(w.rest[:n])
+			w.rest = w.rest[n:]
+			w.busy = true
+		}
+		if !w.f.Poll(cx) {
+			return false
+		}
+		w.busy = false
+		if w.err = w.f.Result(); w.err != nil {
+			return true
+		}
+	}
+	return true
+}
+
+func (w *chunkWriter) Cancel() {
+	if w.busy {
+		w.f.Cancel()
+	}
+}
+
+// chunkReader reads total bytes with buffers of random sizes.
+type chunkReader struct {
+	c     *TCPStream
+	total int
+	buf   []byte
+	r     *rand.Rand
+	got   []byte
+	f     TCPStreamReadFuture
+	busy  bool
+	err   error
+}
+
+func (r *chunkReader) Poll(cx *rt.Context) bool {
+	for len(r.got) < r.total {
+		if !r.busy {
+			r.f = r.c.ReadAsync(r.buf[:1+r.r.IntN(len(r.buf))])
+			r.busy = true
+		}
+		if !r.f.Poll(cx) {
+			return false
+		}
+		r.busy = false
+		n, err := r.f.Result()
+		if err != nil {
+			r.err = err
+			return true
+		}
+		r.got = append(r.got, r.buf[:n]...)
+	}
+	return true
+}
+
+func (r *chunkReader) Cancel() {
+	if r.busy {
+		r.f.Cancel()
+	}
+}
+
+// transferMain spawns the writer and the reader as two tasks and waits
+// for both.
+type transferMain struct {
+	w       chunkWriter
+	r       chunkReader
+	started bool
+	hs      [2]*rt.JoinHandle[struct{}]
+}
+
+func (m *transferMain) Poll(cx *rt.Context) bool {
+	if !m.started {
+		m.started = true
+		m.hs[0] = rt.SpawnFuture[unitFuture[writerRef, *writerRef], struct{}](unitFuture[writerRef, *writerRef]{f: writerRef{&m.w}})
+		m.hs[1] = rt.SpawnFuture[unitFuture[readerRef, *readerRef], struct{}](unitFuture[readerRef, *readerRef]{f: readerRef{&m.r}})
+	}
+	for _, h := range m.hs {
+		if !h.Poll(cx) {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *transferMain) Cancel() {}
+
+// The Refs let the spawned tasks work on m's fields, which the test reads
+// afterwards.
+type (
+	transferRef struct{ m *transferMain }
+	writerRef   struct{ w *chunkWriter }
+	readerRef   struct{ r *chunkReader }
+)
+
+func (r *transferRef) Poll(cx *rt.Context) bool { return r.m.Poll(cx) }
+func (r *transferRef) Cancel()                  { r.m.Cancel() }
+func (r *writerRef) Poll(cx *rt.Context) bool   { return r.w.Poll(cx) }
+func (r *writerRef) Cancel()                    { r.w.Cancel() }
+func (r *readerRef) Poll(cx *rt.Context) bool   { return r.r.Poll(cx) }
+func (r *readerRef) Cancel()                    { r.r.Cancel() }
