@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -145,6 +146,55 @@ func addrPort(sa unix.Sockaddr) netip.AddrPort {
 		return netip.AddrPortFrom(ip, uint16(sa.Port))
 	}
 	return netip.AddrPort{}
+}
+
+// rawAddrPort converts an address the kernel wrote (accept4) without
+// allocating.
+func rawAddrPort(rsa *unix.RawSockaddrAny) netip.AddrPort {
+	switch rsa.Addr.Family {
+	case unix.AF_INET:
+		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(rsa))
+		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), ntohs(sa.Port))
+	case unix.AF_INET6:
+		sa := (*unix.RawSockaddrInet6)(unsafe.Pointer(rsa))
+		ip := netip.AddrFrom16(sa.Addr).Unmap()
+		if sa.Scope_id != 0 && ip.Is6() {
+			ip = ip.WithZone(strconv.FormatUint(uint64(sa.Scope_id), 10))
+		}
+		return netip.AddrPortFrom(ip, ntohs(sa.Port))
+	}
+	return netip.AddrPort{}
+}
+
+// ntohs converts a port in network byte order, as the kernel stores it.
+func ntohs(p uint16) uint16 {
+	b := (*[2]byte)(unsafe.Pointer(&p))
+	return uint16(b[0])<<8 | uint16(b[1])
+}
+
+// rawUnixPath returns the path of a Unix socket address the kernel wrote:
+// "" for an unbound peer, "@name" for an abstract one (as Go's net does).
+func rawUnixPath(rsa *unix.RawSockaddrAny) string {
+	if rsa.Addr.Family != unix.AF_UNIX {
+		return ""
+	}
+	p := (*unix.RawSockaddrUnix)(unsafe.Pointer(rsa)).Path[:]
+	abstract := p[0] == 0
+	if abstract {
+		p = p[1:]
+	}
+	n := 0
+	for n < len(p) && p[n] != 0 {
+		n++
+	}
+	if n == 0 {
+		return ""
+	}
+	name := string(unsafe.Slice((*byte)(unsafe.Pointer(&p[0])), n))
+	if abstract {
+		return "@" + name
+	}
+	return name
 }
 
 func localAddr(fd int) netip.AddrPort {

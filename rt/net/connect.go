@@ -148,7 +148,6 @@ func (f *ConnectFuture) addresses(cx *rt.Context) bool {
 
 // finish completes the future.
 func (f *ConnectFuture) finish(s *TCPStream, err error) {
-	f.wait.done()
 	if err == nil && s == nil {
 		err = &OpError{Op: "connect", Net: "tcp", Err: &AddrError{Err: "no addresses", Addr: f.addr}}
 	}
@@ -159,7 +158,7 @@ func (f *ConnectFuture) finish(s *TCPStream, err error) {
 // its socket; the next address (if any) is tried next.
 func (f *ConnectFuture) attemptFailed(err error) {
 	if f.src != nil {
-		f.wait.done()
+		f.wait.done(f.src, rt.Writable)
 		f.src.Close()
 		f.src = nil
 		fdFreed()
@@ -180,6 +179,7 @@ func (f *ConnectFuture) pollConnected(cx *rt.Context) bool {
 		switch err := f.check(); err {
 		case nil:
 			src := f.src
+			f.wait.done(src, rt.Writable)
 			f.src = nil
 			f.finish(newTCPStream(src, f.remote), nil)
 			return true
@@ -274,8 +274,8 @@ func (f *ConnectFuture) Cancel() {
 		f.res.Cancel()
 		f.resolving = false
 	}
-	f.wait.done()
 	if f.src != nil {
+		f.wait.done(f.src, rt.Writable)
 		f.src.Close()
 		f.src = nil
 		fdFreed()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/asyncgo/asyncgo/rt"
 	"golang.org/x/sys/unix"
@@ -168,7 +169,8 @@ type TCPListenerAcceptFuture struct {
 // Poll tries accept4 and, while it says EAGAIN, waits for the listener to
 // become readable (or, out of descriptors, for the back-off).
 func (f *TCPListenerAcceptFuture) Poll(cx *rt.Context) bool {
-	nfd, sa, err := f.acc.poll(cx, f.l.src)
+	var rsa unix.RawSockaddrAny
+	nfd, err := f.acc.poll(cx, f.l.src, &rsa)
 	switch {
 	case err == errPending:
 		return false
@@ -182,7 +184,7 @@ func (f *TCPListenerAcceptFuture) Poll(cx *rt.Context) bool {
 		f.err = &OpError{Op: "accept", Net: "tcp", Addr: f.l.addr, Err: err}
 		return true
 	}
-	f.peer = addrPort(sa)
+	f.peer = rawAddrPort(&rsa)
 	f.s = newTCPStream(s, f.peer)
 	return true
 }
@@ -194,7 +196,7 @@ func (f *TCPListenerAcceptFuture) Result() (*TCPStream, netip.AddrPort, error) {
 
 // Cancel abandons the accept, releasing the listener's waiter slot and
 // any back-off timer. It is idempotent.
-func (f *TCPListenerAcceptFuture) Cancel() { f.acc.cancel() }
+func (f *TCPListenerAcceptFuture) Cancel() { f.acc.cancel(f.l.src) }
 
 // Accept back-off bounds (see TCPListener.Accept).
 const (
@@ -218,22 +220,25 @@ type acceptCore struct {
 
 // poll returns an accepted fd and its peer's address, an error (wrapped
 // for the caller's *OpError), or errPending.
-func (a *acceptCore) poll(cx *rt.Context, src *rt.Source) (int, unix.Sockaddr, error) {
+//
+// The peer's address is written to *rsa, which the caller keeps on its
+// stack: accepting allocates nothing but the connection's own objects.
+func (a *acceptCore) poll(cx *rt.Context, src *rt.Source, rsa *unix.RawSockaddrAny) (int, error) {
 	if !cx.Proceed() { // may complete at once: cooperative budget
-		return -1, nil, errPending
+		return -1, errPending
 	}
 	for {
 		ev := src.Snapshot(rt.Readable)
-		nfd, sa, err := accept(src)
+		nfd, err := accept(src, rsa)
 		switch err {
 		case nil:
-			a.cancel()
-			return nfd, sa, nil
+			a.cancel(src)
+			return nfd, nil
 		case unix.EAGAIN:
 			a.endBackoff()
 			src.ClearReady(ev) // ev predates the failed accept: no edge lost
 			if !a.wait.poll(cx, src, rt.Readable) {
-				return -1, nil, errPending
+				return -1, errPending
 			}
 		case unix.ECONNABORTED:
 			// The connection was reset before we took it: try the next.
@@ -253,11 +258,11 @@ func (a *acceptCore) poll(cx *rt.Context, src *rt.Source) (int, unix.Sockaddr, e
 			}
 			waitFDFreed(a.fdw)
 			if !a.t.poll(cx, a.until) {
-				return -1, nil, errPending
+				return -1, errPending
 			}
 		default:
-			a.cancel()
-			return -1, nil, wrapErr("accept4", err)
+			a.cancel(src)
+			return -1, wrapErr("accept4", err)
 		}
 	}
 }
@@ -273,31 +278,41 @@ func (a *acceptCore) endBackoff() {
 }
 
 // cancel releases every registration; idempotent.
-func (a *acceptCore) cancel() {
-	a.wait.done()
+func (a *acceptCore) cancel(src *rt.Source) {
+	a.wait.done(src, rt.Readable)
 	a.endBackoff()
 }
 
-func accept(src *rt.Source) (int, unix.Sockaddr, error) {
+// accept is one accept4(2), retried on EINTR, writing the peer's address
+// to *rsa (unix.Accept4 would allocate it, and a Sockaddr besides).
+func accept(src *rt.Source, rsa *unix.RawSockaddrAny) (int, error) {
 	fd, err := src.Acquire()
 	if err != nil {
-		return -1, nil, err
+		return -1, err
 	}
 	defer src.Release()
 	for {
-		nfd, sa, err := unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-		if err != unix.EINTR {
-			return nfd, sa, err
+		n := uint32(unix.SizeofSockaddrAny)
+		r, _, e := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(fd),
+			uintptr(unsafe.Pointer(rsa)), uintptr(unsafe.Pointer(&n)),
+			unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0, 0)
+		if e != unix.EINTR {
+			if e != 0 {
+				return -1, e
+			}
+			return int(r), nil
 		}
 	}
 }
 
-// waitState remembers where a future stored its waker, so that Cancel (or
-// completion) can remove it: a waiter slot never outlives its future.
+// waitState remembers the waker a future stored in a Source's waiter slot,
+// so that Cancel (or completion) can remove it: a waiter slot never
+// outlives its future. The Source and the direction are the future's own
+// (a read future waits on its stream for readability, ...), passed to
+// every call rather than stored: a waitState is the 16-byte waker alone,
+// and every idle connection's task holds one per pending operation.
 type waitState struct {
-	src *rt.Source
-	dir rt.Interest
-	w   rt.Waker
+	w rt.Waker
 }
 
 // poll is src.PollReady recording the registration; it reports whether
@@ -306,18 +321,18 @@ func (ws *waitState) poll(cx *rt.Context, src *rt.Source, dir rt.Interest) bool 
 	// Recorded even when the answer is "ready": PollReady may have stored
 	// the waker before its re-check found the Source ready.
 	w := cx.Waker()
-	if ws.src != nil && (ws.src != src || ws.dir != dir || !ws.w.WillWake(w)) {
-		ws.done() // the task's waker changed: drop the old registration
+	if !ws.w.IsZero() && !ws.w.WillWake(w) {
+		ws.done(src, dir) // the task's waker changed: drop the old registration
 	}
-	ws.src, ws.dir, ws.w = src, dir, w
+	ws.w = w
 	_, ok := src.PollReady(cx, dir)
 	return ok
 }
 
-// done removes the recorded registration, if any.
-func (ws *waitState) done() {
-	if ws.src != nil {
-		ws.src.CancelWait(ws.dir, ws.w)
-		*ws = waitState{}
+// done removes the registration in src's dir slot, if any.
+func (ws *waitState) done(src *rt.Source, dir rt.Interest) {
+	if !ws.w.IsZero() {
+		src.CancelWait(dir, ws.w)
+		ws.w = rt.Waker{}
 	}
 }

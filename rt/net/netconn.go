@@ -61,9 +61,9 @@ func (a *NetConn) Read(p []byte) (int, error) {
 func (a *NetConn) Write(p []byte) (int, error) {
 	f := writeAllFuture{c: a.c, p: p}
 	if err := a.run(&f, &a.wd, "write"); err != nil {
-		return f.n, err
+		return len(p) - len(f.p), err
 	}
-	return f.n, f.Result()
+	return len(p) - len(f.p), f.Result()
 }
 
 // run blocks on op under the deadline dl.

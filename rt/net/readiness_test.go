@@ -6,10 +6,13 @@ import (
 	"bytes"
 	"hash/crc32"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/asyncgo/asyncgo/rt"
+	"golang.org/x/sys/unix"
 )
 
 // A short read from a TCP socket proves it drained: the readiness is
@@ -345,3 +348,84 @@ func (r *writerRef) Poll(cx *rt.Context) bool   { return r.w.Poll(cx) }
 func (r *writerRef) Cancel()                    { r.w.Cancel() }
 func (r *readerRef) Poll(cx *rt.Context) bool   { return r.r.Poll(cx) }
 func (r *readerRef) Cancel()                    { r.r.Cancel() }
+
+// The allocation-free conversions of accepted peers' addresses agree with
+// the ones built on unix.Sockaddr.
+func TestRawSockaddrConversions(t *testing.T) {
+	var rsa unix.RawSockaddrAny
+	v4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(&rsa))
+	v4.Family = unix.AF_INET
+	v4.Addr = [4]byte{127, 10, 0, 3}
+	*(*[2]byte)(unsafe.Pointer(&v4.Port)) = [2]byte{0x1f, 0x90} // 8080, network order
+	if got, want := rawAddrPort(&rsa), addrPort(&unix.SockaddrInet4{Port: 8080, Addr: v4.Addr}); got != want || got.String() != "127.10.0.3:8080" {
+		t.Errorf("IPv4: %v, want %v", got, want)
+	}
+	rsa = unix.RawSockaddrAny{}
+	v6 := (*unix.RawSockaddrInet6)(unsafe.Pointer(&rsa))
+	v6.Family = unix.AF_INET6
+	v6.Addr = [16]byte{0: 0xfe, 1: 0x80, 15: 1}
+	v6.Scope_id = 2
+	*(*[2]byte)(unsafe.Pointer(&v6.Port)) = [2]byte{0, 80}
+	if got, want := rawAddrPort(&rsa), addrPort(&unix.SockaddrInet6{Port: 80, ZoneId: 2, Addr: v6.Addr}); got != want || got.String() != "[fe80::1%2]:80" {
+		t.Errorf("IPv6: %v, want %v", got, want)
+	}
+	v6.Addr = [16]byte{10: 0xff, 11: 0xff, 12: 192, 13: 168, 14: 1, 15: 2} // v4-mapped
+	v6.Scope_id = 0
+	if got := rawAddrPort(&rsa); got.String() != "192.168.1.2:80" {
+		t.Errorf("v4-mapped: %v", got)
+	}
+	rsa = unix.RawSockaddrAny{}
+	un := (*unix.RawSockaddrUnix)(unsafe.Pointer(&rsa))
+	un.Family = unix.AF_UNIX
+	if got := rawUnixPath(&rsa); got != "" {
+		t.Errorf("unbound: %q", got)
+	}
+	copy(un.Path[:], []int8{'/', 't', 'm', 'p', '/', 's'})
+	if got := rawUnixPath(&rsa); got != "/tmp/s" {
+		t.Errorf("path: %q", got)
+	}
+	un.Path = [108]int8{0, 'a', 'b'}
+	if got := rawUnixPath(&rsa); got != "@ab" {
+		t.Errorf("abstract: %q", got)
+	}
+}
+
+// Accepting a connection allocates only the connection's own objects (the
+// stream and its reactor Source), no address buffers.
+func TestAcceptAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
+	l := listenLocal(t)
+	const runs = 50
+	conns := make([]*TCPStream, 0, 2*(runs+1))
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range runs + 1 { // AllocsPerRun makes one extra, warm-up run
+		c, err := Connect(l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	w := &countWaker{}
+	cx := rt.NewContext(rt.NewWaker(w))
+	var f TCPListenerAcceptFuture // outside: a future escaping per run would count
+	allocs := testing.AllocsPerRun(runs, func() {
+		f = l.AcceptAsync()
+		for !f.Poll(cx) {
+			runtime.Gosched()
+		}
+		s, _, err := f.Result()
+		if err != nil {
+			panic(err)
+		}
+		conns = append(conns, s)
+	})
+	if allocs > 2 {
+		t.Errorf("accept allocates %.1f objects, want 2 (stream and Source)", allocs)
+	}
+}

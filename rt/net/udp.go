@@ -171,7 +171,7 @@ func (u *UDPConn) udpIO(cx *rt.Context, ws *waitState, dir rt.Interest, try func
 			u.src.Release()
 		}
 		if err != unix.EAGAIN {
-			ws.done()
+			ws.done(u.src, dir)
 			return err
 		}
 		u.src.ClearReady(ev)
@@ -264,7 +264,7 @@ func (f *UDPConnSendToFuture) Result() (int, error) { return f.n, f.err }
 
 // Cancel abandons the send (nothing was sent), releasing the socket's
 // write waiter slot. It is idempotent.
-func (f *UDPConnSendToFuture) Cancel() { f.wait.done() }
+func (f *UDPConnSendToFuture) Cancel() { f.wait.done(f.u.src, rt.Writable) }
 
 // Send sends p as one datagram to the connected peer; see SendTo.
 //
@@ -312,7 +312,7 @@ func (f *UDPConnSendFuture) Result() (int, error) { return f.n, f.err }
 
 // Cancel abandons the send (nothing was sent), releasing the socket's
 // write waiter slot. It is idempotent.
-func (f *UDPConnSendFuture) Cancel() { f.wait.done() }
+func (f *UDPConnSendFuture) Cancel() { f.wait.done(f.u.src, rt.Writable) }
 
 // RecvFrom waits for one datagram, copies it into p and returns its
 // length (truncated to len(p)) and its sender.
@@ -366,7 +366,7 @@ func (f *UDPConnRecvFromFuture) Result() (int, netip.AddrPort, error) { return f
 
 // Cancel abandons the receive (nothing was consumed), releasing the
 // socket's read waiter slot. It is idempotent.
-func (f *UDPConnRecvFromFuture) Cancel() { f.wait.done() }
+func (f *UDPConnRecvFromFuture) Cancel() { f.wait.done(f.u.src, rt.Readable) }
 
 // Recv waits for one datagram from the connected peer and copies it into
 // p; see RecvFrom.
@@ -415,4 +415,4 @@ func (f *UDPConnRecvFuture) Result() (int, error) { return f.n, f.err }
 
 // Cancel abandons the receive (nothing was consumed), releasing the
 // socket's read waiter slot. It is idempotent.
-func (f *UDPConnRecvFuture) Cancel() { f.wait.done() }
+func (f *UDPConnRecvFuture) Cancel() { f.wait.done(f.u.src, rt.Readable) }

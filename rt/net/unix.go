@@ -155,7 +155,8 @@ type UnixListenerAcceptFuture struct {
 // Poll tries accept4 and, while it says EAGAIN, waits for the listener to
 // become readable.
 func (f *UnixListenerAcceptFuture) Poll(cx *rt.Context) bool {
-	nfd, sa, err := f.acc.poll(cx, f.l.src)
+	var rsa unix.RawSockaddrAny
+	nfd, err := f.acc.poll(cx, f.l.src, &rsa)
 	switch {
 	case err == errPending:
 		return false
@@ -169,10 +170,7 @@ func (f *UnixListenerAcceptFuture) Poll(cx *rt.Context) bool {
 		f.err = &OpError{Op: "accept", Net: "unix", Path: f.l.path, Err: err}
 		return true
 	}
-	peer := ""
-	if u, ok := sa.(*unix.SockaddrUnix); ok {
-		peer = u.Name
-	}
+	peer := rawUnixPath(&rsa)
 	f.s = newUnixStream(src, f.l.path, peer)
 	return true
 }
@@ -182,7 +180,7 @@ func (f *UnixListenerAcceptFuture) Result() (*UnixStream, error) { return f.s, f
 
 // Cancel abandons the accept, releasing the listener's waiter slot. It is
 // idempotent.
-func (f *UnixListenerAcceptFuture) Cancel() { f.acc.cancel() }
+func (f *UnixListenerAcceptFuture) Cancel() { f.acc.cancel(f.l.src) }
 
 // UnixStream is a connected Unix domain stream socket registered with
 // the rt reactor; it has the methods of TCPStream that make sense for it.
