@@ -34,6 +34,23 @@ package rt
 // before looking for idle (or searching) workers, so one of the two sees
 // the other (Go's atomics are sequentially consistent).
 //
+// Waking helpers. Unparking a worker goroutine is not cheap in Go: the
+// channel send readies it on the waker's P, the Go scheduler wakes an idle
+// thread (a futex), which spins, sleeps a few microseconds before it may
+// steal from a running P, and steals; about as much CPU as serving a short
+// request. So the tasks a blocking driver turn wakes (I/O events, timers)
+// do not unpark a helper while they are queued: after the turn, the
+// worker wakes one at once only if helpBatch tasks wait in its queue, and
+// otherwise only if some are still waiting after helpDelay, checked
+// between its polls. A few short I/O-woken tasks are run by the worker
+// that received their events, with no cross-thread hand-off at all; a
+// batch, or a backlog that does not drain, still spreads out. A task stuck
+// behind one long poll waits at most about monitorInterval: nobody turns
+// the driver meanwhile (an idle worker that would take it sees the queued
+// task and steals it instead), so the fallback poller's watch turns it and
+// hands it to an idle worker (driver.go), which steals the task. Spawns
+// and wakes from running tasks unpark helpers as described above.
+//
 // Shutdown: every live task is also in the executor's list of owned tasks
 // (sharded, intrusive). When the main function or task ends, the workers
 // are told to stop and waited for; then, with no worker left, the Run

@@ -565,3 +565,110 @@ func TestCooperativeBudget(t *testing.T) {
 		t.Fatal("Proceed without a budget returned false")
 	}
 }
+
+// timerTask sleeps until at, then busy-polls for spin, recording when it
+// started and ended running (ns since the test's epoch).
+type timerTask struct {
+	at         time.Time
+	spin       time.Duration
+	epoch      time.Time
+	sleep      SleepUntilFuture
+	armed      bool
+	start, end *atomic.Int64
+	parked     *atomic.Int32 // counts tasks waiting for their timer; may be nil
+}
+
+func (f *timerTask) Poll(cx *Context) bool {
+	if !f.armed {
+		f.armed = true
+		f.sleep = SleepUntilAsync(f.at)
+		if !f.sleep.Poll(cx) {
+			if f.parked != nil {
+				f.parked.Add(1)
+			}
+			return false
+		}
+	} else if !f.sleep.Poll(cx) {
+		return false
+	}
+	f.start.Store(int64(time.Since(f.epoch)))
+	for t0 := time.Now(); time.Since(t0) < f.spin; {
+	}
+	f.end.Store(int64(time.Since(f.epoch)))
+	return true
+}
+func (f *timerTask) Result() int { return 0 }
+func (f *timerTask) Cancel()     { f.sleep.Cancel() }
+
+// Two tasks woken by the same driver turn, the first of which polls for a
+// long time: the worker that ran the turn defers waking a helper (see
+// "Waking helpers" in executor.go), but the second task must not wait for
+// the whole of the first one's poll while another worker is idle: the
+// fallback poller's watch unparks a helper, which steals it.
+func TestLongPollAfterTurnGetsHelp(t *testing.T) {
+	const spin = 300 * time.Millisecond
+	within(t, 30*time.Second, func() {
+		Run(func() {
+			epoch := time.Now()
+			at := epoch.Add(30 * time.Millisecond)
+			var s1, e1, s2, e2 atomic.Int64
+			h1 := SpawnFuture[timerTask, int](timerTask{at: at, spin: spin, epoch: epoch, start: &s1, end: &e1})
+			h2 := SpawnFuture[timerTask, int](timerTask{at: at, spin: spin, epoch: epoch, start: &s2, end: &e2})
+			Await[int](h1)
+			Await[int](h2)
+			// Whichever ran first, the other must have started while it
+			// was still running.
+			first, firstEnd, second := s1.Load(), e1.Load(), s2.Load()
+			if s2.Load() < first {
+				first, firstEnd, second = s2.Load(), e2.Load(), s1.Load()
+			}
+			if second >= firstEnd {
+				t.Errorf("the second task started at %v, after the first one's %v poll ended (%v): no helper came",
+					time.Duration(second), spin, time.Duration(firstEnd))
+			}
+		}, Workers(2))
+	})
+}
+
+// A few short tasks that one driver turn wakes are run by the worker that
+// ran the turn: no helper is unparked for them (most of the time; a
+// preempted thread can let helpDelay pass, hence the majority rule).
+func TestShortTasksAfterTurnNeedNoHelper(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector slows polls past helpDelay")
+	}
+	within(t, 30*time.Second, func() {
+		Run(func() {
+			e := currentExecutor()
+			waitIdle := func() {
+				for e.numIdle.Load() != int32(len(e.workers)) {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			const rounds = 20
+			helped := 0
+			for range rounds {
+				epoch := time.Now()
+				at := epoch.Add(5 * time.Millisecond)
+				var s, en atomic.Int64
+				var parked atomic.Int32
+				h1 := SpawnFuture[timerTask, int](timerTask{at: at, epoch: epoch, start: &s, end: &en, parked: &parked})
+				h2 := SpawnFuture[timerTask, int](timerTask{at: at, epoch: epoch, start: &s, end: &en, parked: &parked})
+				for parked.Load() < 2 {
+					time.Sleep(100 * time.Microsecond)
+				}
+				waitIdle()
+				before := e.unparks.Load()
+				Await[int](h1)
+				Await[int](h2)
+				waitIdle()
+				if e.unparks.Load() != before {
+					helped++
+				}
+			}
+			if helped > rounds/2 {
+				t.Errorf("%d of %d turns that woke two short tasks unparked a helper", helped, rounds)
+			}
+		}, Workers(2))
+	})
+}

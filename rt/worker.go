@@ -4,9 +4,21 @@ package rt
 // the injection queue and other workers' queues, polls them, and parks when
 // there is nothing to do. See executor.go for the overall design.
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 const localCap = 256
+
+// Deferred help after a driver turn (see "Waking helpers" in executor.go).
+const (
+	// helpBatch queued tasks wake a helper at once.
+	helpBatch = 4
+	// helpDelay is how long fewer queued tasks wait for the worker that
+	// holds them before it wakes a helper: about what the wake itself costs.
+	helpDelay = 50 * time.Microsecond
+)
 
 type worker struct {
 	exec *executor
@@ -23,6 +35,8 @@ type worker struct {
 	tick      uint32
 	searching bool
 	polling   bool // deterministic mode: a task's Poll is on the stack
+	turning   bool  // in a blocking driver turn: wakes defer the helper
+	helpDue   int64 // clock time to wake a helper for queued tasks; 0: none; -1: decide after the turn
 	rng       uint32
 	cx        Context
 	st        workerStats
@@ -47,6 +61,9 @@ func (w *worker) run() {
 		}
 		if w.searching {
 			w.endSearch()
+		}
+		if w.helpDue != 0 {
+			w.maybeHelp()
 		}
 		w.runTask(h)
 	}
@@ -165,7 +182,9 @@ func (w *worker) parkIdle() {
 	if d := e.drv; d != nil && d.tryLock() {
 		w.driving.Store(true)
 		if !w.unparked.Load() {
+			w.turning = true
 			d.turn(-1)
+			w.turning = false
 		}
 		w.driving.Store(false)
 		d.release()
@@ -175,10 +194,37 @@ func (w *worker) parkIdle() {
 		// worker: that would cost a cross-thread wake per event; busy
 		// workers and the fallback's watch keep it turning, see driver.go.)
 		if e.removeIdle(w) {
+			if w.helpDue != 0 {
+				w.afterTurn()
+			}
 			return
 		}
 	}
 	w.waitToken()
+}
+
+// afterTurn decides about the helper that the turn's wakes deferred: wake
+// one now if a batch is queued, else only if the tasks are still queued
+// after helpDelay (maybeHelp).
+func (w *worker) afterTurn() {
+	if w.local.len() >= helpBatch {
+		w.helpDue = 0
+		w.exec.notifyOne()
+		return
+	}
+	w.helpDue = w.exec.clk.now() + int64(helpDelay)
+}
+
+// maybeHelp runs between polls while a helper wake is deferred: the wake
+// is dropped once the queue is empty, and made once helpDelay has passed.
+func (w *worker) maybeHelp() {
+	switch {
+	case w.local.len() == 0:
+		w.helpDue = 0
+	case w.helpDue < 0 || w.exec.clk.now() >= w.helpDue:
+		w.helpDue = 0
+		w.exec.notifyOne()
+	}
 }
 
 // waitToken waits for the token of the unparker that took w out of the
@@ -224,6 +270,10 @@ func (w *worker) pushLocal(h *header, notify bool) {
 		notify = true
 	}
 	if notify {
+		if w.turning {
+			w.helpDue = -1 // decided after the turn (afterTurn)
+			return
+		}
 		w.exec.notifyOne()
 	}
 }
