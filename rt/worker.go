@@ -34,7 +34,7 @@ type worker struct {
 	lifoPolls int
 	tick      uint32
 	searching bool
-	polling   bool // deterministic mode: a task's Poll is on the stack
+	polling   bool  // deterministic mode: a task's Poll is on the stack
 	turning   bool  // in a blocking driver turn: wakes defer the helper
 	helpDue   int64 // clock time to wake a helper for queued tasks; 0: none; -1: decide after the turn
 	rng       uint32
