@@ -509,17 +509,20 @@ func TestTaskToTaskWakes(t *testing.T) {
 	}
 }
 
+// waitAllIdle waits until every worker of e is parked.
+func waitAllIdle(e *executor) {
+	for e.numIdle.Load() != int32(len(e.workers)) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // Idle workers park (no spinning), and one wake from outside unparks one
 // worker, not all of them.
 func TestIdleWorkersParkAndWakeOne(t *testing.T) {
 	within(t, 10*time.Second, func() {
 		Run(func() {
 			e := currentExecutor()
-			waitIdle := func() {
-				for e.numIdle.Load() != int32(len(e.workers)) {
-					time.Sleep(time.Millisecond)
-				}
-			}
+			waitIdle := func() { waitAllIdle(e) }
 			Await[int](SpawnFuture[joinAll, int](joinAll{n: 100}))
 			waitIdle()
 			for i := 0; i < 20; i++ {
@@ -640,11 +643,7 @@ func TestShortTasksAfterTurnNeedNoHelper(t *testing.T) {
 	within(t, 30*time.Second, func() {
 		Run(func() {
 			e := currentExecutor()
-			waitIdle := func() {
-				for e.numIdle.Load() != int32(len(e.workers)) {
-					time.Sleep(time.Millisecond)
-				}
-			}
+			waitIdle := func() { waitAllIdle(e) }
 			const rounds = 20
 			helped := 0
 			for range rounds {
