@@ -35,7 +35,6 @@ type worker struct {
 	tick      uint32
 	searching bool
 	polling   bool  // deterministic mode: a task's Poll is on the stack
-	turning   bool  // in a blocking driver turn: wakes defer the helper
 	helpDue   int64 // clock time to wake a helper for queued tasks; 0: none; -1: decide after the turn
 	rng       uint32
 	cx        Context
@@ -182,17 +181,16 @@ func (w *worker) parkIdle() {
 	if d := e.drv; d != nil && d.tryLock() {
 		w.driving.Store(true)
 		if !w.unparked.Load() {
-			w.turning = true
 			d.turn(-1)
-			w.turning = false
 		}
 		w.driving.Store(false)
 		d.release()
 		// The tasks the turn woke are in our own queues: run them here.
-		// (If it woke several, pushing them already unparked another
-		// worker to share them. The driver is not handed over to an idle
-		// worker: that would cost a cross-thread wake per event; busy
-		// workers and the fallback's watch keep it turning, see driver.go.)
+		// (If it woke several, afterTurn decides whether a helper is worth
+		// waking, see "Waking helpers" in executor.go. The driver is not
+		// handed over to an idle worker: that would cost a cross-thread
+		// wake per event; busy workers and the fallback's watch keep it
+		// turning, see driver.go.)
 		if e.removeIdle(w) {
 			if w.helpDue != 0 {
 				w.afterTurn()
@@ -270,7 +268,7 @@ func (w *worker) pushLocal(h *header, notify bool) {
 		notify = true
 	}
 	if notify {
-		if w.turning {
+		if w.driving.Load() { // a blocking turn's wake (nothing else runs here then)
 			w.helpDue = -1 // decided after the turn (afterTurn)
 			return
 		}
