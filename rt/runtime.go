@@ -155,6 +155,8 @@ func RunFuture[F any, PF PollablePtr[F]](f F, opts ...Option) {
 	var e *executor
 	if cfg.det {
 		e = newDetExecutor(cfg.seed)
+		detRunning.Add(1)
+		defer detRunning.Add(-1)
 	} else {
 		e = newExecutor(cfg.workers, cfg.single)
 	}
@@ -248,6 +250,8 @@ func currentExecutor() *executor {
 // which also runs every task, inside main's blocking calls (det.go).
 func runDet(main func(), cfg config) {
 	e := newDetExecutor(cfg.seed)
+	detRunning.Add(1)
+	defer detRunning.Add(-1)
 	e.blockingMax = cfg.blocking
 	pushActive(e)
 	defer popActive(e)

@@ -9,17 +9,30 @@ import (
 	"time"
 )
 
-// Now returns the current time of the calling task's runtime: the wall
-// clock (time.Now), or, in a deterministic runtime, its virtual clock
+// Now returns the current time of the calling task's runtime. In a real
+// runtime that is the process's monotonic clock, the clock every timer of
+// the runtime runs on, as a time.Time: its monotonic reading is the
+// clock's, and its wall reading is the wall time at which the package was
+// initialised plus the monotonic time since. It reads the clock once
+// (time.Now reads two), but its wall reading does not follow steps of the
+// system clock made while the process runs, nor count time the machine
+// was suspended: use time.Now for wall-clock times shown to people (a log
+// line, an HTTP Date). In a deterministic runtime it is the virtual clock
 // (which starts at 2000-01-01 00:00 UTC and only moves when every task
 // waits for a timer). Use it, rather than time.Now, to compute deadlines
 // for SleepUntil and TimeoutAt.
 func Now() time.Time {
-	if e := currentG().exec; e != nil && e.det != nil {
-		return e.clk.toTime(e.clk.now())
+	if detRunning.Load() != 0 {
+		if e := currentG().exec; e != nil && e.det != nil {
+			return e.clk.toTime(e.clk.now())
+		}
 	}
-	return time.Now()
+	return processClock.toTime(processClock.now())
 }
+
+// detRunning counts the deterministic runtimes running in the process:
+// while there are none, Now needs no look-up of the calling goroutine.
+var detRunning atomic.Int32
 
 // wheel returns the timer wheel of the runtime polling with cx.
 func (cx *Context) wheel() *timerWheel {

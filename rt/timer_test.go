@@ -460,3 +460,30 @@ func TestTimeoutAsyncPlainClosure(t *testing.T) {
 		}, Workers(1))
 	})
 }
+
+// TestNowIsTheProcessClock checks Now outside a deterministic runtime: the
+// monotonic clock the timers run on, never going back, and with a wall
+// reading that agrees with time.Now while the system clock is not stepped.
+func TestNowIsTheProcessClock(t *testing.T) {
+	prev := Now()
+	for range 1000 {
+		n := Now()
+		if n.Before(prev) {
+			t.Fatalf("Now went back: %v after %v", n, prev)
+		}
+		prev = n
+	}
+	n, wall := Now(), time.Now()
+	if d := wall.Sub(n); d < 0 || d > 100*time.Millisecond {
+		t.Fatalf("time.Now() - Now() = %v on the monotonic clock, want within [0, 100ms)", d)
+	}
+	if d := wall.Round(0).Sub(n.Round(0)); d < -time.Second || d > time.Second {
+		t.Fatalf("wall readings differ by %v", d)
+	}
+	if got, want := processClock.fromTime(n), processClock.now(); got > want || want-got > int64(100*time.Millisecond) {
+		t.Fatalf("Now is %d on the timers' clock, which reads %d", got, want)
+	}
+	if detRunning.Load() != 0 {
+		t.Fatalf("detRunning = %d with no deterministic runtime", detRunning.Load())
+	}
+}

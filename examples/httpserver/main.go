@@ -141,10 +141,6 @@ func serveConn(c *conn) {
 		}
 		st.w = n
 		c.st = st
-		c.deadline = rt.Now().Add(srv.cfg.headerTimeout)
-		if !first.IsZero() {
-			c.deadline, first = first, time.Time{}
-		}
 		// Requests answered from memory (GET /hello, errors) need no
 		// suspension but the write, and are answered here. Anything else
 		// (a partial head, a body, a file, a stream) is served by a task
@@ -154,6 +150,13 @@ func serveConn(c *conn) {
 		// is made once per connection, not once per request.)
 		keep, more := srv.answerSimple(st)
 		if more {
+			// The head being received must be complete by c.deadline.
+			// (Taken here, not at the read: the hello path needs no
+			// clock but the idle wait's.)
+			c.deadline = first
+			if first.IsZero() {
+				c.deadline = rt.Now().Add(srv.cfg.headerTimeout)
+			}
 			keep = rt.Await(rt.Spawn(func() bool {
 				return serveBatch(c)
 			}))
@@ -164,6 +167,7 @@ func serveConn(c *conn) {
 			keep = keep && err == nil && werr == nil
 		}
 		c.st = nil
+		first = time.Time{}
 		putState(st)
 		if !keep || !srv.setIdle(c) {
 			break
