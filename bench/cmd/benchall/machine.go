@@ -69,7 +69,7 @@ func (h *harness) notes() []string {
 // roundsNote says how often each throughput row was measured.
 func roundsNote(rounds int) string {
 	if rounds <= 1 {
-		return "Each row was measured once (-rounds 1): on a shared 2-core machine expect several percent of noise between runs (up to ±10% seen), more when anything else is running; the default full run takes the median of 3 rounds."
+		return "Each row was measured once (-rounds 1): on a shared 2-core machine expect several percent of noise between runs (up to ±10% seen), more when anything else is running; the default full run measures 5 rounds and reports medians."
 	}
-	return fmt.Sprintf("Each throughput row was measured %d times, servers interleaved within each round; the table shows the median round, and (±x%%) is half the range of the %d rounds' per-CPU-second figures relative to the median. Memory rows are measured once.", rounds, rounds)
+	return fmt.Sprintf("Each throughput row was measured %d times, servers interleaved within each round and each round starting with the next server; the table shows each server's median round, and (±x%%) is half the range of the %d rounds' per-CPU-second figures relative to the median. The vs columns (and the targets and the chart) are the median of the %d per-round ratios, which cancels the drift of the machine's speed between rounds; they can differ a little from the quotient of the two median figures shown. Memory rows are measured once.", rounds, rounds, rounds)
 }

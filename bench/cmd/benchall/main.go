@@ -5,7 +5,7 @@
 //
 // Usage (from the bench directory):
 //
-//	go run ./cmd/benchall              # full run (3 rounds), about 12 minutes
+//	go run ./cmd/benchall              # full run (5 rounds), about 13 minutes
 //	go run ./cmd/benchall -quick       # smoke run, about 1.5 minutes
 //	go run ./cmd/benchall -rounds 1    # full run, one round: about 5 minutes
 //	go run ./cmd/benchall -only echo,idle -out /tmp/b
@@ -62,12 +62,12 @@ type config struct {
 func fullConfig() config {
 	return config{
 		mode:      "full",
-		echoConns: []int{50, 1000}, echoWarm: 2 * time.Second, echoDur: 10 * time.Second,
-		httpConns: 100, httpWarm: 2 * time.Second, httpDur: 10 * time.Second,
+		echoConns: []int{50, 1000}, echoWarm: 2 * time.Second, echoDur: 6 * time.Second,
+		httpConns: 100, httpWarm: 2 * time.Second, httpDur: 6 * time.Second,
 		idleLevels: []idleLevel{{10000, true}, {0, true}, {10000, false}}, idleSettleMin: 3 * time.Second, idleSettleMax: 20 * time.Second,
 		kvN1: 300000, kvN16: 3000000, kvKeyspace: 100000, kvKeys: 1000000,
 		memSettle: 3 * time.Second, clientTimeoutPad: 90 * time.Second,
-		rounds: 3,
+		rounds: 5,
 	}
 }
 
@@ -90,7 +90,7 @@ func main() {
 	quick := flag.Bool("quick", false, "short smoke run (about 2 minutes) instead of the full run")
 	out := flag.String("out", "", "directory for README.md, results.json and chart.svg (default: <repo>/docs/benchmarks)")
 	only := flag.String("only", "", "comma-separated workloads to run: "+strings.Join(workloads, ","))
-	rounds := flag.Int("rounds", 0, "measure each throughput row this many times and report the median (0: 3 in the full run, 1 with -quick)")
+	rounds := flag.Int("rounds", 0, "measure each throughput row this many times and report the median (0: 5 in the full run, 1 with -quick)")
 	from := flag.String("from", "", "run nothing: re-render README.md and chart.svg (into -out, default beside it) from this results.json")
 	idleMax := flag.Int("idle-max", 0, "cap on the largest idle-connection level (0: as many as RLIMIT_NOFILE allows)")
 	flag.Parse()

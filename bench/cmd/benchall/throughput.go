@@ -107,7 +107,8 @@ func (h *harness) echoRow(srv server, conns int, row *report.Row) error {
 
 // measureRounds measures every server h.cfg.rounds times, the servers
 // interleaved within each round so that a slow spell of the machine hits
-// all of them, and appends to each section one row per server: the round
+// all of them (and each round starting with the next server, so that none
+// is always measured first), and appends to each section one row per server: the round
 // with the median operations per server CPU-second, carrying every
 // round's figure in Samples. measure returns one row per section, nil for
 // a section it could not measure (with err saying why). A server that
@@ -123,7 +124,9 @@ func (h *harness) measureRounds(secs []*report.Section, servers []server, measur
 		cells[i] = make([]cell, len(servers))
 	}
 	for round := 1; round <= h.cfg.rounds; round++ {
-		for j, srv := range servers {
+		for k := range servers {
+			j := (k + round - 1) % len(servers)
+			srv := servers[j]
 			failedAll := true
 			for i := range secs {
 				failedAll = failedAll && cells[i][j].err != nil

@@ -3,7 +3,10 @@
 // chart.svg (grouped bars, drawn by hand without plotting libraries).
 package report
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Run is one complete invocation of the harness.
 type Run struct {
@@ -110,11 +113,35 @@ func (s *Section) Value(r *Row) (v float64, ok bool) {
 // Ratio is a's headline figure divided by b's: above 1 is better for
 // throughput (more operations per CPU-second), below 1 is better for
 // memory (fewer bytes). ok is false if either row is missing or failed.
+//
+// For throughput rows measured in the same rounds (Samples of equal
+// length, one per round, in round order), it is the median of the
+// per-round ratios rather than the ratio of the two medians: the machine's
+// speed drifts over a run, and two servers measured minutes apart in the
+// same round share the drift that separates rounds.
 func (s *Section) Ratio(a, b string) (float64, bool) {
-	va, oka := s.Value(s.Row(a))
-	vb, okb := s.Value(s.Row(b))
+	ra, rb := s.Row(a), s.Row(b)
+	va, oka := s.Value(ra)
+	vb, okb := s.Value(rb)
 	if !oka || !okb || vb == 0 {
 		return 0, false
 	}
+	if s.Kind == Throughput && len(ra.Samples) > 1 && len(ra.Samples) == len(rb.Samples) {
+		return pairedMedian(ra.Samples, rb.Samples)
+	}
 	return va / vb, true
+}
+
+// pairedMedian returns the median of a[i]/b[i] (the lower middle one for
+// an even count); ok is false if some b[i] is not positive.
+func pairedMedian(a, b []float64) (float64, bool) {
+	rs := make([]float64, len(a))
+	for i := range a {
+		if b[i] <= 0 {
+			return 0, false
+		}
+		rs[i] = a[i] / b[i]
+	}
+	slices.Sort(rs)
+	return rs[(len(rs)-1)/2], true
 }

@@ -40,6 +40,20 @@ func TestRatioAndTargets(t *testing.T) {
 	if _, ok := r.Sections[1].Ratio("asyncgo", "gnet"); ok {
 		t.Fatal("ratio against a failed row reported")
 	}
+	// Rows measured in the same rounds: the median of the per-round
+	// ratios (2.0, 1.0, 1.2 -> 1.2), not the ratio of the medians
+	// (100/90).
+	paired := &Section{Kind: Throughput, Rows: []*Row{
+		{Server: "a", OpsPerCPU: 100, Samples: []float64{200, 100, 60}},
+		{Server: "b", OpsPerCPU: 90, Samples: []float64{100, 100, 50}},
+	}}
+	if v, ok := paired.Ratio("a", "b"); !ok || v != 1.2 {
+		t.Fatalf("paired Ratio = %v, %v; want 1.2", v, ok)
+	}
+	paired.Rows[1].Samples = paired.Rows[1].Samples[:2] // not the same rounds
+	if v, ok := paired.Ratio("a", "b"); !ok || v != 100.0/90 {
+		t.Fatalf("unpaired Ratio = %v, %v; want 100/90", v, ok)
+	}
 	want := map[string]string{
 		"echo: >= 1.3x goroutines per server CPU-second":        "met",
 		"echo: >= gnet per server CPU-second":                   "met",
