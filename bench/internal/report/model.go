@@ -132,6 +132,30 @@ func (s *Section) Ratio(a, b string) (float64, bool) {
 	return va / vb, true
 }
 
+// RoundRange returns the lowest and highest per-round ratio of a to b, for
+// throughput rows measured in the same rounds (see Ratio); ok is false
+// when they were not, or measured once.
+func (s *Section) RoundRange(a, b string) (lo, hi float64, ok bool) {
+	ra, rb := s.Row(a), s.Row(b)
+	if s.Kind != Throughput || ra == nil || rb == nil || ra.Err != "" || rb.Err != "" ||
+		len(ra.Samples) < 2 || len(ra.Samples) != len(rb.Samples) {
+		return 0, 0, false
+	}
+	for i := range ra.Samples {
+		if rb.Samples[i] <= 0 {
+			return 0, 0, false
+		}
+		r := ra.Samples[i] / rb.Samples[i]
+		if i == 0 || r < lo {
+			lo = r
+		}
+		if i == 0 || r > hi {
+			hi = r
+		}
+	}
+	return lo, hi, true
+}
+
 // pairedMedian returns the median of a[i]/b[i] (the lower middle one for
 // an even count); ok is false if some b[i] is not positive.
 func pairedMedian(a, b []float64) (float64, bool) {

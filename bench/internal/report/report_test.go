@@ -50,7 +50,13 @@ func TestRatioAndTargets(t *testing.T) {
 	if v, ok := paired.Ratio("a", "b"); !ok || v != 1.2 {
 		t.Fatalf("paired Ratio = %v, %v; want 1.2", v, ok)
 	}
+	if lo, hi, ok := paired.RoundRange("a", "b"); !ok || lo != 1.0 || hi != 2.0 {
+		t.Fatalf("RoundRange = %v, %v, %v; want 1, 2", lo, hi, ok)
+	}
 	paired.Rows[1].Samples = paired.Rows[1].Samples[:2] // not the same rounds
+	if _, _, ok := paired.RoundRange("a", "b"); ok {
+		t.Fatal("RoundRange of rows measured in different rounds")
+	}
 	if v, ok := paired.Ratio("a", "b"); !ok || v != 100.0/90 {
 		t.Fatalf("unpaired Ratio = %v, %v; want 100/90", v, ok)
 	}

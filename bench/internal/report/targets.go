@@ -37,7 +37,11 @@ func Targets(sections []*Section) []TargetLine {
 				known = false
 				continue
 			}
-			parts = append(parts, fmt.Sprintf("%s: %s", s.Label, ratio(v)))
+			part := fmt.Sprintf("%s: %s", s.Label, ratio(v))
+			if lo, hi, ok := s.RoundRange("asyncgo", ref); ok {
+				part += fmt.Sprintf(" (rounds %s–%s)", ratio(lo), ratio(hi))
+			}
+			parts = append(parts, part)
 			if v < min {
 				met = false
 			}
