@@ -108,9 +108,10 @@ func (h *harness) echoRow(srv server, conns int, row *report.Row) error {
 // measureRounds measures every server h.cfg.rounds times, the servers
 // interleaved within each round so that a slow spell of the machine hits
 // all of them (and each round starting with the next server, so that none
-// is always measured first), and appends to each section one row per server: the round
-// with the median operations per server CPU-second, carrying every
-// round's figure in Samples. measure returns one row per section, nil for
+// is always measured first), and appends to each section one row per
+// server: the round with the median operations per server CPU-second,
+// carrying every round's figure in Samples, in round order (which
+// Section.Ratio pairs). measure returns one row per section, nil for
 // a section it could not measure (with err saying why). A server that
 // fails a section in any round gets a failed row there and is not measured
 // in it again.

@@ -117,8 +117,8 @@ func (s *Section) Value(r *Row) (v float64, ok bool) {
 // For throughput rows measured in the same rounds (Samples of equal
 // length, one per round, in round order), it is the median of the
 // per-round ratios rather than the ratio of the two medians: the machine's
-// speed drifts over a run, and two servers measured minutes apart in the
-// same round share the drift that separates rounds.
+// speed drifts over a run, and two servers measured seconds apart in the
+// same round share most of the drift that separates rounds.
 func (s *Section) Ratio(a, b string) (float64, bool) {
 	ra, rb := s.Row(a), s.Row(b)
 	va, oka := s.Value(ra)
