@@ -23,7 +23,13 @@ package rt
 //   - A busy worker, every globalCheckInterval tasks, if nobody turned
 //     the driver for pollInterval: a non-blocking turn (epoll_wait with a
 //     zero timeout), so that I/O and timers progress while every worker is
-//     busy.
+//     busy. It takes no more I/O events than its local queue has room for
+//     (at least minTurnEvents): the rest stay in the kernel's ready list,
+//     in order, for the next turn. Taking more would overflow the queue,
+//     and an overflow moves its older half to the injection queue, from
+//     which it is taken back behind the newer tasks: with many busy
+//     connections the oldest requests would wait longest (at 1000 echo
+//     connections, p99 latency 24-29 ms instead of 16-19 ms).
 //   - The fallback poller goroutine. While no runtime is running it turns
 //     the driver with blocking turns, so that I/O and timers work for plain
 //     goroutines (BlockOn) without any runtime. While a runtime runs it
@@ -70,6 +76,11 @@ const (
 	// monitorInterval: the fallback poller's watch period while runtimes
 	// run.
 	monitorInterval = 10 * time.Millisecond
+	// turnEvents: the most I/O events one turn takes.
+	turnEvents = 256
+	// minTurnEvents: the fewest a busy worker's turn takes, however full
+	// its queue.
+	minTurnEvents = 16
 )
 
 // ioDriver is the process-wide I/O reactor and real-time timer wheel.
@@ -121,7 +132,7 @@ func globalDriver() *ioDriver {
 			d.drv = newChanDriver()
 		}
 		d.wheel = newTimerWheel(d.clk, d.drv.unpark)
-		d.evs = make([]event, 0, 256)
+		d.evs = make([]event, 0, turnEvents)
 		theDriver.d = d
 		go d.fallback()
 	})
@@ -132,10 +143,10 @@ func (d *ioDriver) tryLock() bool { return !d.lock.Load() && d.lock.CompareAndSw
 func (d *ioDriver) unlock()       { d.lock.Store(false) }
 
 // turn parks in the platform driver for at most timeout (negative: until
-// an event, a timer or an unpark), then dispatches I/O events and fires due
-// timers. Only the lock holder calls it. It returns the number of events
-// and timers processed.
-func (d *ioDriver) turn(timeout time.Duration) int {
+// an event, a timer or an unpark), then dispatches at most limit I/O events
+// (at most turnEvents) and fires due timers. Only the lock holder calls it.
+// It returns the number of events and timers processed.
+func (d *ioDriver) turn(timeout time.Duration, limit int) int {
 	d.turns.Add(1)
 	if timeout != 0 {
 		if dl, ok := d.wheel.prepark(); ok {
@@ -148,7 +159,7 @@ func (d *ioDriver) turn(timeout time.Duration) int {
 			}
 		}
 	}
-	evs, err := d.drv.park(d.evs[:0], timeout)
+	evs, err := d.drv.park(d.evs[:0], min(limit, cap(d.evs)), timeout)
 	d.wheel.unprepark()
 	if err != nil {
 		panic("rt: driver: " + err.Error())
@@ -158,21 +169,20 @@ func (d *ioDriver) turn(timeout time.Duration) int {
 		d.batch = d.r.dispatch(evs, d.batch[:0])
 		d.events.Add(uint64(n))
 	}
-	d.evs = evs[:0]
 	now := d.clk.now()
 	n += d.wheel.advance(now)
 	d.lastTurn.Store(now)
 	return n
 }
 
-// maybeTurn makes a non-blocking turn if nobody turned the driver for
-// at least since, and nobody holds it.
-func (d *ioDriver) maybeTurn(since time.Duration) {
+// maybeTurn makes a non-blocking turn taking at most limit I/O events if
+// nobody turned the driver for at least since, and nobody holds it.
+func (d *ioDriver) maybeTurn(since time.Duration, limit int) {
 	if time.Duration(d.clk.now()-d.lastTurn.Load()) < since {
 		return
 	}
 	if d.tryLock() {
-		d.turn(0)
+		d.turn(0, limit)
 		d.releaseHandOff()
 	}
 }
@@ -279,7 +289,7 @@ func (d *ioDriver) fallback() {
 			select {
 			case <-d.resume:
 			case <-t.C:
-				d.maybeTurn(monitorInterval)
+				d.maybeTurn(monitorInterval, turnEvents)
 			}
 			continue
 		}
@@ -293,7 +303,7 @@ func (d *ioDriver) fallback() {
 			}
 			continue
 		}
-		d.turn(-1)
+		d.turn(-1, turnEvents)
 		// A runtime that started interrupted this turn: its idle workers
 		// may have found the driver locked (see releaseHandOff).
 		d.releaseHandOff()
@@ -331,7 +341,7 @@ func (c *chanDriver) register(int, uint64) error { return errNoReactor }
 func (c *chanDriver) deregister(int) error       { return errNoReactor }
 func (c *chanDriver) closeFD(int) error          { return errNoReactor }
 
-func (c *chanDriver) park(evs []event, timeout time.Duration) ([]event, error) {
+func (c *chanDriver) park(evs []event, _ int, timeout time.Duration) ([]event, error) {
 	switch {
 	case timeout == 0:
 		select {

@@ -12,7 +12,9 @@ package rt
 //     the local queue, so a ping-pong pair cannot starve the queue.
 //   - a bounded local run queue (ring buffer; the owner pushes and pops,
 //     others steal half of it when they are idle). On overflow half of it
-//     moves to the injection queue.
+//     moves to the injection queue. A busy worker's driver turn takes no
+//     more I/O events than the queue has room for (driver.go), so events
+//     do not overflow it.
 //
 // and all workers share the injection queue (a locked intrusive list),
 // where wakes and spawns from goroutines that are not workers (the

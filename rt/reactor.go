@@ -463,8 +463,9 @@ type driver interface {
 	closeFD(fd int) error
 	// park waits until at least one event is available, unpark is called,
 	// or timeout passes (a negative timeout waits forever, zero does not
-	// wait), and appends the events to evs.
-	park(evs []event, timeout time.Duration) ([]event, error)
+	// wait), and appends the events to evs: at most limit of them (at
+	// least one); the others are returned by later parks, oldest first.
+	park(evs []event, limit int, timeout time.Duration) ([]event, error)
 	// unpark makes a concurrent or the next park return promptly. Safe
 	// from any goroutine.
 	unpark()

@@ -88,12 +88,16 @@ func (d *epollDriver) closeFD(fd int) error {
 	return unix.Close(fd)
 }
 
-func (d *epollDriver) park(evs []event, timeout time.Duration) ([]event, error) {
+func (d *epollDriver) park(evs []event, limit int, timeout time.Duration) ([]event, error) {
 	msec := -1
 	if timeout >= 0 {
 		msec = int(min((timeout+time.Millisecond-1)/time.Millisecond, 1<<30))
 	}
-	n, err := unix.EpollWait(d.epfd, d.buf, msec)
+	buf := d.buf
+	if limit < len(buf) {
+		buf = buf[:max(limit, 1)]
+	}
+	n, err := unix.EpollWait(d.epfd, buf, msec)
 	if err != nil {
 		if err == unix.EINTR {
 			return evs, nil

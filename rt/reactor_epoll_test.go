@@ -154,7 +154,7 @@ func TestEpollUnpark(t *testing.T) {
 	defer unix.Close(d.evfd)
 	done := make(chan struct{})
 	go func() {
-		d.park(nil, -1)
+		d.park(nil, 1, -1)
 		close(done)
 	}()
 	time.Sleep(10 * time.Millisecond)
@@ -165,7 +165,51 @@ func TestEpollUnpark(t *testing.T) {
 		t.Fatal("unpark did not interrupt park")
 	}
 	// A zero timeout does not block.
-	if evs, err := d.park(nil, 0); err != nil || len(evs) != 0 {
+	if evs, err := d.park(nil, 1, 0); err != nil || len(evs) != 0 {
 		t.Fatalf("park(0) = %v, %v", evs, err)
+	}
+}
+
+// TestEpollParkLimit checks that park takes at most limit events and that
+// later parks return the rest, each once.
+func TestEpollParkLimit(t *testing.T) {
+	d, err := newEpollDriver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(d.epfd)
+	defer unix.Close(d.evfd)
+	const n = 7
+	for i := range n {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(fds[0])
+		defer unix.Close(fds[1])
+		if err := d.register(fds[0], uint64(100+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[uint64]int{}
+	for _, limit := range []int{3, 3, 3} {
+		evs, err := d.park(nil, limit, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) > limit {
+			t.Fatalf("park(limit %d) returned %d events", limit, len(evs))
+		}
+		for _, e := range evs {
+			seen[e.token]++
+		}
+	}
+	if len(seen) != n {
+		t.Fatalf("saw %d sources over three parks of 3, want all %d: %v", len(seen), n, seen)
+	}
+	for tok, c := range seen {
+		if c != 1 {
+			t.Fatalf("source %d reported %d times", tok, c)
+		}
 	}
 }

@@ -40,7 +40,7 @@ func (d *fakeDriver) closeFD(fd int) error {
 	return nil
 }
 
-func (d *fakeDriver) park(evs []event, timeout time.Duration) ([]event, error) {
+func (d *fakeDriver) park(evs []event, _ int, timeout time.Duration) ([]event, error) {
 	time.Sleep(timeout)
 	return evs, nil
 }

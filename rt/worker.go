@@ -181,7 +181,7 @@ func (w *worker) parkIdle() {
 	if d := e.drv; d != nil && d.tryLock() {
 		w.driving.Store(true)
 		if !w.unparked.Load() {
-			d.turn(-1)
+			d.turn(-1, turnEvents)
 		}
 		w.driving.Store(false)
 		d.release()
@@ -234,11 +234,13 @@ func (w *worker) waitToken() {
 }
 
 // maintenance runs every globalCheckInterval tasks: keep the driver
-// turning while every worker is busy.
+// turning while every worker is busy, taking no more events than the local
+// queue has room for, beside the task a wake moves out of the LIFO slot
+// (see driver.go).
 func (w *worker) maintenance() {
 	w.flushStats()
 	if d := w.exec.drv; d != nil {
-		d.maybeTurn(pollInterval)
+		d.maybeTurn(pollInterval, max(localCap-w.local.len()-1, minTurnEvents))
 	}
 }
 
