@@ -474,13 +474,13 @@ func TestNowIsTheProcessClock(t *testing.T) {
 		prev = n
 	}
 	n, wall := Now(), time.Now()
-	if d := wall.Sub(n); d < 0 || d > 100*time.Millisecond {
-		t.Fatalf("time.Now() - Now() = %v on the monotonic clock, want within [0, 100ms)", d)
+	if d := wall.Sub(n); d < 0 || d > time.Second {
+		t.Fatalf("time.Now() - Now() = %v on the monotonic clock, want within [0, 1s]", d)
 	}
 	if d := wall.Round(0).Sub(n.Round(0)); d < -time.Second || d > time.Second {
 		t.Fatalf("wall readings differ by %v", d)
 	}
-	if got, want := processClock.fromTime(n), processClock.now(); got > want || want-got > int64(100*time.Millisecond) {
+	if got, want := processClock.fromTime(n), processClock.now(); got > want || want-got > int64(time.Second) {
 		t.Fatalf("Now is %d on the timers' clock, which reads %d", got, want)
 	}
 	if detRunning.Load() != 0 {
