@@ -19,6 +19,9 @@ type RuntimeStats struct {
 	Polls uint64
 	// Steals counts the batches of tasks idle workers took from others.
 	Steals uint64
+	// Overflows counts the times a worker's local queue was full, so that
+	// the older half of it moved to the injection queue.
+	Overflows uint64
 	// Parks counts the times a worker ran out of work and parked (on its
 	// channel or in the driver).
 	Parks uint64
@@ -51,13 +54,14 @@ type execStats struct {
 	completed atomic.Uint64
 	polls     atomic.Uint64
 	steals    atomic.Uint64
+	overflows atomic.Uint64
 	parks     atomic.Uint64
 	wakeups   atomic.Uint64
 }
 
 // workerStats are a worker's private counters, published by flush.
 type workerStats struct {
-	polls, steals, parks, wakeups, spawned, completed uint64
+	polls, steals, overflows, parks, wakeups, spawned, completed uint64
 }
 
 // flushStats publishes w's counters (called by w's own goroutine).
@@ -68,6 +72,9 @@ func (w *worker) flushStats() {
 	}
 	if w.st.steals != 0 {
 		s.steals.Add(w.st.steals)
+	}
+	if w.st.overflows != 0 {
+		s.overflows.Add(w.st.overflows)
 	}
 	if w.st.parks != 0 {
 		s.parks.Add(w.st.parks)
@@ -92,12 +99,13 @@ func Stats() RuntimeStats {
 
 func (e *executor) snapshot() RuntimeStats {
 	st := RuntimeStats{
-		Workers: len(e.workers),
-		Polls:   e.stats.polls.Load(),
-		Steals:  e.stats.steals.Load(),
-		Parks:   e.stats.parks.Load(),
-		Unparks: e.unparks.Load(),
-		Wakeups: e.stats.wakeups.Load(),
+		Workers:   len(e.workers),
+		Polls:     e.stats.polls.Load(),
+		Steals:    e.stats.steals.Load(),
+		Overflows: e.stats.overflows.Load(),
+		Parks:     e.stats.parks.Load(),
+		Unparks:   e.unparks.Load(),
+		Wakeups:   e.stats.wakeups.Load(),
 	}
 	st.Spawned = e.stats.spawned.Load()
 	if c := e.stats.completed.Load(); st.Spawned > c {

@@ -279,6 +279,7 @@ func (w *worker) pushLocal(h *header, notify bool) {
 }
 
 func (w *worker) overflow(h *header) {
+	w.st.overflows++
 	var batch [localCap / 2]*header
 	n := w.local.popHalf(batch[:])
 	first, last := h, h
