@@ -145,13 +145,19 @@ func TestEpollCloseWakesWaiter(t *testing.T) {
 	}
 }
 
-func TestEpollUnpark(t *testing.T) {
+// testEpollDriver returns a new epoll driver, closed when the test ends.
+func testEpollDriver(t *testing.T) *epollDriver {
+	t.Helper()
 	d, err := newEpollDriver()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Close(d.epfd)
-	defer unix.Close(d.evfd)
+	t.Cleanup(func() { unix.Close(d.epfd); unix.Close(d.evfd) })
+	return d
+}
+
+func TestEpollUnpark(t *testing.T) {
+	d := testEpollDriver(t)
 	done := make(chan struct{})
 	go func() {
 		d.park(nil, 1, -1)
@@ -173,12 +179,7 @@ func TestEpollUnpark(t *testing.T) {
 // TestEpollParkLimit checks that park takes at most limit events and that
 // later parks return the rest, each once.
 func TestEpollParkLimit(t *testing.T) {
-	d, err := newEpollDriver()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(d.epfd)
-	defer unix.Close(d.evfd)
+	d := testEpollDriver(t)
 	const n = 7
 	for i := range n {
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)

@@ -83,16 +83,23 @@ func TestShortTryReadClearsReadiness(t *testing.T) {
 	if n, err := c.TryRead(buf); err != nil || string(buf[:n]) != "ping" {
 		t.Fatalf("TryRead = %q, %v", buf[:n], err)
 	}
+	waitReadableWaitsForData(t, c, s)
+}
+
+// waitReadableWaitsForData checks that WaitReadable on c pends while c has
+// nothing to read, is woken when s writes, and then completes.
+func waitReadableWaitsForData(t *testing.T, c, s *TCPStream) {
+	t.Helper()
 	w := &countWaker{}
 	cx := rt.NewContext(rt.NewWaker(w))
 	f := c.WaitReadableAsync()
 	if f.Poll(cx) {
-		t.Fatal("WaitReadable completed on a drained stream")
+		t.Fatal("WaitReadable completed on a stream with nothing to read")
 	}
-	s.WriteAll([]byte("pong"))
+	s.WriteAll([]byte("x"))
 	waitWoken(t, w)
 	if !f.Poll(cx) || f.Result() != nil {
-		t.Fatal("WaitReadable not ready after its wake-up")
+		t.Fatal("WaitReadable not ready after data arrived")
 	}
 }
 
@@ -100,17 +107,7 @@ func TestShortTryReadClearsReadiness(t *testing.T) {
 // kernel and really waits when nothing is there.
 func TestWaitReadableOnNewStreamWaits(t *testing.T) {
 	c, s := pair(t)
-	w := &countWaker{}
-	cx := rt.NewContext(rt.NewWaker(w))
-	f := c.WaitReadableAsync()
-	if f.Poll(cx) {
-		t.Fatal("WaitReadable on a new, empty stream completed")
-	}
-	s.WriteAll([]byte("x"))
-	waitWoken(t, w)
-	if !f.Poll(cx) || f.Result() != nil {
-		t.Fatal("WaitReadable not ready after data arrived")
-	}
+	waitReadableWaitsForData(t, c, s)
 }
 
 // A short send means the send buffer is full: writability is cleared and

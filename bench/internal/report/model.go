@@ -126,8 +126,9 @@ func (s *Section) Ratio(a, b string) (float64, bool) {
 	if !oka || !okb || vb == 0 {
 		return 0, false
 	}
-	if s.Kind == Throughput && len(ra.Samples) > 1 && len(ra.Samples) == len(rb.Samples) {
-		return pairedMedian(ra.Samples, rb.Samples)
+	if rs, ok := s.roundRatios(ra, rb); ok {
+		slices.Sort(rs)
+		return rs[(len(rs)-1)/2], true // the lower middle one for an even count
 	}
 	return va / vb, true
 }
@@ -136,36 +137,27 @@ func (s *Section) Ratio(a, b string) (float64, bool) {
 // throughput rows measured in the same rounds (see Ratio); ok is false
 // when they were not, or measured once.
 func (s *Section) RoundRange(a, b string) (lo, hi float64, ok bool) {
-	ra, rb := s.Row(a), s.Row(b)
-	if s.Kind != Throughput || ra == nil || rb == nil || ra.Err != "" || rb.Err != "" ||
-		len(ra.Samples) < 2 || len(ra.Samples) != len(rb.Samples) {
+	rs, ok := s.roundRatios(s.Row(a), s.Row(b))
+	if !ok {
 		return 0, 0, false
 	}
-	for i := range ra.Samples {
-		if rb.Samples[i] <= 0 {
-			return 0, 0, false
-		}
-		r := ra.Samples[i] / rb.Samples[i]
-		if i == 0 || r < lo {
-			lo = r
-		}
-		if i == 0 || r > hi {
-			hi = r
-		}
-	}
-	return lo, hi, true
+	return slices.Min(rs), slices.Max(rs), true
 }
 
-// pairedMedian returns the median of a[i]/b[i] (the lower middle one for
-// an even count); ok is false if some b[i] is not positive.
-func pairedMedian(a, b []float64) (float64, bool) {
-	rs := make([]float64, len(a))
-	for i := range a {
-		if b[i] <= 0 {
-			return 0, false
-		}
-		rs[i] = a[i] / b[i]
+// roundRatios returns ra's per-round figures divided by rb's, when both
+// are throughput rows measured in the same rounds (Samples of equal
+// length, at least two, in round order); ok is false otherwise.
+func (s *Section) roundRatios(ra, rb *Row) ([]float64, bool) {
+	if s.Kind != Throughput || ra == nil || rb == nil || ra.Err != "" || rb.Err != "" ||
+		len(ra.Samples) < 2 || len(ra.Samples) != len(rb.Samples) {
+		return nil, false
 	}
-	slices.Sort(rs)
-	return rs[(len(rs)-1)/2], true
+	rs := make([]float64, len(ra.Samples))
+	for i, v := range ra.Samples {
+		if rb.Samples[i] <= 0 {
+			return nil, false
+		}
+		rs[i] = v / rb.Samples[i]
+	}
+	return rs, true
 }
