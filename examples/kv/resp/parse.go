@@ -193,6 +193,14 @@ func (p *Parser) Parse(buf []byte) (args [][]byte, n int, err error) {
 // readHeader reads a "*N\r\n" or "$N\r\n" line at the start of b. It
 // returns hn == 0 when the line is not complete yet.
 func readHeader(b []byte, maxLine int, tooBig, invalid string) (v int64, hn int, err error) {
+	if v, hn, ok := readShortHeader(b, maxLine); ok {
+		return v, hn, nil
+	}
+	return readAnyHeader(b, maxLine, tooBig, invalid)
+}
+
+// readAnyHeader is readHeader without the fast path.
+func readAnyHeader(b []byte, maxLine int, tooBig, invalid string) (v int64, hn int, err error) {
 	i := bytes.IndexByte(b, '\n')
 	if i < 0 {
 		if len(b) > maxLine {
@@ -211,6 +219,26 @@ func readHeader(b []byte, maxLine int, tooBig, invalid string) (v int64, hn int,
 		return 0, 0, protoErr(invalid)
 	}
 	return v, i + 1, nil
+}
+
+// readShortHeader is readHeader's fast path for the headers clients send
+// nearly always: one to nine digits, no sign, no leading zero, "\r\n"
+// present. It scans the line once, without a search for the newline and a
+// second pass over the digits. ok is false for anything else (including an
+// incomplete line), which readHeader then handles in full.
+func readShortHeader(b []byte, maxLine int) (v int64, hn int, ok bool) {
+	i := 1
+	for ; i < len(b) && i < 10; i++ {
+		c := b[i]
+		if c < '0' || c > '9' {
+			break
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if i == 1 || i+1 >= len(b) || i+1 > maxLine || b[i] != '\r' || b[i+1] != '\n' || (b[1] == '0' && i > 2) {
+		return 0, 0, false
+	}
+	return v, i + 2, true
 }
 
 // parseInline parses an inline command: one line, arguments separated by

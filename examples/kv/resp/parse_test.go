@@ -3,6 +3,7 @@ package resp
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -228,5 +229,49 @@ func TestTrim(t *testing.T) {
 	p.Trim()
 	if got, n, err := p.Parse(cmd); err != nil || n != len(cmd) || len(got) != 100 {
 		t.Fatalf("Parse after Trim: %d args, %d, %v", len(got), n, err)
+	}
+}
+
+// BenchmarkParsePipeline parses what redis-benchmark -P 16 sends: sixteen
+// SET commands with a 16-byte key and a 3-byte value, the shape of every
+// header the server reads under load.
+func BenchmarkParsePipeline(b *testing.B) {
+	var buf []byte
+	for i := 0; i < 16; i++ {
+		buf = AppendCommand(buf, "SET", fmt.Sprintf("key:%012d", i*7919), "xxx")
+	}
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	var p Parser
+	for b.Loop() {
+		for off := 0; off < len(buf); {
+			args, n, err := p.Parse(buf[off:])
+			if err != nil || n == 0 || len(args) != 3 {
+				b.Fatalf("Parse at %d: %d args, %d, %v", off, len(args), n, err)
+			}
+			off += n
+		}
+	}
+}
+
+// TestShortHeaderAgrees checks readHeader's fast path against the full one
+// on every header shape near its edges: signs, leading zeros, nine and ten
+// digits, missing or lone line ends, and line limits.
+func TestShortHeaderAgrees(t *testing.T) {
+	var ins []string
+	for _, num := range []string{"", "0", "00", "01", "7", "42", "-1", "-0", "+1", "123456789", "999999999", "1234567890",
+		"99999999999999999999", "1a", "a1", " 1"} {
+		for _, end := range []string{"", "\r", "\n", "\r\n", "\r\nrest", "\n\r", "\rx"} {
+			ins = append(ins, "$"+num+end, "*"+num+end)
+		}
+	}
+	for _, in := range ins {
+		for _, maxLine := range []int{3, 4, 11, 12, DefaultMaxInline} {
+			v, hn, err := readHeader([]byte(in), maxLine, "too big", "invalid")
+			wv, whn, werr := readAnyHeader([]byte(in), maxLine, "too big", "invalid")
+			if v != wv || hn != whn || fmt.Sprint(err) != fmt.Sprint(werr) {
+				t.Errorf("readHeader(%q, %d) = %d, %d, %v; the full path gives %d, %d, %v", in, maxLine, v, hn, err, wv, whn, werr)
+			}
+		}
 	}
 }
