@@ -84,9 +84,16 @@ func (c *conn) closeWrite() error {
 	return nil
 }
 
-// read is one read(2), retried on EINTR.
+// read is one recv(2) (recvfrom without an address), retried on EINTR.
 //
-// The stream's fd is non-blocking, so read(2) and send(2) never sleep, and
+// recv rather than read(2): on a socket both end in the same receive
+// path, but read(2) first goes through the file layer (the f_pos lock
+// check, rw_verify_area, read_iter), which costs about 30 ns more per
+// call (BenchmarkTryReadEmpty: 455 ns with read, 430 ns with recv, on
+// the 2-core benchmark machine). Rust's standard library, and so Tokio,
+// also read sockets with recv.
+//
+// The stream's fd is non-blocking, so recv(2) and send(2) never sleep, and
 // both are made as raw system calls: a raw call does not tell the Go
 // scheduler that the thread is in a system call. A send over loopback
 // runs the peer's receive path and may take tens of microseconds; seen in
@@ -100,8 +107,8 @@ func (c *conn) read(p []byte) (int, error) {
 		return 0, err
 	}
 	for {
-		r, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd),
-			uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+		r, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd),
+			uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), 0, 0, 0)
 		if e != unix.EINTR {
 			c.src.Release()
 			if e != 0 {
@@ -357,7 +364,7 @@ type readFuture struct {
 	err  error
 }
 
-// Poll tries read(2) and, while it says EAGAIN, waits for readability.
+// Poll tries recv(2) and, while it says EAGAIN, waits for readability.
 func (f *readFuture) Poll(cx *rt.Context) bool {
 	f.n, f.err = f.c.pollRead(cx, &f.wait, f.p)
 	return f.err != errPending
