@@ -69,11 +69,19 @@ const coopBudget = 128
 // suspension point, after coopBudget operations. Outside a runtime
 // (BlockOn) there is no budget and Proceed always returns true.
 func (cx *Context) Proceed() bool {
-	if !cx.budgeted {
+	if cx.budget > 0 { // kept this small so that it is inlined
+		cx.budget--
 		return true
 	}
-	if cx.budget > 0 {
-		cx.budget--
+	return cx.outOfBudget()
+}
+
+// outOfBudget is Proceed once the budget is spent (or for a context
+// without one): the task is woken to be polled again after the others.
+//
+//go:noinline
+func (cx *Context) outOfBudget() bool {
+	if !cx.budgeted {
 		return true
 	}
 	cx.waker.Wake()
@@ -119,4 +127,13 @@ func (w Waker) IsZero() bool { return w.target == nil }
 
 // WillWake reports whether w and other wake the same task. Futures use it
 // to skip re-registering an unchanged waker.
-func (w Waker) WillWake(other Waker) bool { return w.target == other.target }
+func (w Waker) WillWake(other Waker) bool {
+	// A task is the common target: comparing two *header directly avoids
+	// the runtime's generic interface comparison (a call) on every
+	// registration.
+	if h, ok := w.target.(*header); ok {
+		o, ok := other.target.(*header)
+		return ok && h == o
+	}
+	return w.target == other.target
+}

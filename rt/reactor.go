@@ -240,6 +240,12 @@ func (s *Source) Acquire() (int, error) {
 	}
 }
 
+// Closed reports whether Close has begun. It takes no reference: use it
+// to answer "is this still open" where no system call follows (an
+// Acquire and Release pair costs two atomic read-modify-writes, this one
+// load).
+func (s *Source) Closed() bool { return s.refs.Load()&refClosed != 0 }
+
 // Release ends a successful Acquire.
 func (s *Source) Release() { s.release() }
 

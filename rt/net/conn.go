@@ -144,10 +144,9 @@ func (c *conn) send(p []byte) (int, error) {
 
 // checkOpen returns the error of an operation on a closed conn, or nil.
 func (c *conn) checkOpen(op, call string) error {
-	if _, err := c.src.Acquire(); err != nil {
-		return c.opError(op, call, err)
+	if c.src.Closed() {
+		return c.opError(op, call, rt.ErrSourceClosed)
 	}
-	c.src.Release()
 	return nil
 }
 

@@ -4,6 +4,7 @@ package net
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -152,5 +153,90 @@ func TestBufferPool(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(1000, func() { PutBuffer(GetBuffer(4096)) }); a != 0 {
 		t.Errorf("GetBuffer+PutBuffer: %v allocs, want 0", a)
+	}
+}
+
+// bufferUser borrows a buffer, marks it, suspends once (so that other
+// tasks run on the same worker meanwhile), checks that nobody else wrote
+// to it, and gives it back; rounds times.
+type bufferUser struct {
+	id, rounds int
+	buf        []byte
+	err        error
+}
+
+func (f *bufferUser) Poll(cx *rt.Context) bool {
+	for f.rounds > 0 {
+		if f.buf == nil {
+			f.buf = GetBuffer(1000 + f.id%3*2000) // three classes
+			for i := range f.buf {
+				f.buf[i] = byte(f.id)
+			}
+			cx.Waker().Wake()
+			return false
+		}
+		for i, c := range f.buf {
+			if c != byte(f.id) {
+				f.err = fmt.Errorf("task %d: byte %d of its buffer changed to %d while it held it", f.id, i, c)
+				return true
+			}
+		}
+		PutBuffer(f.buf)
+		f.buf = nil
+		f.rounds--
+	}
+	return true
+}
+
+func (f *bufferUser) Result() error { return f.err }
+func (f *bufferUser) Cancel()       {}
+
+// bufferUsers spawns n bufferUsers and joins them.
+type bufferUsers struct {
+	n    int
+	hs   []*rt.JoinHandle[error]
+	next int
+	errs []error
+}
+
+func (f *bufferUsers) Poll(cx *rt.Context) bool {
+	if f.hs == nil {
+		for i := range f.n {
+			f.hs = append(f.hs, rt.SpawnFuture[bufferUser, error](bufferUser{id: i, rounds: 300}))
+		}
+	}
+	for ; f.next < len(f.hs); f.next++ {
+		if !f.hs[f.next].Poll(cx) {
+			return false
+		}
+		if err := f.hs[f.next].Result(); err != nil {
+			f.errs = append(f.errs, err)
+		}
+	}
+	return true
+}
+
+func (f *bufferUsers) Cancel() {}
+
+// bufferUsersRef lets the test read the result after RunFuture returns.
+type bufferUsersRef struct{ f *bufferUsers }
+
+func (r *bufferUsersRef) Poll(cx *rt.Context) bool { return r.f.Poll(cx) }
+func (r *bufferUsersRef) Cancel()                  {}
+
+// TestBufferPoolOnWorkers has tasks on two workers borrow and return
+// buffers concurrently, each suspending while it holds one (and possibly
+// resuming on the other worker): a buffer must never be handed to two
+// holders at once, and under -race no access may race.
+func TestBufferPoolOnWorkers(t *testing.T) {
+	for _, opts := range [][]rt.Option{{rt.Workers(2)}, {rt.SingleThreaded()}} {
+		f := &bufferUsers{n: 64}
+		within(t, 30*time.Second, "buffer users", func() { rt.RunFuture(bufferUsersRef{f}, opts...) })
+		if f.next != f.n {
+			t.Fatalf("joined %d of %d tasks", f.next, f.n)
+		}
+		for _, err := range f.errs {
+			t.Error(err)
+		}
 	}
 }
