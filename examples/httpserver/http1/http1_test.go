@@ -294,3 +294,39 @@ func within(sub, whole []byte) bool {
 	}
 	return false
 }
+
+// TestCurrentDate checks the Date of a response without an explicit time:
+// the text of the current second (the one before or after the call, if a
+// second boundary passes), cached until the next second.
+func TestCurrentDate(t *testing.T) {
+	for range 3 {
+		before := time.Now().UTC().Truncate(time.Second)
+		out := AppendResponseHead(nil, &ResponseHead{Status: 204})
+		after := time.Now().UTC().Truncate(time.Second)
+		_, rest, _ := strings.Cut(string(out), "Date: ")
+		got, _, _ := strings.Cut(rest, "\r\n")
+		d, err := time.Parse(time.RFC1123, got)
+		if err != nil {
+			t.Fatalf("Date %q: %v", got, err)
+		}
+		if d.Before(before) || d.After(after) {
+			t.Fatalf("Date %v, want between %v and %v", d, before, after)
+		}
+		c := cachedCurrentD.Load()
+		if c == nil || c.until <= time.Since(dateBase)-time.Second || c.until > time.Since(dateBase)+time.Second {
+			t.Fatalf("cache valid until %v, now %v: not within the next second", c.until, time.Since(dateBase))
+		}
+		time.Sleep(400 * time.Millisecond)
+	}
+}
+
+// BenchmarkAppendHello builds the hello response with the current date.
+func BenchmarkAppendHello(b *testing.B) {
+	body := []byte("Hello, World!\n")
+	out := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for b.Loop() {
+		h := ResponseHead{Status: 200, Minor: 1, ContentType: "text/plain; charset=utf-8", Server: "bench"}
+		out = AppendResponse(out[:0], &h, body, false)
+	}
+}
