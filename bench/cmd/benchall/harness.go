@@ -47,10 +47,10 @@ var (
 func (h *harness) servers(protocol string) []server {
 	switch protocol {
 	case "echo":
-		return []server{{name: "asyncgo", bin: "asyncgo-echo"}, {name: "goroutines", bin: "goecho"}, {name: "gnet", bin: "gnetecho"}}
+		return []server{{name: "asyncgo", bin: "asyncgo-echo"}, {name: "goroutines", bin: "goecho"}, {name: "gnet", bin: "gnetecho"}, {name: "tokio", bin: "tokio-echo"}}
 	case "http":
 		return []server{{name: "asyncgo", bin: "asyncgo-httpserver", args: []string{"-root", h.docRoot}},
-			{name: "goroutines", bin: "gohttp"}, {name: "gnet", bin: "gnethttp"}, {name: "net/http", bin: "nethttp"}}
+			{name: "goroutines", bin: "gohttp"}, {name: "gnet", bin: "gnethttp"}, {name: "tokio", bin: "tokio-http"}, {name: "net/http", bin: "nethttp"}}
 	case "kv":
 		return []server{{name: "asyncgo", bin: "asyncgo-kv"}, {name: "goroutines", bin: "gokv"}, {name: "gnet", bin: "gnetkv"}, {name: "redis", bin: "redis-server"}}
 	}
@@ -112,8 +112,50 @@ func (h *harness) build(root string) error {
 			log.Printf("%s unavailable: %v", name, err)
 		}
 	}
+	h.buildTokio(filepath.Join(root, "bench", "tokio"))
 	log.Printf("built in %v", time.Since(t0).Round(time.Second))
 	return nil
+}
+
+// tokioDeps is the apt command that provides what bench/tokio builds
+// with: cargo, and Tokio and httparse as Debian's packaged crate sources.
+const tokioDeps = "apt-get install cargo librust-tokio-dev librust-httparse-dev"
+
+// buildTokio builds the Tokio reference servers (bench/tokio) with cargo,
+// offline, against the crate sources Debian installs under
+// /usr/share/cargo/registry. They are a reference line, not a baseline the
+// targets use: without cargo or the crates their rows say what is missing.
+func (h *harness) buildTokio(dir string) {
+	bins := map[string]string{"tokio-echo": "echo", "tokio-http": "http"}
+	fail := func(why string) {
+		for name := range bins {
+			h.missing[name] = why
+		}
+		log.Printf("tokio servers unavailable: %s", why)
+	}
+	cargo, err := exec.LookPath("cargo")
+	if err != nil {
+		fail("cargo not found (" + tokioDeps + ")")
+		return
+	}
+	if _, err := os.Stat("/usr/share/cargo/registry"); err != nil {
+		fail("Debian's crate sources are not installed (" + tokioDeps + ")")
+		return
+	}
+	target := filepath.Join(h.binDir, "tokio-target")
+	cmd := exec.Command(cargo, "build", "--release", "--offline", "--target-dir", target)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		fail(fmt.Sprintf("cargo build: %v: %s (%s)", err, lastLine(stderr.String()), tokioDeps))
+		return
+	}
+	for name, bin := range bins {
+		if err := os.Rename(filepath.Join(target, "release", bin), filepath.Join(h.binDir, name)); err != nil {
+			h.missing[name] = err.Error()
+		}
+	}
 }
 
 // cleanup removes the build directory.

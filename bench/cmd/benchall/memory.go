@@ -56,6 +56,12 @@ func (h *harness) idle(nofile uint64, capMax int) []*report.Section {
 				n, how, n, limitNote),
 		}
 		for _, srv := range h.servers("echo") {
+			if srv.name == "tokio" {
+				// Its echo task holds a 4 KiB buffer, as the Rust
+				// original does: a reference for throughput, not for
+				// the memory of an idle connection.
+				continue
+			}
 			row := &report.Row{Server: srv.name}
 			if err := h.idleRow(srv, n, lv.used, row); err != nil {
 				row = &report.Row{Server: srv.name, Err: fail(s.Label, srv.name, err)}
