@@ -120,10 +120,13 @@ func serveConn(c *conn) {
 	// The first request's head must be complete within the header timeout
 	// of the accept; a later one's within the header timeout of its first
 	// bytes, which may come up to the idle timeout after the last response.
+	// (The wait takes a duration, not a deadline: the timer reads the
+	// clock once when it is armed, and no time.Time is computed for the
+	// requests that need none.)
 	first := rt.Now().Add(srv.cfg.headerTimeout)
-	waitUntil := first
+	wait := srv.cfg.headerTimeout
 	for {
-		werr, err := rt.TimeoutAt(waitUntil, func() error {
+		werr, err := rt.Timeout(wait, func() error {
 			return c.s.WaitReadable()
 		})
 		if err != nil || werr != nil {
@@ -172,7 +175,7 @@ func serveConn(c *conn) {
 		if !keep || !srv.setIdle(c) {
 			break
 		}
-		waitUntil = rt.Now().Add(srv.cfg.idleTimeout)
+		wait = srv.cfg.idleTimeout
 	}
 	c.s.Close()
 	srv.untrack(c)

@@ -184,18 +184,20 @@ type reqState struct {
 	dec  http1.ChunkedDecoder
 }
 
-var statePool = gosync.Pool{New: func() any { return new(reqState) }}
+// statePool holds the request states of the connections that are not
+// busy, each with its receive buffer: one pool round trip per batch of
+// requests, not one for the state and one for the buffer. An idle
+// connection holds no state, so no buffer; the pool keeps what busy ones
+// gave back, and the garbage collector trims it like any sync.Pool.
+var statePool = gosync.Pool{New: func() any { return &reqState{buf: make([]byte, recvBufSize)} }}
 
 func getState() *reqState {
 	st := statePool.Get().(*reqState)
-	st.buf = net.GetBuffer(recvBufSize)
 	st.r, st.w = 0, 0
 	return st
 }
 
 func putState(st *reqState) {
-	net.PutBuffer(st.buf)
-	st.buf = nil
 	if cap(st.out) > 4*flushThreshold {
 		st.out = nil
 	}
