@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -46,5 +48,24 @@ func TestThousandsAndLastLine(t *testing.T) {
 	}
 	if got := lastLine("START\nEND\n{\"a\":1}\n\n"); got != `{"a":1}` {
 		t.Errorf("lastLine = %q", got)
+	}
+}
+
+func TestCallgrindTotal(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "out.123.1")
+	// The head and tail of a real dump (valgrind 3.19).
+	if err := os.WriteFile(dump, []byte("# callgrind format\nversion: 1\ncreator: callgrind-3.19.0\npid: 123\ncmd:  ./echo -addr 127.0.0.1:1\npart: 1\n\n"+
+		"positions: line\nevents: Ir\nsummary: 219091358\n\n\nfn=(1) main\n16 3\n\ntotals: 219091358\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := callgrindTotal(dump); err != nil || v != 219091358 {
+		t.Fatalf("callgrindTotal = %v, %v; want 219091358", v, err)
+	}
+	if err := os.WriteFile(dump, []byte("# callgrind format\nevents: Ir\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := callgrindTotal(dump); err == nil {
+		t.Fatal("a dump without totals was accepted")
 	}
 }

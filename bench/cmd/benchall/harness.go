@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,9 +33,15 @@ type harness struct {
 
 // server is one implementation under test.
 type server struct {
-	name string   // row name: asyncgo, goroutines, gnet, net/http, redis
+	name string   // row name: asyncgo, goroutines, gnet, tokio, net/http, redis
 	bin  string   // binary name in binDir, or the path of redis-server
 	args []string // arguments before -addr
+
+	// For the instruction counts: a command the server runs under
+	// (valgrind), extra environment, and a longer wait for it to listen.
+	wrap         []string
+	env          []string
+	startTimeout time.Duration
 }
 
 // asyncgo examples and bench commands, by binary name.
@@ -192,11 +199,16 @@ func (h *harness) startServer(s server) (*proc.Proc, string, error) {
 		} else {
 			argv = append(append([]string{h.path(s.bin)}, s.args...), "-addr", addr)
 		}
-		p, err := h.group.Start(s.name, nil, argv...)
+		argv = append(slices.Clone(s.wrap), argv...)
+		wait := 15 * time.Second
+		if s.startTimeout > 0 {
+			wait = s.startTimeout
+		}
+		p, err := h.group.Start(s.name, s.env, argv...)
 		if err != nil {
 			return nil, "", err
 		}
-		if lastErr = proc.WaitListening(p, addr, 15*time.Second); lastErr == nil {
+		if lastErr = proc.WaitListening(p, addr, wait); lastErr == nil {
 			return p, addr, nil
 		}
 		p.Stop() // most likely the port was taken in between: try another

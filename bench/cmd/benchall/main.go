@@ -56,7 +56,8 @@ type config struct {
 	kvKeys           int // keys loaded for the memory row
 	memSettle        time.Duration
 	clientTimeoutPad time.Duration
-	rounds           int // measurements of each throughput row; the median is reported
+	rounds           int           // measurements of each throughput row; the median is reported
+	instrDur         time.Duration // load applied while instructions are counted
 }
 
 func fullConfig() config {
@@ -67,7 +68,7 @@ func fullConfig() config {
 		idleLevels: []idleLevel{{10000, true}, {0, true}, {10000, false}}, idleSettleMin: 3 * time.Second, idleSettleMax: 20 * time.Second,
 		kvN1: 300000, kvN16: 3000000, kvKeyspace: 100000, kvKeys: 1000000,
 		memSettle: 3 * time.Second, clientTimeoutPad: 90 * time.Second,
-		rounds: 5,
+		rounds: 5, instrDur: 4 * time.Second,
 	}
 }
 
@@ -79,12 +80,12 @@ func quickConfig() config {
 		idleLevels: []idleLevel{{10000, true}, {0, true}}, idleSettleMin: 1 * time.Second, idleSettleMax: 5 * time.Second,
 		kvN1: 40000, kvN16: 400000, kvKeyspace: 100000, kvKeys: 100000,
 		memSettle: 500 * time.Millisecond, clientTimeoutPad: 60 * time.Second,
-		rounds: 1,
+		rounds: 1, instrDur: 2 * time.Second,
 	}
 }
 
 // workloads in the order they run and appear in the report.
-var workloads = []string{"echo", "http", "idle", "kv", "kv-memory"}
+var workloads = []string{"echo", "http", "idle", "kv", "kv-memory", "instructions"}
 
 func main() {
 	quick := flag.Bool("quick", false, "short smoke run (about 2 minutes) instead of the full run")
@@ -174,6 +175,8 @@ func (h *harness) run(selected []string, outDir string, idleMax int, nofile uint
 			secs = h.kv()
 		case "kv-memory":
 			secs = h.kvMemory()
+		case "instructions":
+			secs = h.instructions()
 		}
 		run.Sections = append(run.Sections, secs...)
 	}

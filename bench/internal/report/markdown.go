@@ -13,6 +13,9 @@ func (s *Section) references() []string {
 	if s.Row("redis") != nil {
 		refs = append(refs, "redis")
 	}
+	if s.Kind == Instructions && s.Row("tokio") != nil {
+		refs = append(refs, "tokio")
+	}
 	return refs
 }
 
@@ -21,7 +24,7 @@ func Markdown(r *Run) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# asyncgo benchmarks\n\n")
-	w("asyncgo's example servers against the same protocol logic on goroutines (package net, one goroutine per connection) and on gnet v2 (event loops), and redis-server for the key-value server. ")
+	w("asyncgo's example servers against the same protocol logic on goroutines (package net, one goroutine per connection) and on gnet v2 (event loops), and redis-server for the key-value server; Tokio 1.24 runs the echo and HTTP servers as a reference line. ")
 	w("Servers and load generators run as separate processes on the same machine, so they compete for its cores: the headline figure is work done per **server CPU-second** (user+system time of the server process, from /proc/PID/stat), not wall-clock throughput.\n\n")
 	w("- date: %s (%s mode, %.0f s)\n", r.Date.UTC().Format("2006-01-02 15:04 UTC"), r.Mode, r.Elapsed)
 	m := r.Machine
@@ -58,6 +61,12 @@ func Markdown(r *Run) string {
 				w(" vs %s |", ref)
 			}
 			w(" p50 | p99 |\n|---|---:|---:|---:|%s---:|---:|\n", strings.Repeat("---:|", len(refs)))
+		case Instructions:
+			w("| server | %s | instructions | instructions per %s |", s.Unit, strings.TrimSuffix(s.Unit, "s"))
+			for _, ref := range refs {
+				w(" vs %s |", ref)
+			}
+			w("\n|---|---:|---:|---:|%s\n", strings.Repeat("---:|", len(refs)))
 		default:
 			what := "connection"
 			if s.Kind == PerKey {
@@ -77,6 +86,8 @@ func Markdown(r *Run) string {
 			switch s.Kind {
 			case Throughput:
 				w("| %s | %s | %.2f | %s%s |", row.Server, thousands(row.OpsPerSec), row.CPUSeconds, thousands(row.OpsPerCPU), spread(row.Samples))
+			case Instructions:
+				w("| %s | %s | %s | %s |", row.Server, thousands(row.Ops), thousands(row.Instructions), thousands(row.InstrPerOp))
 			default:
 				w("| %s | %s | %s | %s | %s |", row.Server, thousands(float64(row.Count)), mib(row.RSSBefore), mib(row.RSSAfter), thousands(row.BytesPer))
 			}
@@ -117,6 +128,8 @@ func workloadTitle(w string) string {
 		return "Key-value server (redis-benchmark)"
 	case "kv-memory":
 		return "Key-value server memory"
+	case "instructions":
+		return "User-space instructions per operation (callgrind)"
 	}
 	return w
 }

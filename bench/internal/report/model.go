@@ -39,6 +39,9 @@ const (
 	Throughput Kind = "throughput" // Ops, CPUSeconds, OpsPerCPU, latencies
 	PerConn    Kind = "per_conn"   // Count, RSS before/after, BytesPer (per connection)
 	PerKey     Kind = "per_key"    // Count, RSS before/after, BytesPer (per key)
+	// Instructions: Ops, Instructions, InstrPerOp (user-space instructions
+	// per operation, under callgrind).
+	Instructions Kind = "instructions"
 )
 
 // Section is one table: one workload at one setting (echo at 50
@@ -78,6 +81,10 @@ type Row struct {
 	RSSBefore int64   `json:"rss_before,omitempty"`
 	RSSAfter  int64   `json:"rss_after,omitempty"`
 	BytesPer  float64 `json:"bytes_per,omitempty"`
+
+	// Instruction rows.
+	Instructions float64 `json:"instructions,omitempty"`
+	InstrPerOp   float64 `json:"instructions_per_op,omitempty"`
 }
 
 // TargetLine is one goal stated for asyncgo and whether the run met it.
@@ -98,21 +105,25 @@ func (s *Section) Row(server string) *Row {
 }
 
 // Value is the section's headline figure for r: operations per server
-// CPU-second for throughput, bytes per connection or key for memory. ok is
-// false for failed rows.
+// CPU-second for throughput, bytes per connection or key for memory,
+// instructions per operation for instruction counts. ok is false for
+// failed rows.
 func (s *Section) Value(r *Row) (v float64, ok bool) {
 	if r == nil || r.Err != "" {
 		return 0, false
 	}
-	if s.Kind == Throughput {
+	switch s.Kind {
+	case Throughput:
 		return r.OpsPerCPU, r.OpsPerCPU > 0
+	case Instructions:
+		return r.InstrPerOp, r.InstrPerOp > 0
 	}
 	return r.BytesPer, r.Count > 0
 }
 
 // Ratio is a's headline figure divided by b's: above 1 is better for
 // throughput (more operations per CPU-second), below 1 is better for
-// memory (fewer bytes). ok is false if either row is missing or failed.
+// memory (fewer bytes) and instructions. ok is false if either row is missing or failed.
 //
 // For throughput rows measured in the same rounds (Samples of equal
 // length, one per round, in round order), it is the median of the

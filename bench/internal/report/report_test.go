@@ -115,3 +115,33 @@ func TestWrite(t *testing.T) {
 		t.Fatalf("chart.svg has %d rects, want 11", rects)
 	}
 }
+
+// TestInstructions checks the instruction-count table: lower is better,
+// so the ratios read as asyncgo's count over the reference's, and Tokio
+// is a reference column when it has a row.
+func TestInstructions(t *testing.T) {
+	s := &Section{ID: "instr-echo", Title: "echo", Label: "instr echo", Workload: "instructions", Kind: Instructions, Unit: "messages", Rows: []*Row{
+		{Server: "asyncgo", Ops: 100000, Instructions: 180e6, InstrPerOp: 1800},
+		{Server: "goroutines", Ops: 90000, Instructions: 270e6, InstrPerOp: 3000},
+		{Server: "gnet", Ops: 80000, Instructions: 120e6, InstrPerOp: 1500},
+		{Server: "tokio", Ops: 100000, Instructions: 100e6, InstrPerOp: 1000},
+		{Server: "net/http", Err: "not built"},
+	}}
+	if v, ok := s.Ratio("asyncgo", "goroutines"); !ok || v != 0.6 {
+		t.Fatalf("Ratio = %v, %v; want 0.6", v, ok)
+	}
+	md := Markdown(&Run{Sections: []*Section{s}})
+	for _, want := range []string{
+		"## User-space instructions per operation (callgrind)",
+		"| server | messages | instructions | instructions per message | vs goroutines | vs gnet | vs tokio |",
+		"| asyncgo | 100,000 | 180,000,000 | 1,800 | 0.60x | 1.20x | 1.80x |",
+		"| net/http | failed: not built |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("README lacks %q:\n%s", want, md)
+		}
+	}
+	if svg := SVG([]*Section{s}); strings.Contains(svg, "instr echo") {
+		t.Error("the chart draws instruction counts; it has panels for throughput and idle memory only")
+	}
+}
