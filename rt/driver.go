@@ -91,9 +91,10 @@ type ioDriver struct {
 	clk   clock
 	wheel *timerWheel
 
-	lock  atomic.Bool // held by the goroutine turning the driver
-	evs   []event     // scratch of the holder
-	batch []dispatch  // scratch of the holder
+	lock   atomic.Bool // held by the goroutine turning the driver
+	evs    []event     // scratch of the holder
+	batch  []dispatch  // scratch of the holder
+	wakers []Waker     // scratch of the holder
 
 	lastTurn atomic.Int64  // clock time of the last turn's end
 	runtimes atomic.Int32  // running executors whose workers turn the driver
@@ -146,7 +147,10 @@ func (d *ioDriver) unlock()       { d.lock.Store(false) }
 // an event, a timer or an unpark), then dispatches at most limit I/O events
 // (at most turnEvents) and fires due timers. Only the lock holder calls it.
 // It returns the number of events and timers processed.
-func (d *ioDriver) turn(timeout time.Duration, limit int) int {
+//
+// w is the worker turning the driver (nil for the fallback poller): the
+// tasks of its runtime that the events wake go straight to its queues.
+func (d *ioDriver) turn(timeout time.Duration, limit int, w *worker) int {
 	d.turns.Add(1)
 	if timeout != 0 {
 		if dl, ok := d.wheel.prepark(); ok {
@@ -166,7 +170,8 @@ func (d *ioDriver) turn(timeout time.Duration, limit int) int {
 	}
 	n := len(evs)
 	if n > 0 && d.r != nil {
-		d.batch = d.r.dispatch(evs, d.batch[:0])
+		d.batch, d.wakers = d.r.dispatch(evs, d.batch[:0], d.wakers[:0])
+		wakeFrom(w, d.wakers)
 		d.events.Add(uint64(n))
 	}
 	now := d.clk.now()
@@ -177,12 +182,12 @@ func (d *ioDriver) turn(timeout time.Duration, limit int) int {
 
 // maybeTurn makes a non-blocking turn taking at most limit I/O events if
 // nobody turned the driver for at least since, and nobody holds it.
-func (d *ioDriver) maybeTurn(since time.Duration, limit int) {
+func (d *ioDriver) maybeTurn(since time.Duration, limit int, w *worker) {
 	if time.Duration(d.clk.now()-d.lastTurn.Load()) < since {
 		return
 	}
 	if d.tryLock() {
-		d.turn(0, limit)
+		d.turn(0, limit, w)
 		d.releaseHandOff()
 	}
 }
@@ -289,7 +294,7 @@ func (d *ioDriver) fallback() {
 			select {
 			case <-d.resume:
 			case <-t.C:
-				d.maybeTurn(monitorInterval, turnEvents)
+				d.maybeTurn(monitorInterval, turnEvents, nil)
 			}
 			continue
 		}
@@ -303,7 +308,7 @@ func (d *ioDriver) fallback() {
 			}
 			continue
 		}
-		d.turn(-1, turnEvents)
+		d.turn(-1, turnEvents, nil)
 		// A runtime that started interrupted this turn: its idle workers
 		// may have found the driver locked (see releaseHandOff).
 		d.releaseHandOff()

@@ -166,6 +166,24 @@ func (e *executor) schedule(h *header) {
 	}
 }
 
+// wakeFrom wakes ws, the wakers an I/O driver turn collected, and clears
+// them. w is the worker that turned the driver (nil: not a worker): a task
+// of its own runtime is queued on it directly, as schedule would after
+// finding w by its goroutine, without that look-up.
+func wakeFrom(w *worker, ws []Waker) {
+	for i, wk := range ws {
+		ws[i] = Waker{}
+		if h, ok := wk.target.(*header); ok && w != nil && h.exec == w.exec && w.exec.det == nil {
+			if h.transitionToNotified() && !w.exec.closed.Load() {
+				w.st.wakeups++
+				w.pushLIFO(h)
+			}
+			continue
+		}
+		wk.Wake()
+	}
+}
+
 // notifyOne unparks one idle worker if there is one and nobody searches,
 // preferring a worker that is not parked in the driver.
 func (e *executor) notifyOne() {

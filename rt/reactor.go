@@ -380,10 +380,19 @@ func (s *Source) CancelWait(i Interest, w Waker) {
 // advances the tick in one atomic step, then wakes the waiters whose
 // interest r satisfies. Called by the poller.
 func (s *Source) setReadiness(r Ready) {
+	var buf [2]Waker
+	for _, w := range s.setReadinessInto(r, buf[:0]) {
+		w.Wake()
+	}
+}
+
+// setReadinessInto is setReadiness appending the wakers to wake to out
+// instead of waking them.
+func (s *Source) setReadinessInto(r Ready, out []Waker) []Waker {
 	for {
 		old := s.state.Load()
 		if Ready(old)&ReadyShutdown != 0 {
-			return
+			return out
 		}
 		nw := (old + tickOne) | uint64(r)
 		if old>>tickShift == 0 {
@@ -395,27 +404,36 @@ func (s *Source) setReadiness(r Ready) {
 			break
 		}
 	}
-	s.wake(r)
+	return s.takeWaiters(r, out)
 }
 
 // wake wakes (and removes) the waiters whose interest r satisfies.
 func (s *Source) wake(r Ready) {
+	var buf [2]Waker
+	for _, w := range s.takeWaiters(r, buf[:0]) {
+		w.Wake()
+	}
+}
+
+// takeWaiters removes the waiters whose interest r satisfies and appends
+// their wakers to out.
+func (s *Source) takeWaiters(r Ready, out []Waker) []Waker {
 	rd := r&Readable.mask() != 0
 	wr := r&Writable.mask() != 0
-	var reader, writer Waker
-	var more []waiter
 	s.mu.Lock()
-	if rd {
-		reader, s.reader = s.reader, Waker{}
+	if rd && !s.reader.IsZero() {
+		out = append(out, s.reader)
+		s.reader = Waker{}
 	}
-	if wr {
-		writer, s.writer = s.writer, Waker{}
+	if wr && !s.writer.IsZero() {
+		out = append(out, s.writer)
+		s.writer = Waker{}
 	}
 	if s.more != nil {
 		var kept []waiter
 		for _, x := range *s.more {
 			if (x.dir == Readable && rd) || (x.dir == Writable && wr) {
-				more = append(more, x)
+				out = append(out, x.w)
 			} else {
 				kept = append(kept, x)
 			}
@@ -426,11 +444,7 @@ func (s *Source) wake(r Ready) {
 		}
 	}
 	s.mu.Unlock()
-	reader.Wake()
-	writer.Wake()
-	for _, x := range more {
-		x.w.Wake()
-	}
+	return out
 }
 
 // Close shuts the Source down: the ReadyShutdown bit is set, the fd is
@@ -563,7 +577,11 @@ type dispatch struct {
 
 // dispatch delivers evs to their Sources. The table is locked only to map
 // tokens; wakers run outside the lock (a waker may close a Source).
-func (r *reactor) dispatch(evs []event, batch []dispatch) []dispatch {
+//
+// The wakers of the waiters the events satisfy are appended to wakers,
+// not woken: the caller wakes them (wakeFrom), which lets the worker that
+// turned the driver queue its own tasks without looking itself up.
+func (r *reactor) dispatch(evs []event, batch []dispatch, wakers []Waker) ([]dispatch, []Waker) {
 	r.mu.Lock()
 	for _, ev := range evs {
 		idx, gen := uint32(ev.token), uint32(ev.token>>32)
@@ -573,8 +591,8 @@ func (r *reactor) dispatch(evs []event, batch []dispatch) []dispatch {
 	}
 	r.mu.Unlock()
 	for i := range batch {
-		batch[i].src.setReadiness(batch[i].ready)
+		wakers = batch[i].src.setReadinessInto(batch[i].ready, wakers)
 		batch[i].src = nil
 	}
-	return batch
+	return batch, wakers
 }

@@ -81,7 +81,7 @@ func newTestSource(t *testing.T, fd int) (*reactor, *fakeDriver, *Source) {
 }
 
 func deliver(r *reactor, d *fakeDriver, fd int, ready Ready) {
-	r.dispatch([]event{{token: d.token(fd), ready: ready}}, nil)
+	dispatchAndWake(r, []event{{token: d.token(fd), ready: ready}})
 }
 
 func TestReactorClearReadyKeepsNewerEdge(t *testing.T) {
@@ -232,7 +232,7 @@ func TestReactorCloseWakesAndClosesOnce(t *testing.T) {
 		t.Fatal("Close did not deregister")
 	}
 	// Events after Close are ignored.
-	r.dispatch([]event{{token: s.token, ready: ReadyReadable}}, nil)
+	dispatchAndWake(r, []event{{token: s.token, ready: ReadyReadable}})
 	_ = r
 }
 
@@ -248,7 +248,7 @@ func TestReactorStaleTokenNotDelivered(t *testing.T) {
 	}
 	w := newCountWaker()
 	s.PollReadable(NewContext(NewWaker(w)))
-	r.dispatch([]event{{token: oldTok, ready: ReadyReadable}}, nil)
+	dispatchAndWake(r, []event{{token: oldTok, ready: ReadyReadable}})
 	if w.n.Load() != 0 {
 		t.Fatal("late event of a closed source reached the slot's new source")
 	}
@@ -376,4 +376,11 @@ func TestReactorClearOnly(t *testing.T) {
 	if got := s.Snapshot(Readable | Writable).Ready(); got != ReadyError|ReadyWritable {
 		t.Fatalf("after ClearReady(Only(readable)): %v, want error|writable", got)
 	}
+}
+
+// dispatchAndWake delivers evs and wakes their waiters, as a driver turn
+// off a worker does.
+func dispatchAndWake(r *reactor, evs []event) {
+	_, ws := r.dispatch(evs, nil, nil)
+	wakeFrom(nil, ws)
 }

@@ -181,7 +181,7 @@ func (w *worker) parkIdle() {
 	if d := e.drv; d != nil && d.tryLock() {
 		w.driving.Store(true)
 		if !w.unparked.Load() {
-			d.turn(-1, turnEvents)
+			d.turn(-1, turnEvents, w)
 		}
 		w.driving.Store(false)
 		d.release()
@@ -240,7 +240,7 @@ func (w *worker) waitToken() {
 func (w *worker) maintenance() {
 	w.flushStats()
 	if d := w.exec.drv; d != nil {
-		d.maybeTurn(pollInterval, max(localCap-w.local.len()-1, minTurnEvents))
+		d.maybeTurn(pollInterval, max(localCap-w.local.len()-1, minTurnEvents), w)
 	}
 }
 
