@@ -2,6 +2,7 @@ package http1
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -330,3 +331,62 @@ func BenchmarkAppendHello(b *testing.B) {
 		out = AppendResponse(out[:0], &h, body, false)
 	}
 }
+
+// FuzzParseSameAsReference checks the parser against the one it replaced
+// (ref_test.go), which scanned each line twice: every input must give the
+// same length, error and request.
+func FuzzParseSameAsReference(f *testing.F) {
+	for _, s := range []string{
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /p?q HTTP/1.0\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nabc",
+		"GET /a\x7f HTTP/2.0\r\n\r\n",
+		"GET /a HTTP/1.1\r\nX: a\rb\r\n\r\n",
+		"G\rT / HTTP/1.1\r\n\r\n",
+		"GET / HTTP/1.1\r\n Host: x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost:   \r\nX-Y:\t a\tb \t\r\n\r\n",
+		"GET / HTTP/1.1\r\nHo st: x\r\n\r\n",
+		"\r\n\nGET http://h/p?x HTTP/1.1\r\nHost: h\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	lim := &Limits{MaxHeaderBytes: 512, MaxHeaders: 8, MaxBodyBytes: 1000}
+	f.Fuzz(func(t *testing.T, buf []byte) {
+		var got, want Request
+		n, err := ParseRequest(&got, buf, lim)
+		wn, werr := refParseRequest(&want, buf, lim)
+		if n != wn || err != werr {
+			t.Fatalf("%q: n %d, err %v; the reference gives %d, %v", buf, n, err, wn, werr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: request\n%+v\nthe reference gives\n%+v", buf, got, want)
+		}
+	})
+}
+
+// wrkRequest is the request wrk sends.
+var wrkRequest = []byte("GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
+
+// browserRequest has the headers a browser sends.
+var browserRequest = []byte("GET /static/app.js?v=3 HTTP/1.1\r\nHost: example.com\r\n" +
+	"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n" +
+	"Accept: */*\r\nAccept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate, br\r\n" +
+	"Referer: https://example.com/\r\nConnection: keep-alive\r\nCookie: session=0123456789abcdef; theme=dark\r\n" +
+	"Sec-Fetch-Dest: script\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Site: same-origin\r\n\r\n")
+
+func benchParse(b *testing.B, in []byte, parse func(*Request, []byte, *Limits) (int, error)) {
+	var req Request
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if n, err := parse(&req, in, nil); err != nil || n != len(in) {
+			b.Fatal(n, err)
+		}
+	}
+}
+
+// The parser against the one it replaced (ref_test.go), on the request
+// wrk sends and on a browser's.
+func BenchmarkParseWrk(b *testing.B)        { benchParse(b, wrkRequest, ParseRequest) }
+func BenchmarkParseWrkRef(b *testing.B)     { benchParse(b, wrkRequest, refParseRequest) }
+func BenchmarkParseBrowser(b *testing.B)    { benchParse(b, browserRequest, ParseRequest) }
+func BenchmarkParseBrowserRef(b *testing.B) { benchParse(b, browserRequest, refParseRequest) }

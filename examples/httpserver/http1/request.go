@@ -254,17 +254,17 @@ func ParseRequest(req *Request, buf []byte, lim *Limits) (n int, err error) {
 		if len(line) == 0 {
 			break
 		}
-		if line[0] == ' ' || line[0] == '\t' {
-			return 0, ErrBadRequest // obsolete line folding
+		// The name: token characters up to the colon, in one pass (a
+		// line starting with a space or tab, obsolete line folding,
+		// has an empty name and is refused with the rest).
+		colon := 0
+		for colon < len(line) && tokenTable[line[colon]] {
+			colon++
 		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 {
+		if colon == 0 || colon == len(line) || line[colon] != ':' {
 			return 0, ErrBadRequest
 		}
 		name := line[:colon]
-		if !isToken(name) {
-			return 0, ErrBadRequest
-		}
 		value := trimOWS(line[colon+1:])
 		if !validValue(value) {
 			return 0, ErrBadRequest
@@ -345,7 +345,10 @@ func incomplete(buf []byte, l Limits) error {
 }
 
 // nextLine returns the line starting at pos (without its terminator) and
-// the position after the terminator.
+// the position after the terminator. A bare CR left inside the line is
+// not looked for here: the callers check every byte of a line (a CR is
+// neither a token character, nor allowed in a target or a field value),
+// so a second scan of the line would only repeat that.
 func nextLine(b []byte, pos int) (line []byte, next int, err error) {
 	i := bytes.IndexByte(b[pos:], '\n')
 	if i < 0 {
@@ -355,9 +358,6 @@ func nextLine(b []byte, pos int) (line []byte, next int, err error) {
 	next = pos + i + 1
 	if len(line) > 0 && line[len(line)-1] == '\r' {
 		line = line[:len(line)-1]
-	}
-	if bytes.IndexByte(line, '\r') >= 0 {
-		return nil, 0, ErrBadRequest // a bare CR inside a line
 	}
 	return line, next, nil
 }
@@ -398,19 +398,33 @@ func checkHeaderPrefix(p []byte) error {
 
 // parseRequestLine parses "METHOD SP target SP HTTP/1.x".
 func parseRequestLine(req *Request, line []byte) error {
-	sp1 := bytes.IndexByte(line, ' ')
-	if sp1 <= 0 {
+	// One pass over each part: the method's token characters up to the
+	// first space, then the target up to the next space, noting whether
+	// it holds a byte no target may. A bare CR is refused at once, like
+	// anywhere in the head; other bad bytes after the version check, so
+	// that a bad version is answered 505 whatever the target.
+	sp1 := 0
+	for sp1 < len(line) && tokenTable[line[sp1]] {
+		sp1++
+	}
+	if sp1 == 0 || sp1 == len(line) || line[sp1] != ' ' {
 		return ErrBadRequest
 	}
-	rest := line[sp1+1:]
-	sp2 := bytes.IndexByte(rest, ' ')
-	if sp2 <= 0 {
+	sp2 := sp1 + 1
+	badTarget := false
+	for sp2 < len(line) && line[sp2] != ' ' {
+		if c := line[sp2]; c < ' ' || c == 0x7f {
+			if c == '\r' {
+				return ErrBadRequest
+			}
+			badTarget = true
+		}
+		sp2++
+	}
+	if sp2 == sp1+1 || sp2 == len(line) {
 		return ErrBadRequest
 	}
-	method, target, version := line[:sp1], rest[:sp2], rest[sp2+1:]
-	if !isToken(method) {
-		return ErrBadRequest
-	}
+	method, target, version := line[:sp1], line[sp1+1:sp2], line[sp2+1:]
 	switch {
 	case string(version) == "HTTP/1.1":
 		req.Minor = 1
@@ -421,10 +435,8 @@ func parseRequestLine(req *Request, line []byte) error {
 	default:
 		return ErrBadRequest
 	}
-	for _, c := range target {
-		if c <= ' ' || c == 0x7f {
-			return ErrBadRequest
-		}
+	if badTarget {
+		return ErrBadRequest
 	}
 	req.Method, req.Target = method, target
 	switch {
@@ -503,6 +515,8 @@ func trimOWS(b []byte) []byte {
 	return b
 }
 
+// validValue reports whether every byte of v is allowed in a field value:
+// visible characters, spaces, tabs and obs-text, no other control byte.
 func validValue(v []byte) bool {
 	for _, c := range v {
 		if (c < ' ' && c != '\t') || c == 0x7f {
@@ -528,10 +542,6 @@ var tokenTable = func() (t [256]bool) {
 	}
 	return t
 }()
-
-func isToken(b []byte) bool {
-	return len(b) > 0 && isTokenPrefix(b)
-}
 
 func isTokenPrefix(b []byte) bool {
 	for _, c := range b {
