@@ -3,6 +3,7 @@ package http1
 import (
 	"bytes"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -390,3 +391,21 @@ func BenchmarkParseWrk(b *testing.B)        { benchParse(b, wrkRequest, ParseReq
 func BenchmarkParseWrkRef(b *testing.B)     { benchParse(b, wrkRequest, refParseRequest) }
 func BenchmarkParseBrowser(b *testing.B)    { benchParse(b, browserRequest, ParseRequest) }
 func BenchmarkParseBrowserRef(b *testing.B) { benchParse(b, browserRequest, refParseRequest) }
+
+// TestAppendDecimalAndStatusLine checks the hand-written number formatting
+// against strconv, and the status line of known and unknown codes.
+func TestAppendDecimalAndStatusLine(t *testing.T) {
+	for _, n := range []int64{0, 1, 9, 10, 14, 99, 100, 404, 999, 1000, 1234, 9999, 10000, 123456789, -1, -42} {
+		if got, want := string(appendDecimal([]byte("x"), n)), "x"+strconv.FormatInt(n, 10); got != want {
+			t.Errorf("appendDecimal(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		status int
+		want   string
+	}{{200, "HTTP/1.1 200 OK\r\n"}, {404, "HTTP/1.1 404 Not Found\r\n"}, {100, "HTTP/1.1 100 Continue\r\n"}, {599, "HTTP/1.1 599 Status\r\n"}} {
+		if got := string(AppendStatusLine(nil, tc.status)); got != tc.want {
+			t.Errorf("AppendStatusLine(%d) = %q, want %q", tc.status, got, tc.want)
+		}
+	}
+}

@@ -59,36 +59,34 @@ func AppendResponseHead(dst []byte, h *ResponseHead) []byte {
 	} else {
 		dst = AppendDate(dst, h.Now)
 	}
-	dst = append(dst, "\r\n"...)
+	// Each header's CRLF is written with the next header's name: one
+	// append of a constant instead of two.
 	if h.Server != "" {
-		dst = append(dst, "Server: "...)
+		dst = append(dst, "\r\nServer: "...)
 		dst = append(dst, h.Server...)
-		dst = append(dst, "\r\n"...)
 	}
 	if h.ContentType != "" {
-		dst = append(dst, "Content-Type: "...)
+		dst = append(dst, "\r\nContent-Type: "...)
 		dst = append(dst, h.ContentType...)
-		dst = append(dst, "\r\n"...)
 	}
 	if bodyAllowed(h.Status) {
 		if h.Chunked {
-			dst = append(dst, "Transfer-Encoding: chunked\r\n"...)
+			dst = append(dst, "\r\nTransfer-Encoding: chunked"...)
 		} else if h.ContentLength >= 0 {
-			dst = append(dst, "Content-Length: "...)
-			dst = strconv.AppendInt(dst, h.ContentLength, 10)
-			dst = append(dst, "\r\n"...)
+			dst = append(dst, "\r\nContent-Length: "...)
+			dst = appendDecimal(dst, h.ContentLength)
 		}
 	}
 	if h.Close {
-		dst = append(dst, "Connection: close\r\n"...)
+		dst = append(dst, "\r\nConnection: close"...)
 	} else if h.Minor == 0 {
-		dst = append(dst, "Connection: keep-alive\r\n"...)
+		dst = append(dst, "\r\nConnection: keep-alive"...)
 	}
 	for _, e := range h.Extra {
-		dst = append(dst, e...)
 		dst = append(dst, "\r\n"...)
+		dst = append(dst, e...)
 	}
-	return append(dst, "\r\n"...)
+	return append(dst, "\r\n\r\n"...)
 }
 
 // AppendResponse appends a complete response with body to dst:
@@ -152,11 +150,31 @@ func AppendLastChunk(dst []byte) []byte {
 
 // AppendStatusLine appends "HTTP/1.1 <status> <reason>\r\n".
 func AppendStatusLine(dst []byte, status int) []byte {
+	if status == 200 {
+		return append(dst, "HTTP/1.1 200 OK\r\n"...)
+	}
 	dst = append(dst, "HTTP/1.1 "...)
-	dst = strconv.AppendInt(dst, int64(status), 10)
+	dst = appendDecimal(dst, int64(status))
 	dst = append(dst, ' ')
 	dst = append(dst, StatusText(status)...)
 	return append(dst, "\r\n"...)
+}
+
+// appendDecimal appends n in decimal. Numbers below 10,000 (status codes,
+// the length of most bodies) are written digit by digit; the others by
+// strconv.
+func appendDecimal(dst []byte, n int64) []byte {
+	switch {
+	case n < 0 || n >= 10000:
+		return strconv.AppendInt(dst, n, 10)
+	case n < 10:
+		return append(dst, byte('0'+n))
+	case n < 100:
+		return append(dst, byte('0'+n/10), byte('0'+n%10))
+	case n < 1000:
+		return append(dst, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	}
+	return append(dst, byte('0'+n/1000), byte('0'+n/100%10), byte('0'+n/10%10), byte('0'+n%10))
 }
 
 // bodyAllowed reports whether a response with this status may have a
