@@ -116,7 +116,7 @@ func (e *executor) snapshot() RuntimeStats {
 		st.ReactorEvents = d.events.Load()
 	}
 	st.TimersLive = e.wheel.live()
-	st.TimersRegistered = e.wheel.registered.Load()
+	st.TimersRegistered = e.wheel.registeredTotal()
 	st.TimersFired = e.wheel.firedTotal.Load()
 	st.BlockingThreads, st.BlockingQueued = e.blockingPool().stats()
 	return st
