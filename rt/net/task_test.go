@@ -171,13 +171,31 @@ func (f *client) Cancel() {
 	}
 }
 
+// joinAll joins the tasks in hs in order, collecting their errors.
+type joinAll struct {
+	hs   []*rt.JoinHandle[error]
+	next int
+	errs []error
+}
+
+// poll joins what it can; true once every task is joined.
+func (j *joinAll) poll(cx *rt.Context) bool {
+	for ; j.next < len(j.hs); j.next++ {
+		if !j.hs[j.next].Poll(cx) {
+			return false
+		}
+		if err := j.hs[j.next].Result(); err != nil {
+			j.errs = append(j.errs, err)
+		}
+	}
+	return true
+}
+
 // mainTask spawns the server and the clients and joins the clients.
 type mainTask struct {
 	l       *TCPListener
 	clients int
-	hs      []*rt.JoinHandle[error]
-	next    int
-	errs    []error
+	joinAll
 }
 
 func (f *mainTask) Poll(cx *rt.Context) bool {
@@ -188,15 +206,7 @@ func (f *mainTask) Poll(cx *rt.Context) bool {
 			f.hs = append(f.hs, rt.SpawnFuture[client, error](client{addr: f.l.Addr().String(), msg: msg}))
 		}
 	}
-	for ; f.next < len(f.hs); f.next++ {
-		if !f.hs[f.next].Poll(cx) {
-			return false
-		}
-		if err := f.hs[f.next].Result(); err != nil {
-			f.errs = append(f.errs, err)
-		}
-	}
-	return true
+	return f.poll(cx)
 }
 
 func (f *mainTask) Cancel() {

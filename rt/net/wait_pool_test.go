@@ -193,10 +193,8 @@ func (f *bufferUser) Cancel()       {}
 
 // bufferUsers spawns n bufferUsers and joins them.
 type bufferUsers struct {
-	n    int
-	hs   []*rt.JoinHandle[error]
-	next int
-	errs []error
+	n int
+	joinAll
 }
 
 func (f *bufferUsers) Poll(cx *rt.Context) bool {
@@ -205,15 +203,7 @@ func (f *bufferUsers) Poll(cx *rt.Context) bool {
 			f.hs = append(f.hs, rt.SpawnFuture[bufferUser, error](bufferUser{id: i, rounds: 300}))
 		}
 	}
-	for ; f.next < len(f.hs); f.next++ {
-		if !f.hs[f.next].Poll(cx) {
-			return false
-		}
-		if err := f.hs[f.next].Result(); err != nil {
-			f.errs = append(f.errs, err)
-		}
-	}
-	return true
+	return f.poll(cx)
 }
 
 func (f *bufferUsers) Cancel() {}
