@@ -1,7 +1,8 @@
 //! Shared start-up code for the two reference servers.
 
 use std::io::Write;
-use tokio::net::TcpListener;
+use std::future::Future;
+use tokio::net::{TcpListener, TcpStream};
 
 /// Default listen address when no `-addr` flag is given.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:7003";
@@ -42,4 +43,28 @@ pub async fn bind_and_announce(addr: &str) -> TcpListener {
     let _ = writeln!(out, "listening on {}", local);
     let _ = out.flush();
     listener
+}
+
+/// Runs a server: binds the `-addr` address, announces it, and spawns
+/// `handle` for every accepted connection, with TCP_NODELAY set (Go's
+/// default). An accept error (EMFILE, say) is not fatal: the loop yields
+/// to the other tasks and goes on.
+pub fn serve<F, Fut>(handle: F)
+where
+    F: Fn(TcpStream) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let addr = addr_from_args();
+    runtime().block_on(async move {
+        let listener = bind_and_announce(&addr).await;
+        loop {
+            match listener.accept().await {
+                Ok((sock, _)) => {
+                    let _ = sock.set_nodelay(true);
+                    tokio::spawn(handle(sock));
+                }
+                Err(_) => tokio::task::yield_now().await,
+            }
+        }
+    });
 }

@@ -18,18 +18,5 @@ async fn handle(mut sock: TcpStream) {
 }
 
 fn main() {
-    let addr = tokioref::addr_from_args();
-    tokioref::runtime().block_on(async move {
-        let listener = tokioref::bind_and_announce(&addr).await;
-        loop {
-            match listener.accept().await {
-                Ok((sock, _)) => {
-                    let _ = sock.set_nodelay(true); // Go's default
-                    tokio::spawn(handle(sock));
-                }
-                // e.g. EMFILE: keep serving, let other tasks run first.
-                Err(_) => tokio::task::yield_now().await,
-            }
-        }
-    });
+    tokioref::serve(handle);
 }
