@@ -377,18 +377,10 @@ func (s *Source) CancelWait(i Interest, w Waker) {
 }
 
 // setReadiness records an event: it ORs r into the readiness bits and
-// advances the tick in one atomic step, then wakes the waiters whose
-// interest r satisfies. Called by the poller.
-func (s *Source) setReadiness(r Ready) {
-	var buf [2]Waker
-	for _, w := range s.setReadinessInto(r, buf[:0]) {
-		w.Wake()
-	}
-}
-
-// setReadinessInto is setReadiness appending the wakers to wake to out
-// instead of waking them.
-func (s *Source) setReadinessInto(r Ready, out []Waker) []Waker {
+// advances the tick in one atomic step, then removes the waiters whose
+// interest r satisfies and appends their wakers to out, for the caller to
+// wake (see reactor.dispatch). Called by the poller.
+func (s *Source) setReadiness(r Ready, out []Waker) []Waker {
 	for {
 		old := s.state.Load()
 		if Ready(old)&ReadyShutdown != 0 {
@@ -591,7 +583,7 @@ func (r *reactor) dispatch(evs []event, batch []dispatch, wakers []Waker) ([]dis
 	}
 	r.mu.Unlock()
 	for i := range batch {
-		wakers = batch[i].src.setReadinessInto(batch[i].ready, wakers)
+		wakers = batch[i].src.setReadiness(batch[i].ready, wakers)
 		batch[i].src = nil
 	}
 	return batch, wakers

@@ -35,9 +35,8 @@ type gidSlot struct {
 
 // gidTab is an immutable snapshot of the registered goroutines.
 type gidTab struct {
-	shift uint // 64 - log2(len(slots))
-	slots []gidSlot
-	all   []gidSlot // the registrations, for the next snapshot
+	shift uint      // 64 - log2(len(slots))
+	slots []gidSlot // the registrations, and empty slots
 }
 
 var gidTable struct {
@@ -51,7 +50,7 @@ func newGidTab(all []gidSlot) *gidTab {
 	for 1<<bits < 2*len(all) {
 		bits++
 	}
-	t := &gidTab{shift: 64 - bits, slots: make([]gidSlot, 1<<bits), all: all}
+	t := &gidTab{shift: 64 - bits, slots: make([]gidSlot, 1<<bits)}
 	for _, s := range all {
 		i := t.home(s.g)
 		for t.slots[i].g != 0 {
@@ -87,19 +86,8 @@ func registerG(e gidEntry) (g uintptr, prev gidEntry) {
 	g = getg()
 	gidTable.mu.Lock()
 	defer gidTable.mu.Unlock()
-	var all []gidSlot
-	if old := gidTable.t.Load(); old != nil {
-		all = make([]gidSlot, 0, len(old.all)+1)
-		for _, s := range old.all {
-			if s.g == g {
-				prev = s.e
-				continue
-			}
-			all = append(all, s)
-		}
-	}
-	all = append(all, gidSlot{g: g, e: e})
-	gidTable.t.Store(newGidTab(all))
+	all, prev := othersThan(g)
+	gidTable.t.Store(newGidTab(append(all, gidSlot{g: g, e: e})))
 	return g, prev
 }
 
@@ -107,15 +95,7 @@ func registerG(e gidEntry) (g uintptr, prev gidEntry) {
 func deregisterG(g uintptr, prev gidEntry) {
 	gidTable.mu.Lock()
 	defer gidTable.mu.Unlock()
-	var all []gidSlot
-	if old := gidTable.t.Load(); old != nil {
-		all = make([]gidSlot, 0, len(old.all))
-		for _, s := range old.all {
-			if s.g != g {
-				all = append(all, s)
-			}
-		}
-	}
+	all, _ := othersThan(g)
 	if prev.exec != nil {
 		all = append(all, gidSlot{g: g, e: prev})
 	}
@@ -124,6 +104,26 @@ func deregisterG(g uintptr, prev gidEntry) {
 		return
 	}
 	gidTable.t.Store(newGidTab(all))
+}
+
+// othersThan returns the current registrations other than g's, and g's
+// own (zero if none). Called with gidTable.mu held.
+func othersThan(g uintptr) (all []gidSlot, own gidEntry) {
+	old := gidTable.t.Load()
+	if old == nil {
+		return nil, gidEntry{}
+	}
+	all = make([]gidSlot, 0, len(old.slots)/2+1)
+	for _, s := range old.slots {
+		switch s.g {
+		case 0:
+		case g:
+			own = s.e
+		default:
+			all = append(all, s)
+		}
+	}
+	return all, own
 }
 
 // currentG returns the registration of the calling goroutine, if any.
