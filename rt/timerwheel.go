@@ -47,6 +47,25 @@ package rt
 // readable without the lock (atomic), so a poll after firing is lock-free.
 // When a new entry is due before the tick the driver holder sleeps until
 // (parkedUntil), the inserter interrupts the holder's park.
+//
+// # Movable timers
+//
+// A Deadline's entry is movable: its due tick is e.want, which the owner
+// may move later without the lock, by a compare-and-swap from the value it
+// last saw (moveLater). The entry stays queued at its earlier tick; when
+// that tick comes, advance re-queues it at e.want instead of firing it. So
+// pushing a deadline back, which a connection's idle timeout does once per
+// request, costs one atomic instruction instead of an unlink and an insert
+// under the lock, and the wheel touches the entry at most once per period
+// the deadline was pushed back by.
+//
+// Firing a movable entry is a compare-and-swap of e.want to wantFired
+// (under mu). A move and a firing that race are ordered by their two CAS:
+// either the move wins and the entry is re-queued, or the firing wins and
+// the owner's CAS fails, and the owner re-arms the entry under the lock
+// (rearm). A movable entry keeps its waker when it fires (only its owner
+// writes it, under mu, so the owner may compare it without the lock before
+// a wait); stop clears it.
 
 import (
 	"math"
@@ -66,6 +85,13 @@ const (
 	minTick     = math.MinInt64 // parkedUntil: nobody sleeps on the wheel
 )
 
+// The values of a movable entry's want besides a due tick (ticks are > 0:
+// a deadline at or before the clock's start is past when armed).
+const (
+	wantIdle  int64 = 0  // not queued
+	wantFired int64 = -1 // fired, and not re-armed since
+)
+
 // Timer entry states.
 const (
 	timerIdle   uint32 = iota // not in the wheel (never registered, or cancelled)
@@ -81,6 +107,8 @@ type timerEntry struct {
 	state      uint32 // atomic (a plain uint32 keeps futures copyable before their first poll)
 	level      uint8
 	slot       uint8
+	movable    bool  // a Deadline's entry: see "Movable timers"
+	want       int64 // movable entries: the due tick, wantIdle or wantFired (atomic)
 }
 
 type wheelLevel struct {
@@ -274,9 +302,16 @@ func (tw *timerWheel) advance(now int64) int {
 		for e != nil {
 			next := e.next
 			e.next, e.prev = nil, nil
+			if e.tick <= nowTick && e.movable {
+				if t := settle(e, nowTick); t > nowTick {
+					e.tick = t // moved later: re-queue
+				}
+			}
 			if e.tick <= nowTick {
 				tw.fired = append(tw.fired, e.waker)
-				e.waker = Waker{}
+				if !e.movable {
+					e.waker = Waker{}
+				}
 				tw.count--
 				atomic.StoreUint32(&e.state, timerFired)
 			} else {
@@ -305,6 +340,88 @@ func (tw *timerWheel) advance(now int64) int {
 	}
 	tw.mu.Unlock()
 	return n
+}
+
+// settle decides a due movable entry: it returns the later tick its
+// owner moved it to, or marks it fired (the CAS its owner's moveLater
+// races with) and returns wantFired. Called with mu held.
+func settle(e *timerEntry, nowTick int64) int64 {
+	for {
+		t := atomic.LoadInt64(&e.want)
+		if t > nowTick {
+			return t
+		}
+		if atomic.CompareAndSwapInt64(&e.want, t, wantFired) {
+			return wantFired
+		}
+	}
+}
+
+// moveLater moves the deadline of a queued movable entry to tick t,
+// without the lock. It fails (false) if the entry is not queued, if t is
+// earlier than its current tick, or if the entry fired meanwhile: the
+// owner then re-arms it with rearm. Only the entry's owner calls it.
+func moveLater(e *timerEntry, t int64) bool {
+	cur := atomic.LoadInt64(&e.want)
+	return cur > 0 && t >= cur && (t == cur || atomic.CompareAndSwapInt64(&e.want, cur, t))
+}
+
+// rearm queues the movable entry e at clock time deadline (ns), first
+// unlinking it if it is queued. now is the current clock time, as read by
+// the caller. It returns false if the deadline has already passed: e is
+// then fired, and its waker is not woken (the owner, who calls rearm,
+// knows).
+func (tw *timerWheel) rearm(e *timerEntry, deadline, now int64) bool {
+	t := deadlineTick(deadline)
+	tw.mu.Lock()
+	if atomic.LoadUint32(&e.state) == timerQueued {
+		tw.unlink(e)
+		tw.count--
+	}
+	e.movable = true
+	if deadline <= now || t <= tw.elapsed {
+		atomic.StoreInt64(&e.want, wantFired)
+		atomic.StoreUint32(&e.state, timerFired)
+		tw.mu.Unlock()
+		return false
+	}
+	e.tick = t
+	atomic.StoreInt64(&e.want, t)
+	tw.insert(e)
+	tw.count++
+	tw.registered++
+	interrupt := t < tw.parkedUntil.Load()
+	tw.mu.Unlock()
+	if interrupt && tw.wake != nil {
+		tw.wake()
+	}
+	return true
+}
+
+// watch makes w the waker that the firing of the movable entry e will
+// wake, and reports whether it has already fired.
+func (tw *timerWheel) watch(e *timerEntry, w Waker) (fired bool) {
+	tw.mu.Lock()
+	fired = atomic.LoadInt64(&e.want) == wantFired
+	if !fired {
+		e.waker = w
+	}
+	tw.mu.Unlock()
+	return fired
+}
+
+// stop removes the movable entry e from the wheel if it is queued, and
+// drops its waker. Idempotent.
+func (tw *timerWheel) stop(e *timerEntry) {
+	tw.mu.Lock()
+	if atomic.LoadUint32(&e.state) == timerQueued {
+		tw.unlink(e)
+		tw.count--
+	}
+	atomic.StoreUint32(&e.state, timerIdle)
+	atomic.StoreInt64(&e.want, wantIdle)
+	e.waker = Waker{}
+	tw.mu.Unlock()
 }
 
 // registeredTotal returns the number of timers ever registered.

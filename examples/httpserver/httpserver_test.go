@@ -680,3 +680,97 @@ func TestHelloAllocs(t *testing.T) {
 		t.Errorf("%.3f allocations per keep-alive GET /hello, want ~0", per)
 	}
 }
+
+// TestIdleTimeout keeps a connection busy with a request every half idle
+// timeout, for three idle timeouts: each response pushes the idle deadline
+// back, so all are served on the one connection. Then the client goes
+// quiet, and the server closes the connection one idle timeout after the
+// last response (not earlier, not much later).
+func TestIdleTimeout(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
+		p := startServer(t, bin, "-root", t.TempDir(), "-idle-timeout", idle.String(), "-header-timeout", "5s")
+		c := dial(t, p.addr)
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		br := bufio.NewReader(c)
+		var last time.Time
+		for i := range 6 {
+			if i > 0 {
+				time.Sleep(idle / 2)
+			}
+			if _, err := io.WriteString(c, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+				t.Fatalf("request %d: %v (closed before the idle timeout?)", i, err)
+			}
+			readResp(t, br, "GET")
+			last = time.Now()
+		}
+		if b, err := br.ReadByte(); err != io.EOF {
+			t.Fatalf("after going quiet: read %q, %v; want EOF", b, err)
+		}
+		if quiet := time.Since(last); quiet < idle || quiet > idle+2*time.Second {
+			t.Errorf("closed %v after the last response, idle timeout %v", quiet, idle)
+		}
+	})
+}
+
+// TestPipelinedFlood pipelines thousands of hello requests and reads
+// nothing for a while: the answers fill the socket's buffers, so the
+// server's write comes up short and the rest waits for the client. Then
+// the client reads, and gets every response, whole and in order. (The
+// requests are 32 bytes and go out 512 at a time, one receive buffer's
+// worth, so that the server's reads hold whole requests and it answers
+// them from memory, the path whose write is tested here. The 7.5 MB of
+// responses outgrow the server's send buffer even at its largest.)
+func TestPipelinedFlood(t *testing.T) {
+	req := []byte("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+	const perBatch, batches = 512, 100
+	if len(req)*perBatch != 16<<10 {
+		t.Fatalf("a batch of requests is %d bytes, not the server's receive buffer", len(req)*perBatch)
+	}
+	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
+		p := startServer(t, bin, "-root", t.TempDir())
+		// A small receive buffer, set before connecting (the window is
+		// sized then) and exempt from autotuning, so that the responses
+		// fill it soon.
+		d := net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
+			var err error
+			rc.Control(func(fd uintptr) {
+				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
+			})
+			return err
+		}}
+		c, err := d.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		sendErr := make(chan error, 1)
+		go func() {
+			batch := bytes.Repeat(req, perBatch)
+			for range batches {
+				if _, err := c.Write(batch); err != nil {
+					sendErr <- err
+					return
+				}
+			}
+			sendErr <- nil
+		}()
+		time.Sleep(300 * time.Millisecond) // let the responses pile up
+		br := bufio.NewReader(c)
+		for i := range perBatch * batches {
+			resp, err := http.ReadResponse(br, &http.Request{Method: "GET"})
+			if err != nil {
+				t.Fatalf("response %d: %v", i, err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != 200 || string(body) != "Hello, World!\n" {
+				t.Fatalf("response %d: %d %q %v", i, resp.StatusCode, body, err)
+			}
+		}
+		if err := <-sendErr; err != nil {
+			t.Fatalf("sending: %v", err)
+		}
+	})
+}

@@ -120,13 +120,10 @@ func serveConn(c *conn) {
 	// The first request's head must be complete within the header timeout
 	// of the accept; a later one's within the header timeout of its first
 	// bytes, which may come up to the idle timeout after the last response.
-	// (The wait takes a duration, not a deadline: the timer reads the
-	// clock once when it is armed, and no time.Time is computed for the
-	// requests that need none.)
 	first := rt.Now().Add(srv.cfg.headerTimeout)
-	wait := srv.cfg.headerTimeout
+	c.idle.ResetAt(first)
 	for {
-		werr, err := rt.Timeout(wait, func() error {
+		werr, err := rt.WithDeadline(&c.idle, func() error {
 			return c.s.WaitReadable()
 		})
 		if err != nil || werr != nil {
@@ -164,9 +161,20 @@ func serveConn(c *conn) {
 				return serveBatch(c)
 			}))
 		} else if len(st.out) > 0 {
-			werr, err := rt.Timeout(srv.cfg.writeTimeout, func() error {
-				return c.s.WriteAll(c.st.out)
-			})
+			// Answers from memory usually fit in the socket's send buffer:
+			// they go out without a future, and only what is left waits,
+			// within the write timeout.
+			n, werr := c.s.TryWrite(st.out)
+			if werr == net.ErrWouldBlock {
+				n, werr = 0, nil
+			}
+			var err error
+			if werr == nil && n < len(st.out) {
+				st.out = st.out[:copy(st.out, st.out[n:])]
+				werr, err = rt.Timeout(srv.cfg.writeTimeout, func() error {
+					return c.s.WriteAll(c.st.out)
+				})
+			}
 			keep = keep && err == nil && werr == nil
 		}
 		c.st = nil
@@ -175,8 +183,13 @@ func serveConn(c *conn) {
 		if !keep || !srv.setIdle(c) {
 			break
 		}
-		wait = srv.cfg.idleTimeout
+		c.idle.Reset(srv.cfg.idleTimeout)
 	}
+	// Every way out of the loop comes here. (Not a deferred call: a defer
+	// costs the state machine a closure per connection and a deferred
+	// function per poll. Were the task cancelled instead, which only the
+	// end of the runtime does, the deadline would fire later, harmlessly.)
+	c.idle.Stop()
 	c.s.Close()
 	srv.untrack(c)
 }

@@ -100,6 +100,11 @@ type conn struct {
 	// received must be complete.
 	st       *reqState
 	deadline time.Time
+	// idle bounds the wait for a request's first bytes: the header timeout
+	// for the first request, the idle timeout after a response. It stays
+	// armed for the connection's life and is pushed back after every
+	// batch of responses (a clock read and an atomic instruction).
+	idle rt.Deadline
 }
 
 // track registers a new connection; it reports false (and registers
@@ -206,9 +211,9 @@ func putState(st *reqState) {
 		st.body = nil
 	}
 	st.body = st.body[:0]
-	st.req.Method, st.req.Target, st.req.Path, st.req.Query, st.req.Host = nil, nil, nil, nil, nil
-	clear(st.req.Headers[:cap(st.req.Headers)])
-	st.req.Headers = st.req.Headers[:0]
+	// The parsed request is left as it is: its slices point into st.buf,
+	// which the state owns for good, so they keep nothing else alive (and
+	// the next ParseRequest overwrites them).
 	statePool.Put(st)
 }
 

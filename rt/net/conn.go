@@ -243,6 +243,31 @@ func (c *conn) tryRead(p []byte) (int, error) {
 	return n, nil
 }
 
+// tryWrite is one send attempt that never waits: it returns what the
+// socket took (a short count when its send buffer filled up), or
+// ErrWouldBlock when it took nothing (the writability it disproved is
+// cleared, so a following write waits for the edge). A socket known to be
+// full is not asked.
+func (c *conn) tryWrite(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, c.checkOpen("write", "write")
+	}
+	ev := c.src.Snapshot(rt.Writable)
+	if ev.Ready() == 0 {
+		return 0, ErrWouldBlock // known full, and no edge since
+	}
+	n, err := c.send(p)
+	switch {
+	case err == unix.EAGAIN:
+		c.src.ClearReady(ev) // ev predates the failed send: no edge lost
+		return 0, ErrWouldBlock
+	case err != nil:
+		return 0, c.opError("write", "write", err)
+	}
+	c.drainedWrite(ev, n, len(p))
+	return n, nil
+}
+
 // pollWrite writes at least one byte of p (nothing for an empty p), or
 // returns errPending after registering for writability.
 func (c *conn) pollWrite(cx *rt.Context, ws *waitState, p []byte) (int, error) {

@@ -26,7 +26,7 @@
 //
 //	TCP:  Listen, ListenAddrPort, ListenConfig{ReusePort, Backlog}.Listen/ListenAddrPort,
 //	      (*TCPListener).Accept, Connect, ConnectAddrPort, ConnectTimeout,
-//	      (*TCPStream).Read, ReadFull, TryRead, WaitReadable, Write, WriteAll,
+//	      (*TCPStream).Read, ReadFull, TryRead, WaitReadable, Write, WriteAll, TryWrite,
 //	      CloseWrite, Close, LocalAddr, RemoteAddr, SetNoDelay, SetKeepAlive, Conn
 //	UDP:  ListenUDP, ListenUDPAddrPort, DialUDP, DialUDPAddrPort,
 //	      (*UDPConn).SendTo, RecvFrom, Send, Recv, Close
@@ -63,7 +63,8 @@
 // deadlines; OpError.Timeout reports it), or an *os.SyscallError wrapping
 // the errno, so that errors.Is(err, syscall.ECONNREFUSED) works. End of
 // stream is a bare io.EOF (io.ErrUnexpectedEOF from ReadFull in the
-// middle), and TryRead's "nothing yet" is a bare ErrWouldBlock.
+// middle), and TryRead's "nothing yet" and TryWrite's "no room" are a bare
+// ErrWouldBlock.
 //
 // Faults: EINTR is retried and EAGAIN waited out inside every operation.
 // Writes use MSG_NOSIGNAL: a reset peer is an error (EPIPE, ECONNRESET),

@@ -25,7 +25,8 @@ var ErrClosed = stdnet.ErrClosed
 var ErrTimeout error = os.ErrDeadlineExceeded
 
 // ErrWouldBlock is returned, unwrapped, by the TryRead methods when no
-// data is available yet.
+// data is available yet, and by the TryWrite methods when the send buffer
+// is full.
 var ErrWouldBlock = errors.New("operation would block")
 
 // OpError is the error type of every operation in this package, like

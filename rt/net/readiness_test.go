@@ -4,6 +4,7 @@ package net
 
 import (
 	"bytes"
+	"errors"
 	"hash/crc32"
 	"math/rand/v2"
 	"runtime"
@@ -424,5 +425,85 @@ func TestAcceptAllocations(t *testing.T) {
 	})
 	if allocs > 2 {
 		t.Errorf("accept allocates %.1f objects, want 2 (stream and Source)", allocs)
+	}
+}
+
+// TryWrite sends what the socket takes without waiting: everything while
+// there is room, a short count when the buffer fills, then ErrWouldBlock
+// (with writability cleared, so a following WriteAll waits for the edge
+// instead of failing first). WriteAll then finishes the rest once the peer
+// reads, and the peer gets every byte once, in order.
+func TestTryWrite(t *testing.T) {
+	c, s := pair(t)
+	if n, err := c.TryWrite(nil); n != 0 || err != nil {
+		t.Fatalf("TryWrite(nil) = %d, %v", n, err)
+	}
+	chunk := make([]byte, 64<<10)
+	var sent []byte
+	short := false
+	for i := 0; ; i++ {
+		for j := range chunk {
+			chunk[j] = byte(i*31 + j)
+		}
+		n, err := c.TryWrite(chunk)
+		if err == ErrWouldBlock {
+			if n != 0 {
+				t.Fatalf("ErrWouldBlock with %d bytes written", n)
+			}
+			break
+		}
+		if err != nil {
+			t.Fatalf("TryWrite: %v", err)
+		}
+		short = short || n < len(chunk)
+		sent = append(sent, chunk[:n]...)
+		if i > 10000 {
+			t.Fatal("the send buffer never filled")
+		}
+	}
+	if c.src.Snapshot(rt.Writable).Ready()&rt.ReadyWritable != 0 {
+		t.Fatal("ErrWouldBlock left the stream marked writable")
+	}
+	if !short {
+		t.Log("the buffer filled at a chunk boundary (no short count seen)")
+	}
+	if n, err := c.TryWrite(chunk); n != 0 || err != ErrWouldBlock {
+		t.Fatalf("TryWrite on a full socket = %d, %v", n, err)
+	}
+	rest := bytes.Repeat([]byte("tail"), 1000)
+	got := make(chan []byte, 1)
+	go func() {
+		var all []byte
+		buf := make([]byte, 64<<10)
+		for len(all) < len(sent)+len(rest) {
+			n, err := s.Read(buf)
+			if err != nil {
+				break
+			}
+			all = append(all, buf[:n]...)
+		}
+		got <- all
+	}()
+	if err := c.WriteAll(rest); err != nil {
+		t.Fatalf("WriteAll after ErrWouldBlock: %v", err)
+	}
+	all := <-got
+	if want := append(sent, rest...); !bytes.Equal(all, want) {
+		t.Fatalf("the peer got %d bytes, want %d (or they differ)", len(all), len(want))
+	}
+	// Errors: a closed stream, and a reset peer (never a SIGPIPE).
+	s.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	var err error
+	for err == nil && time.Now().Before(deadline) {
+		_, err = c.TryWrite([]byte("after the peer closed"))
+		time.Sleep(time.Millisecond)
+	}
+	if err == nil || err == ErrWouldBlock {
+		t.Fatalf("TryWrite to a closed peer: %v, want EPIPE or ECONNRESET", err)
+	}
+	c.Close()
+	if _, err := c.TryWrite([]byte("x")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("TryWrite after Close: %v", err)
 	}
 }

@@ -173,6 +173,25 @@ func (s *TCPStream) WriteAsync(p []byte) TCPStreamWriteFuture {
 // TCPStreamWriteFuture is the future of TCPStream.Write.
 type TCPStreamWriteFuture struct{ writeFuture }
 
+// TryWrite writes what the socket's send buffer takes of p without
+// waiting: n < len(p) when the buffer filled up. When it takes nothing,
+// TryWrite returns 0, ErrWouldBlock (the bare sentinel, not wrapped). It
+// is an ordinary function, usable anywhere. A server that answers from
+// memory writes with it first, and waits (WriteAll) only for what is left,
+// which over a socket with room is nothing:
+//
+//	n, err := s.TryWrite(out)
+//	if err == net.ErrWouldBlock {
+//		n, err = 0, nil
+//	}
+//	if err == nil && n < len(out) {
+//		err = s.WriteAll(out[n:])
+//	}
+//
+// A zero-length p returns 0, nil (or an error if the stream is closed). A
+// reset peer is an error, never a SIGPIPE.
+func (s *TCPStream) TryWrite(p []byte) (int, error) { return s.tryWrite(p) }
+
 // WriteAll writes all of p, waiting for writability whenever the send
 // buffer is full. It returns nil once every byte was handed to the kernel,
 // or the first error.

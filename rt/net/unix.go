@@ -313,6 +313,10 @@ func (s *UnixStream) Conn() *NetConn {
 // TCPStream.TryRead.
 func (s *UnixStream) TryRead(p []byte) (int, error) { return s.tryRead(p) }
 
+// TryWrite writes what the send buffer takes without waiting; see
+// TCPStream.TryWrite.
+func (s *UnixStream) TryWrite(p []byte) (int, error) { return s.tryWrite(p) }
+
 // Read reads up to len(p) bytes, waiting until at least one is available;
 // see TCPStream.Read.
 //
