@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func TestEcho(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := echoClient(srv.Addr, uint64(i), perConn, maxChunk); err != nil {
+				if err := echoClient(srv.Addr, uint64(i), perConn, maxChunk, false); err != nil {
 					errs <- fmt.Errorf("client %d: %w", i, err)
 				}
 			}()
@@ -47,10 +48,36 @@ func TestEcho(t *testing.T) {
 	})
 }
 
+// TestEchoSlowReader sends 16 MiB and reads nothing for a while, through a
+// small receive buffer: the echoes outgrow the server's send buffer, so its
+// writes come up short and the rest waits until the client reads. Every
+// byte must come back once, in order.
+func TestEchoSlowReader(t *testing.T) {
+	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
+		srv := buildtest.StartServer(t, bin, "-addr", "127.0.0.1:0")
+		if err := echoClient(srv.Addr, 1, 16<<20, 64<<10, true); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 // echoClient sends size pseudo-random bytes in chunks of random length and
-// verifies that exactly the same bytes come back.
-func echoClient(addr string, seed uint64, size, maxChunk int) error {
-	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+// verifies that exactly the same bytes come back. A slow client has an 8
+// KiB receive buffer and starts reading after 300 ms.
+func echoClient(addr string, seed uint64, size, maxChunk int, slow bool) error {
+	d := net.Dialer{Timeout: 10 * time.Second}
+	if slow {
+		// Set before connecting (the window is sized then); a set size
+		// is exempt from autotuning.
+		d.Control = func(_, _ string, rc syscall.RawConn) error {
+			var err error
+			rc.Control(func(fd uintptr) {
+				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
+			})
+			return err
+		}
+	}
+	conn, err := d.Dial("tcp", addr)
 	if err != nil {
 		return err
 	}
@@ -78,6 +105,9 @@ func echoClient(addr string, seed uint64, size, maxChunk int) error {
 		writeErr <- nil
 	}()
 
+	if slow {
+		time.Sleep(300 * time.Millisecond)
+	}
 	got := make([]byte, size)
 	if _, err := io.ReadFull(conn, got); err != nil {
 		return fmt.Errorf("reading the echo: %w", err)
