@@ -175,9 +175,7 @@ func (e *executor) detStep() {
 	w := e.workers[0]
 	if h := d.pick(); h != nil {
 		d.steps++
-		w.polling = true
-		w.runTask(h)
-		w.polling = false
+		w.detRunTask(h)
 		w.flushStats()
 		return
 	}
@@ -187,6 +185,15 @@ func (e *executor) detStep() {
 		return
 	}
 	d.io.wait()
+}
+
+// detRunTask runs one task in deterministic mode, recovering the panic of
+// its poll (recoverPoll).
+func (w *worker) detRunTask(h *header) {
+	defer w.recoverPoll(nil)
+	w.polling = true
+	w.runTask(h)
+	w.polling = false
 }
 
 // detRun runs the deterministic scheduler until the runtime stops (the

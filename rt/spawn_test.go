@@ -349,3 +349,50 @@ func TestJoinWakerRaces(t *testing.T) {
 		}, Workers(2))
 	})
 }
+
+// Panics are recovered once per worker loop, not per poll: a worker whose
+// task panicked goes on running the others. Many tasks panic (every third,
+// some after suspending), on two workers and in deterministic mode; every
+// panic reaches its handle with its stack, every other task completes
+// with its value, and the runtime still runs tasks afterwards.
+func TestPanicsKeepWorkersRunning(t *testing.T) {
+	for _, opt := range []Option{Workers(2), Deterministic(5)} {
+		within(t, 10*time.Second, func() {
+			Run(func() {
+				const n = 300
+				hs := make([]*JoinHandle[int], n)
+				for i := range hs {
+					polls := 0
+					hs[i] = SpawnFuture[funcFuture, int](funcFuture{
+						poll: func(cx *Context) bool {
+							polls++
+							if polls <= i%2 { // some suspend once first
+								cx.Waker().Wake()
+								return false
+							}
+							if i%3 == 0 {
+								panicInTask()
+							}
+							return true
+						},
+						res: i,
+					})
+				}
+				for i, h := range hs {
+					BlockOn(h) // Await would re-raise the panic
+					pe, panicked := h.Err().(*PanicError)
+					switch {
+					case i%3 == 0 && (!panicked || !strings.Contains(string(pe.Stack), "panicInTask")):
+						t.Errorf("task %d: Err() = %v, want its panic with the stack", i, h.Err())
+					case i%3 != 0 && (h.Err() != nil || h.Result() != i):
+						t.Errorf("task %d: %v, %v; want %d", i, h.Result(), h.Err(), i)
+					}
+				}
+				after := SpawnFuture[readyFuture, int](readyFuture{v: 7})
+				if v := Await[int](after); v != 7 {
+					t.Errorf("a task after the panics: %d", v)
+				}
+			}, opt)
+		})
+	}
+}

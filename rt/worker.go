@@ -34,8 +34,9 @@ type worker struct {
 	lifoPolls int
 	tick      uint32
 	searching bool
-	polling   bool  // deterministic mode: a task's Poll is on the stack
-	helpDue   int64 // clock time to wake a helper for queued tasks; 0: none; -1: decide after the turn
+	polling   bool    // deterministic mode: a task's Poll is on the stack
+	current   *header // the task whose Poll is on the stack (see recoverPoll)
+	helpDue   int64   // clock time to wake a helper for queued tasks; 0: none; -1: decide after the turn
 	rng       uint32
 	cx        Context
 	st        workerStats
@@ -48,6 +49,25 @@ type worker struct {
 func (w *worker) run() {
 	g, prev := registerG(gidEntry{exec: w.exec, worker: w})
 	defer deregisterG(g, prev)
+	for w.loop() {
+		// A task's poll panicked; recoverPoll dealt with it. Go on.
+	}
+	if w.searching {
+		w.searching = false
+		w.exec.searching.Add(-1)
+	}
+	// Tasks left in the queues (LIFO slot included) are cancelled by the
+	// shutdown sweep.
+	w.flushStats()
+}
+
+// loop runs tasks until the executor stops (false), or until a task's
+// poll panics (true, once recoverPoll has dealt with the panic). The
+// panic of a poll is recovered here, once per loop, rather than by a
+// deferred call around every poll, which would cost every poll a
+// deferred closure and a recover.
+func (w *worker) loop() (panicked bool) {
+	defer w.recoverPoll(&panicked)
 	e := w.exec
 	for !e.stopping.Load() {
 		h := w.next()
@@ -66,13 +86,7 @@ func (w *worker) run() {
 		}
 		w.runTask(h)
 	}
-	if w.searching {
-		w.searching = false
-		e.searching.Add(-1)
-	}
-	// Tasks left in the queues (LIFO slot included) are cancelled by the
-	// shutdown sweep.
-	w.flushStats()
+	return false
 }
 
 // next returns the next task of this worker's own queues, or of the
@@ -305,10 +319,12 @@ func (w *worker) runTask(h *header) {
 	w.cx.waker = Waker{target: h}
 	w.cx.budget, w.cx.budgeted = coopBudget, true
 	w.st.polls++
-	done, outcome := w.poll(h)
+	w.current = h
+	done := h.poll(&w.cx)
+	w.current = nil
 	w.cx.waker = Waker{}
 	if done {
-		w.finish(h, outcome)
+		w.finish(h, 0)
 		return
 	}
 	if !h.inList {
@@ -330,26 +346,38 @@ func (w *worker) runTask(h *header) {
 	}
 }
 
-// poll calls the future's Poll. Panics of joinable tasks are kept for the
-// join handle; a panic in a detached task crashes the process, as in a
+// recoverPoll is deferred by the loops that run tasks (worker.loop,
+// executor.detStep). If a task's Poll is panicking (w.current is set), it
+// recovers the panic and completes the task with it: a joinable task's
+// handle keeps it; a panic in a detached task crashes the process, as in a
 // goroutine, with the value, the task's future type, the source position
-// of the panic and the task's stack.
-func (w *worker) poll(h *header) (done bool, outcome uint32) {
-	defer func() {
-		if r := recover(); r != nil {
-			pe := newPanicError(r)
-			pe.Task = h.name()
-			if d := w.exec.det; d != nil {
-				pe.Seed, pe.Deterministic = d.seed, true
-			}
-			if h.flags&flagJoinable == 0 {
-				crash(pe)
-			}
-			h.join().panic = pe
-			done, outcome = true, stPanicked
-		}
-	}()
-	return h.poll(&w.cx), 0
+// of the panic and the task's stack. Any other panic (in the runtime
+// itself) goes on. It sets *panicked when it recovered one.
+func (w *worker) recoverPoll(panicked *bool) {
+	h := w.current
+	if h == nil {
+		return
+	}
+	r := recover()
+	w.current = nil
+	w.polling = false
+	w.cx.waker = Waker{}
+	if r == nil { // runtime.Goexit in a poll: let it unwind
+		return
+	}
+	pe := newPanicError(r)
+	pe.Task = h.name()
+	if d := w.exec.det; d != nil {
+		pe.Seed, pe.Deterministic = d.seed, true
+	}
+	if h.flags&flagJoinable == 0 {
+		crash(pe)
+	}
+	h.join().panic = pe
+	w.finish(h, stPanicked)
+	if panicked != nil {
+		*panicked = true
+	}
 }
 
 // crash ends the process with pe, like an unrecovered panic in a

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -264,6 +265,55 @@ func TestPipeline(t *testing.T) {
 		}
 		if got := c.do(t, "GET", "p999"); got != "v" {
 			t.Fatalf("GET p999 after --pipe: %q", got)
+		}
+	})
+}
+
+// TestSlowReader pipelines GETs of a 512 KiB value through a connection
+// with an 8 KiB receive buffer and reads nothing for a while: the replies
+// (16 MiB) outgrow the server's send buffer, so its writes come up short
+// and the rest waits until the client reads. Every reply must arrive
+// whole, in order.
+func TestSlowReader(t *testing.T) {
+	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
+		srv := startKV(t, bin)
+		big := strings.Repeat("v", 512<<10)
+		if got := dial(t, srv.Addr).do(t, "SET", "big", big); got != "OK" {
+			t.Fatalf("SET big: %q", got)
+		}
+		// The receive buffer is set before connecting (the window is
+		// sized then); a set size is exempt from autotuning.
+		d := net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
+			var err error
+			rc.Control(func(fd uintptr) {
+				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
+			})
+			return err
+		}}
+		conn, err := d.Dial("tcp", srv.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(30 * time.Second))
+		c := &client{conn: conn, r: bufio.NewReader(conn)}
+		const n = 32
+		var batch []byte
+		for i := range n {
+			batch = resp.AppendCommand(batch, "GET", "big")
+			batch = resp.AppendCommand(batch, "ECHO", strconv.Itoa(i))
+		}
+		if _, err := conn.Write(batch); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond) // let the replies pile up
+		for i := range n {
+			if got, err := c.readReply(); err != nil || got != big {
+				t.Fatalf("GET %d: %d bytes, %v", i, len(got), err)
+			}
+			if got, err := c.readReply(); err != nil || got != strconv.Itoa(i) {
+				t.Fatalf("ECHO %d: %q, %v", i, got, err)
+			}
 		}
 	})
 }

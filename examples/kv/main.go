@@ -127,7 +127,16 @@ func handle(conn *net.TCPStream, st *store.Store) {
 			if len(out) == 0 {
 				break
 			}
-			if err := conn.WriteAll(out); err != nil {
+			// The replies go out without a future while the socket takes
+			// them, the usual case; only a rest waits.
+			w, err := conn.TryWrite(out)
+			if err == net.ErrWouldBlock {
+				w, err = 0, nil
+			}
+			if err == nil && w < len(out) {
+				err = conn.WriteAll(out[w:])
+			}
+			if err != nil {
 				return
 			}
 		}

@@ -307,6 +307,7 @@ func (s_1 *handleFuture) poll(cx *rt.Context) bool {
 		m     int
 		err_2 error
 		out   []byte
+		w     int
 		err_3 error
 	)
 	switch s_1.state {
@@ -343,7 +344,7 @@ func (s_1 *handleFuture) poll(cx *rt.Context) bool {
 	}(s_1.s.free), false})
 b1:
 	/*line main.go:112:2*/ if !(!s_1.s.closing) {
-		goto b10
+		goto b12
 	}
 	/*line main.go:113:6*/ s_1.child1 = s_1.conn.WaitReadableAsync()
 resume1:
@@ -380,33 +381,41 @@ resume1:
 b5:
 	/*line main.go:126:4*/ out = s_1.s.next()
 	/*line main.go:127:4*/ if len(out) == 0 {
-		/*line main.go:128:5*/ goto b9
+		/*line main.go:128:5*/ goto b11
 	}
-	/*line main.go:130:7*/ s_1.child2 = s_1.conn.WriteAllAsync(out)
+	/*line main.go:132:4*/ w, err_3 = s_1.conn.TryWrite(out)
+	/*line main.go:133:4*/ if err_3 == net.ErrWouldBlock {
+		/*line main.go:134:5*/ w, err_3 = 0, nil
+	}
+	/*line main.go:136:4*/ if !(err_3 == nil && w < len(out)) {
+		goto b10
+	}
+	/*line main.go:137:5*/ s_1.child2 = s_1.conn.WriteAllAsync(out[w:])
 resume2:
-	/*line main.go:130:14*/ if cx.InjectPending() {
+	/*line main.go:137:11*/ if cx.InjectPending() {
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:130:14*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:137:11*/ if !s_1.child2.Poll(cx) {
 		s_1.state = 2
 		return false
 	}
 	err_3 = s_1.child2.Result()
 	s_1.child2 = net.TCPStreamWriteAllFuture{}
-	/*line main.go:130:4*/ if err_3 != nil {
-		/*line main.go:131:5*/ s_1.state = -1
+b10:
+	/*line main.go:139:4*/ if err_3 != nil {
+		/*line main.go:140:5*/ s_1.state = -1
 		if p := s_1.unwind(nil); p != nil {
 			panic(p)
 		}
 		return true
 	}
 	goto b5
-b9:
-	/*line main.go:134:3*/ s_1.s.release()
+b11:
+	/*line main.go:143:3*/ s_1.s.release()
 	goto b1
-b10:
-	/*line main.go:136:1*/ s_1.state = -1
+b12:
+	/*line main.go:145:1*/ s_1.state = -1
 	if p := s_1.unwind(nil); p != nil {
 		panic(p)
 	}
@@ -479,21 +488,21 @@ func (s *sweepFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: sweepFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:143:2*/ s.iv = rt.NewInterval(sweepEvery)
+	/*line main.go:152:2*/ s.iv = rt.NewInterval(sweepEvery)
 b1:
-	/*line main.go:145:3*/ s.child1 = s.iv.TickAsync()
+	/*line main.go:154:3*/ s.child1 = s.iv.TickAsync()
 resume1:
-	/*line main.go:145:3*/ if cx.InjectPending() {
+	/*line main.go:154:3*/ if cx.InjectPending() {
 		s.state = 1
 		return false
 	}
-	/*line main.go:145:3*/ if !s.child1.Poll(cx) {
+	/*line main.go:154:3*/ if !s.child1.Poll(cx) {
 		s.state = 1
 		return false
 	}
 	s.child1.Result()
 	s.child1 = rt.IntervalTickFuture{}
-	/*line main.go:146:3*/ s.st.ActiveExpire(sweepBudget)
+	/*line main.go:155:3*/ s.st.ActiveExpire(sweepBudget)
 	goto b1
 }
 
