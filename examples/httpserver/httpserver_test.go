@@ -608,7 +608,7 @@ func churnOnce(addr string, rng *rand.Rand) (reset bool, err error) {
 // TestIdleConnections parks 1000 keep-alive connections after one request
 // each and measures what they cost the server: in the compiled build the
 // live heap per idle connection (task, TCPStream, bookkeeping; no buffer)
-// must stay under 1.5 KB, and there must be one task per connection and no
+// must stay under 800 B, and there must be one task per connection and no
 // goroutine. The goroutine build's figures are logged for comparison.
 func TestIdleConnections(t *testing.T) {
 	const conns = 1000
@@ -630,8 +630,8 @@ func TestIdleConnections(t *testing.T) {
 			t.Fatalf("%d connections tracked, want %d", after["conns"]-before["conns"], conns)
 		}
 		if strings.HasSuffix(t.Name(), "compiled") {
-			if perConn > 1500 {
-				t.Errorf("an idle connection costs %.0f B of heap, want < 1500", perConn)
+			if perConn > 800 {
+				t.Errorf("an idle connection costs %.0f B of heap, want < 800", perConn)
 			}
 			if after["tasks"]-before["tasks"] != conns || after["goroutines"] > before["goroutines"]+2 {
 				t.Errorf("%d tasks and %d goroutines for %d idle connections (%d and %d before)",

@@ -120,8 +120,9 @@ func serveConn(c *conn) {
 	// The first request's head must be complete within the header timeout
 	// of the accept; a later one's within the header timeout of its first
 	// bytes, which may come up to the idle timeout after the last response.
-	first := rt.Now().Add(srv.cfg.headerTimeout)
-	c.idle.ResetAt(first)
+	c.deadline = rt.Now().Add(srv.cfg.headerTimeout)
+	c.idle.ResetAt(c.deadline)
+	fresh := true // the first request: c.deadline holds its head's deadline
 	for {
 		werr, err := rt.WithDeadline(&c.idle, func() error {
 			return c.s.WaitReadable()
@@ -153,8 +154,7 @@ func serveConn(c *conn) {
 			// The head being received must be complete by c.deadline.
 			// (Taken here, not at the read: the hello path needs no
 			// clock but the idle wait's.)
-			c.deadline = first
-			if first.IsZero() {
+			if !fresh {
 				c.deadline = rt.Now().Add(srv.cfg.headerTimeout)
 			}
 			keep = rt.Await(rt.Spawn(func() bool {
@@ -164,21 +164,23 @@ func serveConn(c *conn) {
 			// Answers from memory usually fit in the socket's send buffer:
 			// they go out without a future, and only what is left waits,
 			// within the write timeout.
-			n, werr := c.s.TryWrite(st.out)
-			if werr == net.ErrWouldBlock {
-				n, werr = 0, nil
+			n, err := c.s.TryWrite(st.out)
+			if err == net.ErrWouldBlock {
+				n, err = 0, nil
 			}
-			var err error
-			if werr == nil && n < len(st.out) {
+			keep = keep && err == nil
+			if keep && n < len(st.out) {
+				// The rest waits for the client in a task of its own (flush,
+				// under the write timeout), so that its timer and future are
+				// not part of every idle connection's state.
 				st.out = st.out[:copy(st.out, st.out[n:])]
-				werr, err = rt.Timeout(srv.cfg.writeTimeout, func() error {
-					return c.s.WriteAll(c.st.out)
-				})
+				keep = rt.Await(rt.Spawn(func() bool {
+					return flush(c)
+				}))
 			}
-			keep = keep && err == nil && werr == nil
 		}
 		c.st = nil
-		first = time.Time{}
+		fresh = false
 		putState(st)
 		if !keep || !srv.setIdle(c) {
 			break

@@ -342,12 +342,10 @@ type serveConnFuture struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	c      **conn
 	srv    *server
-	first  time.Time
+	fresh  bool
 	st     *reqState
-	keep   bool
 	child1 rt.WithDeadlineOfFuture[serveConnFunc1Future, error, *serveConnFunc1Future]
 	child2 *rt.JoinHandle[bool]
-	child3 rt.TimeoutOfFuture[serveConnFunc3Future, error, *serveConnFunc3Future]
 }
 
 // serveConnAsync returns the future of serveConn without running any of it.
@@ -357,17 +355,17 @@ func serveConnAsync(c *conn) serveConnFuture {
 
 // Poll advances serveConn to its next suspension point; it reports whether it has completed.
 func (s_1 *serveConnFuture) Poll(cx *rt.Context) bool {
-	keep_1 := s_1.keep
-	_ = keep_1
+	fresh_1 := s_1.fresh
+	_ = fresh_1
 	var (
-		werr_1 error
-		err_1  error
-		n_1    int
-		rerr   error
-		more   bool
-		n_2    int
-		werr_2 error
-		err_2  error
+		werr  error
+		err_1 error
+		n_1   int
+		rerr  error
+		keep  bool
+		more  bool
+		n_2   int
+		err_2 error
 	)
 	switch s_1.state {
 	case 0:
@@ -381,108 +379,105 @@ func (s_1 *serveConnFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: serveConnFuture.Poll called after completion or Cancel")
 	}
 	/*line main.go:119:2*/ s_1.srv = (*s_1.c).srv
-	/*line main.go:123:2*/ s_1.first = rt.Now().Add(s_1.srv.cfg.headerTimeout)
-	/*line main.go:124:2*/ (*s_1.c).idle.ResetAt(s_1.first)
+	/*line main.go:123:2*/ (*s_1.c).deadline = rt.Now().Add(s_1.srv.cfg.headerTimeout)
+	/*line main.go:124:2*/ (*s_1.c).idle.ResetAt((*s_1.c).deadline)
+	/*line main.go:125:2*/ fresh_1 = true
 b1:
-	/*line main.go:126:3*/ s_1.child1 = rt.WithDeadlineOfAsync[serveConnFunc1Future, error, *serveConnFunc1Future](&(*s_1.c).idle, serveConnFunc1Async(s_1.c))
+	/*line main.go:127:3*/ s_1.child1 = rt.WithDeadlineOfAsync[serveConnFunc1Future, error, *serveConnFunc1Future](&(*s_1.c).idle, serveConnFunc1Async(s_1.c))
 	s_1.st = nil
 resume1:
-	/*line main.go:126:16*/ if cx.InjectPending() {
-		s_1.keep = keep_1
+	/*line main.go:127:16*/ if cx.InjectPending() {
+		s_1.fresh = fresh_1
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:126:16*/ if !s_1.child1.Poll(cx) {
-		s_1.keep = keep_1
+	/*line main.go:127:16*/ if !s_1.child1.Poll(cx) {
+		s_1.fresh = fresh_1
 		s_1.state = 1
 		return false
 	}
-	werr_1, err_1 = s_1.child1.Result()
+	werr, err_1 = s_1.child1.Result()
 	s_1.child1 = rt.WithDeadlineOfFuture[serveConnFunc1Future, error, *serveConnFunc1Future]{}
-	/*line main.go:129:3*/ if err_1 != nil || werr_1 != nil {
-		/*line main.go:130:4*/ goto b17
+	/*line main.go:130:3*/ if err_1 != nil || werr != nil {
+		/*line main.go:131:4*/ goto b17
 	}
-	/*line main.go:132:3*/ s_1.st = getState()
-	/*line main.go:133:3*/ n_1, rerr = (*s_1.c).s.TryRead(s_1.st.buf)
-	/*line main.go:134:3*/ if rerr == net.ErrWouldBlock {
-		/*line main.go:135:4*/ putState(s_1.st)
-		/*line main.go:136:4*/ goto b1
+	/*line main.go:133:3*/ s_1.st = getState()
+	/*line main.go:134:3*/ n_1, rerr = (*s_1.c).s.TryRead(s_1.st.buf)
+	/*line main.go:135:3*/ if rerr == net.ErrWouldBlock {
+		/*line main.go:136:4*/ putState(s_1.st)
+		/*line main.go:137:4*/ goto b1
 	}
-	/*line main.go:138:3*/ if rerr != nil || !s_1.srv.setBusy((*s_1.c)) {
-		/*line main.go:139:4*/ putState(s_1.st)
-		/*line main.go:140:4*/ goto b17
+	/*line main.go:139:3*/ if rerr != nil || !s_1.srv.setBusy((*s_1.c)) {
+		/*line main.go:140:4*/ putState(s_1.st)
+		/*line main.go:141:4*/ goto b17
 	}
-	/*line main.go:142:3*/ s_1.st.w = n_1
-	/*line main.go:143:3*/ (*s_1.c).st = s_1.st
-	/*line main.go:151:3*/ keep_1, more = s_1.srv.answerSimple(s_1.st)
-	/*line main.go:152:3*/ if !(more) {
+	/*line main.go:143:3*/ s_1.st.w = n_1
+	/*line main.go:144:3*/ (*s_1.c).st = s_1.st
+	/*line main.go:152:3*/ keep, more = s_1.srv.answerSimple(s_1.st)
+	/*line main.go:153:3*/ if !(more) {
 		goto b9
 	}
-	/*line main.go:156:4*/ (*s_1.c).deadline = s_1.first
-	/*line main.go:157:4*/ if s_1.first.IsZero() {
+	/*line main.go:157:4*/ if !fresh_1 {
 		/*line main.go:158:5*/ (*s_1.c).deadline = rt.Now().Add(s_1.srv.cfg.headerTimeout)
 	}
 	/*line main.go:160:4*/ s_1.child2 = rt.SpawnFuture[serveConnFunc2Future, bool](serveConnFunc2Async(s_1.c))
-	s_1.first = time.Time{}
 resume2:
 	/*line main.go:160:11*/ if cx.InjectPending() {
-		s_1.keep = keep_1
+		s_1.fresh = fresh_1
 		s_1.state = 2
 		return false
 	}
 	/*line main.go:160:11*/ if !s_1.child2.Poll(cx) {
-		s_1.keep = keep_1
+		s_1.fresh = fresh_1
 		s_1.state = 2
 		return false
 	}
-	keep_1 = s_1.child2.Result()
+	keep = s_1.child2.Result()
 	s_1.child2 = nil
 	goto b15
 b9:
 	/*line main.go:163:10*/ if !(len(s_1.st.out) > 0) {
 		goto b14
 	}
-	/*line main.go:167:4*/ n_2, werr_2 = (*s_1.c).s.TryWrite(s_1.st.out)
-	/*line main.go:168:4*/ if werr_2 == net.ErrWouldBlock {
-		/*line main.go:169:5*/ n_2, werr_2 = 0, nil
+	/*line main.go:167:4*/ n_2, err_2 = (*s_1.c).s.TryWrite(s_1.st.out)
+	/*line main.go:168:4*/ if err_2 == net.ErrWouldBlock {
+		/*line main.go:169:5*/ n_2, err_2 = 0, nil
 	}
-	/*line main.go:171:4*/ err_2 = nil
-	/*line main.go:172:4*/ if !(werr_2 == nil && n_2 < len(s_1.st.out)) {
+	/*line main.go:171:4*/ keep = keep && err_2 == nil
+	/*line main.go:172:4*/ if !(keep && n_2 < len(s_1.st.out)) {
 		goto b13
 	}
-	/*line main.go:173:5*/ s_1.st.out = s_1.st.out[:copy(s_1.st.out, s_1.st.out[n_2:])]
-	/*line main.go:174:5*/ s_1.child3 = rt.TimeoutOfAsync[serveConnFunc3Future, error, *serveConnFunc3Future](s_1.srv.cfg.writeTimeout, serveConnFunc3Async(s_1.c))
-	s_1.first = time.Time{}
+	/*line main.go:176:5*/ s_1.st.out = s_1.st.out[:copy(s_1.st.out, s_1.st.out[n_2:])]
+	/*line main.go:177:5*/ s_1.child2 = rt.SpawnFuture[serveConnFunc3Future, bool](serveConnFunc3Async(s_1.c))
 resume3:
-	/*line main.go:174:17*/ if cx.InjectPending() {
-		s_1.keep = keep_1
+	/*line main.go:177:12*/ if cx.InjectPending() {
+		s_1.fresh = fresh_1
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:174:17*/ if !s_1.child3.Poll(cx) {
-		s_1.keep = keep_1
+	/*line main.go:177:12*/ if !s_1.child2.Poll(cx) {
+		s_1.fresh = fresh_1
 		s_1.state = 3
 		return false
 	}
-	werr_2, err_2 = s_1.child3.Result()
-	s_1.child3 = rt.TimeoutOfFuture[serveConnFunc3Future, error, *serveConnFunc3Future]{}
+	keep = s_1.child2.Result()
+	s_1.child2 = nil
 b13:
-	/*line main.go:178:4*/ keep_1 = keep_1 && err_2 == nil && werr_2 == nil
 b14:
 b15:
-	/*line main.go:180:3*/ (*s_1.c).st = nil
-	/*line main.go:181:3*/ s_1.first = time.Time{}
-	/*line main.go:182:3*/ putState(s_1.st)
-	/*line main.go:183:3*/ if !keep_1 || !s_1.srv.setIdle((*s_1.c)) {
-		/*line main.go:184:4*/ goto b17
+	/*line main.go:182:3*/ (*s_1.c).st = nil
+	/*line main.go:183:3*/ fresh_1 = false
+	/*line main.go:184:3*/ putState(s_1.st)
+	/*line main.go:185:3*/ if !keep || !s_1.srv.setIdle((*s_1.c)) {
+		/*line main.go:186:4*/ goto b17
 	}
-	/*line main.go:186:3*/ (*s_1.c).idle.Reset(s_1.srv.cfg.idleTimeout)
+	/*line main.go:188:3*/ (*s_1.c).idle.Reset(s_1.srv.cfg.idleTimeout)
 	goto b1
 b17:
-	/*line main.go:192:2*/ (*s_1.c).idle.Stop()
-	/*line main.go:193:2*/ (*s_1.c).s.Close()
-	/*line main.go:194:2*/ s_1.srv.untrack((*s_1.c))
-	/*line main.go:195:1*/ s_1.state = -1
+	/*line main.go:194:2*/ (*s_1.c).idle.Stop()
+	/*line main.go:195:2*/ (*s_1.c).s.Close()
+	/*line main.go:196:2*/ s_1.srv.untrack((*s_1.c))
+	/*line main.go:197:1*/ s_1.state = -1
 	return true
 }
 
@@ -497,12 +492,12 @@ func (s_1 *serveConnFuture) Cancel() {
 	case 2:
 		s_1.child2.Cancel()
 	case 3:
-		s_1.child3.Cancel()
+		s_1.child2.Cancel()
 	}
 	s_1.state = -1
 }
 
-// serveConnFunc1Future is the state machine of the func literal at main.go:126:41, generated by asyncgen.
+// serveConnFunc1Future is the state machine of the func literal at main.go:127:41, generated by asyncgen.
 type serveConnFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	c      **conn
@@ -510,12 +505,12 @@ type serveConnFunc1Future struct {
 	child1 net.TCPStreamWaitReadableFuture
 }
 
-// serveConnFunc1Async returns the future of the func literal at main.go:126:41 without running any of it.
+// serveConnFunc1Async returns the future of the func literal at main.go:127:41 without running any of it.
 func serveConnFunc1Async(c **conn) serveConnFunc1Future {
 	return serveConnFunc1Future{c: c}
 }
 
-// Poll advances the func literal at main.go:126:41 to its next suspension point; it reports whether it has completed.
+// Poll advances the func literal at main.go:127:41 to its next suspension point; it reports whether it has completed.
 func (s_1 *serveConnFunc1Future) Poll(cx *rt.Context) bool {
 	var (
 		tmp_1 error
@@ -527,29 +522,29 @@ func (s_1 *serveConnFunc1Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: serveConnFunc1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:127:11*/ s_1.child1 = (*s_1.c).s.WaitReadableAsync()
+	/*line main.go:128:11*/ s_1.child1 = (*s_1.c).s.WaitReadableAsync()
 resume1:
-	/*line main.go:127:11*/ if cx.InjectPending() {
+	/*line main.go:128:11*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:127:11*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:128:11*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
 	s_1.child1 = net.TCPStreamWaitReadableFuture{}
-	/*line main.go:127:4*/ s_1.r0 = tmp_1
+	/*line main.go:128:4*/ s_1.r0 = tmp_1
 	s_1.state = -1
 	return true
 }
 
-// Result returns the results of the func literal at main.go:126:41; valid once Poll returned true.
+// Result returns the results of the func literal at main.go:127:41; valid once Poll returned true.
 func (s_1 *serveConnFunc1Future) Result() error {
 	return s_1.r0
 }
 
-// Cancel abandons the func literal at main.go:126:41, cancelling its in-flight child first; it is idempotent.
+// Cancel abandons the func literal at main.go:127:41, cancelling its in-flight child first; it is idempotent.
 func (s_1 *serveConnFunc1Future) Cancel() {
 	switch s_1.state {
 	case 1:
@@ -614,60 +609,60 @@ func (s *serveConnFunc2Future) Cancel() {
 	s.state = -1
 }
 
-// serveConnFunc3Future is the state machine of the func literal at main.go:174:50, generated by asyncgen.
+// serveConnFunc3Future is the state machine of the func literal at main.go:177:30, generated by asyncgen.
 type serveConnFunc3Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	c      **conn
-	r0     error
-	child1 net.TCPStreamWriteAllFuture
+	r0     bool
+	child1 flushFuture
 }
 
-// serveConnFunc3Async returns the future of the func literal at main.go:174:50 without running any of it.
+// serveConnFunc3Async returns the future of the func literal at main.go:177:30 without running any of it.
 func serveConnFunc3Async(c **conn) serveConnFunc3Future {
 	return serveConnFunc3Future{c: c}
 }
 
-// Poll advances the func literal at main.go:174:50 to its next suspension point; it reports whether it has completed.
-func (s_1 *serveConnFunc3Future) Poll(cx *rt.Context) bool {
+// Poll advances the func literal at main.go:177:30 to its next suspension point; it reports whether it has completed.
+func (s *serveConnFunc3Future) Poll(cx *rt.Context) bool {
 	var (
-		tmp_1 error
+		tmp_1 bool
 	)
-	switch s_1.state {
+	switch s.state {
 	case 0:
 	case 1:
 		goto resume1
 	default:
 		panic("asyncgen: serveConnFunc3Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:175:13*/ s_1.child1 = (*s_1.c).s.WriteAllAsync((*s_1.c).st.out)
+	/*line main.go:178:13*/ s.child1 = flushAsync((*s.c))
 resume1:
-	/*line main.go:175:13*/ if cx.InjectPending() {
-		s_1.state = 1
+	/*line main.go:178:13*/ if cx.InjectPending() {
+		s.state = 1
 		return false
 	}
-	/*line main.go:175:13*/ if !s_1.child1.Poll(cx) {
-		s_1.state = 1
+	/*line main.go:178:13*/ if !s.child1.Poll(cx) {
+		s.state = 1
 		return false
 	}
-	tmp_1 = s_1.child1.Result()
-	s_1.child1 = net.TCPStreamWriteAllFuture{}
-	/*line main.go:175:6*/ s_1.r0 = tmp_1
-	s_1.state = -1
+	tmp_1 = s.child1.Result()
+	s.child1 = flushFuture{}
+	/*line main.go:178:6*/ s.r0 = tmp_1
+	s.state = -1
 	return true
 }
 
-// Result returns the results of the func literal at main.go:174:50; valid once Poll returned true.
-func (s_1 *serveConnFunc3Future) Result() error {
-	return s_1.r0
+// Result returns the results of the func literal at main.go:177:30; valid once Poll returned true.
+func (s *serveConnFunc3Future) Result() bool {
+	return s.r0
 }
 
-// Cancel abandons the func literal at main.go:174:50, cancelling its in-flight child first; it is idempotent.
-func (s_1 *serveConnFunc3Future) Cancel() {
-	switch s_1.state {
+// Cancel abandons the func literal at main.go:177:30, cancelling its in-flight child first; it is idempotent.
+func (s *serveConnFunc3Future) Cancel() {
+	switch s.state {
 	case 1:
-		s_1.child1.Cancel()
+		s.child1.Cancel()
 	}
-	s_1.state = -1
+	s.state = -1
 }
 
 // serveBatch answers the requests whose bytes start in c.st.buf[r:w],
@@ -738,81 +733,81 @@ func (s_1 *serveBatchFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: serveBatchFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:206:2*/ s_1.srv, s_1.st, s_1.deadline = s_1.c.srv, s_1.c.st, s_1.c.deadline
+	/*line main.go:208:2*/ s_1.srv, s_1.st, s_1.deadline = s_1.c.srv, s_1.c.st, s_1.c.deadline
 b1:
 b3:
-	/*line main.go:208:3*/ if !(s_1.st.r < s_1.st.w) {
+	/*line main.go:210:3*/ if !(s_1.st.r < s_1.st.w) {
 		goto b18
 	}
-	/*line main.go:209:4*/ m, perr = http1.ParseRequest(&s_1.st.req, s_1.st.buf[s_1.st.r:s_1.st.w], &s_1.srv.limits)
-	/*line main.go:210:4*/ if perr == http1.ErrIncomplete {
-		/*line main.go:211:5*/ goto b18
+	/*line main.go:211:4*/ m, perr = http1.ParseRequest(&s_1.st.req, s_1.st.buf[s_1.st.r:s_1.st.w], &s_1.srv.limits)
+	/*line main.go:212:4*/ if perr == http1.ErrIncomplete {
+		/*line main.go:213:5*/ goto b18
 	}
-	/*line main.go:213:4*/ if !(perr != nil) {
+	/*line main.go:215:4*/ if !(perr != nil) {
 		goto b8
 	}
-	/*line main.go:214:5*/ status = 400
-	/*line main.go:215:5*/ s_1.he = new(*http1.Error)
+	/*line main.go:216:5*/ status = 400
+	/*line main.go:217:5*/ s_1.he = new(*http1.Error)
 	(*s_1.he) = nil
-	/*line main.go:216:5*/ if errors.As(perr, &(*s_1.he)) {
-		/*line main.go:217:6*/ status = (*s_1.he).Status
+	/*line main.go:218:5*/ if errors.As(perr, &(*s_1.he)) {
+		/*line main.go:219:6*/ status = (*s_1.he).Status
 	}
-	/*line main.go:219:5*/ s_1.st.out = appendError(s_1.st.out, status, 1, false, false, "")
-	/*line main.go:220:5*/ s_1.child1 = flushAsync(s_1.c)
+	/*line main.go:221:5*/ s_1.st.out = appendError(s_1.st.out, status, 1, false, false, "")
+	/*line main.go:222:5*/ s_1.child1 = flushAsync(s_1.c)
 	s_1.srv = nil
 	s_1.st = nil
 	s_1.deadline = time.Time{}
 resume1:
-	/*line main.go:220:5*/ if cx.InjectPending() {
+	/*line main.go:222:5*/ if cx.InjectPending() {
 		s_1.keep = keep_1
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:220:5*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:222:5*/ if !s_1.child1.Poll(cx) {
 		s_1.keep = keep_1
 		s_1.state = 1
 		return false
 	}
 	s_1.child1.Result()
 	s_1.child1 = flushFuture{}
-	/*line main.go:221:5*/ s_1.r0 = false
+	/*line main.go:223:5*/ s_1.r0 = false
 	s_1.state = -1
 	return true
 b8:
-	/*line main.go:223:4*/ s_1.st.r += m
-	/*line main.go:224:4*/ keep_1 = s_1.st.req.KeepAlive && !s_1.srv.draining.Load()
-	/*line main.go:225:8*/ s_1.child2 = handleAsync(s_1.srv, s_1.c, s_1.st, keep_1)
+	/*line main.go:225:4*/ s_1.st.r += m
+	/*line main.go:226:4*/ keep_1 = s_1.st.req.KeepAlive && !s_1.srv.draining.Load()
+	/*line main.go:227:8*/ s_1.child2 = handleAsync(s_1.srv, s_1.c, s_1.st, keep_1)
 	s_1.deadline = time.Time{}
 resume2:
-	/*line main.go:225:8*/ if cx.InjectPending() {
+	/*line main.go:227:8*/ if cx.InjectPending() {
 		s_1.keep = keep_1
 		s_1.state = 2
 		return false
 	}
-	/*line main.go:225:8*/ if !s_1.child2.Poll(cx) {
+	/*line main.go:227:8*/ if !s_1.child2.Poll(cx) {
 		s_1.keep = keep_1
 		s_1.state = 2
 		return false
 	}
 	tmp_1 = s_1.child2.Result()
 	s_1.child2 = handleFuture{}
-	/*line main.go:225:4*/ if !(!tmp_1 || !keep_1) {
+	/*line main.go:227:4*/ if !(!tmp_1 || !keep_1) {
 		goto b14
 	}
-	/*line main.go:226:5*/ if !(len(s_1.st.out) > 0) {
+	/*line main.go:228:5*/ if !(len(s_1.st.out) > 0) {
 		goto b13
 	}
-	/*line main.go:227:6*/ s_1.child1 = flushAsync(s_1.c)
+	/*line main.go:229:6*/ s_1.child1 = flushAsync(s_1.c)
 	s_1.srv = nil
 	s_1.st = nil
 	s_1.deadline = time.Time{}
 resume3:
-	/*line main.go:227:6*/ if cx.InjectPending() {
+	/*line main.go:229:6*/ if cx.InjectPending() {
 		s_1.keep = keep_1
 		s_1.state = 3
 		return false
 	}
-	/*line main.go:227:6*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:229:6*/ if !s_1.child1.Poll(cx) {
 		s_1.keep = keep_1
 		s_1.state = 3
 		return false
@@ -820,99 +815,99 @@ resume3:
 	s_1.child1.Result()
 	s_1.child1 = flushFuture{}
 b13:
-	/*line main.go:229:5*/ s_1.r0 = false
+	/*line main.go:231:5*/ s_1.r0 = false
 	s_1.state = -1
 	return true
 b14:
-	/*line main.go:231:4*/ s_1.deadline = rt.Now().Add(s_1.srv.cfg.headerTimeout)
-	/*line main.go:232:4*/ if !(len(s_1.st.out) >= flushThreshold) {
+	/*line main.go:233:4*/ s_1.deadline = rt.Now().Add(s_1.srv.cfg.headerTimeout)
+	/*line main.go:234:4*/ if !(len(s_1.st.out) >= flushThreshold) {
 		goto b17
 	}
-	/*line main.go:233:9*/ s_1.child1 = flushAsync(s_1.c)
+	/*line main.go:235:9*/ s_1.child1 = flushAsync(s_1.c)
 resume4:
-	/*line main.go:233:9*/ if cx.InjectPending() {
+	/*line main.go:235:9*/ if cx.InjectPending() {
 		s_1.keep = keep_1
 		s_1.state = 4
 		return false
 	}
-	/*line main.go:233:9*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:235:9*/ if !s_1.child1.Poll(cx) {
 		s_1.keep = keep_1
 		s_1.state = 4
 		return false
 	}
 	tmp_2 = s_1.child1.Result()
 	s_1.child1 = flushFuture{}
-	/*line main.go:233:5*/ if !tmp_2 {
-		/*line main.go:234:6*/ s_1.r0 = false
+	/*line main.go:235:5*/ if !tmp_2 {
+		/*line main.go:236:6*/ s_1.r0 = false
 		s_1.state = -1
 		return true
 	}
 b17:
 	goto b3
 b18:
-	/*line main.go:238:6*/ tmp_3 = len(s_1.st.out) > 0
-	/*line main.go:238:22*/ if !(tmp_3) {
+	/*line main.go:240:6*/ tmp_3 = len(s_1.st.out) > 0
+	/*line main.go:240:22*/ if !(tmp_3) {
 		goto b21
 	}
-	/*line main.go:238:26*/ s_1.child1 = flushAsync(s_1.c)
+	/*line main.go:240:26*/ s_1.child1 = flushAsync(s_1.c)
 resume5:
-	/*line main.go:238:26*/ if cx.InjectPending() {
+	/*line main.go:240:26*/ if cx.InjectPending() {
 		s_1.keep = keep_1
 		s_1.state = 5
 		return false
 	}
-	/*line main.go:238:26*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:240:26*/ if !s_1.child1.Poll(cx) {
 		s_1.keep = keep_1
 		s_1.state = 5
 		return false
 	}
 	tmp_4 = s_1.child1.Result()
 	s_1.child1 = flushFuture{}
-	/*line main.go:238:6*/ tmp_3 = !tmp_4
+	/*line main.go:240:6*/ tmp_3 = !tmp_4
 b21:
-	/*line main.go:238:3*/ if tmp_3 {
-		/*line main.go:239:4*/ s_1.r0 = false
+	/*line main.go:240:3*/ if tmp_3 {
+		/*line main.go:241:4*/ s_1.r0 = false
 		s_1.state = -1
 		return true
 	}
-	/*line main.go:241:3*/ if s_1.st.r == s_1.st.w {
-		/*line main.go:242:4*/ s_1.r0 = true
+	/*line main.go:243:3*/ if s_1.st.r == s_1.st.w {
+		/*line main.go:244:4*/ s_1.r0 = true
 		s_1.state = -1
 		return true
 	}
-	/*line main.go:245:3*/ s_1.st.compact()
-	/*line main.go:246:3*/ s_1.child6 = readMoreAsync(s_1.c.s, s_1.st.buf[s_1.st.w:], s_1.deadline)
+	/*line main.go:247:3*/ s_1.st.compact()
+	/*line main.go:248:3*/ s_1.child6 = readMoreAsync(s_1.c.s, s_1.st.buf[s_1.st.w:], s_1.deadline)
 resume6:
-	/*line main.go:246:13*/ if cx.InjectPending() {
+	/*line main.go:248:13*/ if cx.InjectPending() {
 		s_1.keep = keep_1
 		s_1.state = 6
 		return false
 	}
-	/*line main.go:246:13*/ if !s_1.child6.Poll(cx) {
+	/*line main.go:248:13*/ if !s_1.child6.Poll(cx) {
 		s_1.keep = keep_1
 		s_1.state = 6
 		return false
 	}
 	n, err = s_1.child6.Result()
 	s_1.child6 = readMoreFuture{}
-	/*line main.go:247:3*/ if !(err != nil) {
+	/*line main.go:249:3*/ if !(err != nil) {
 		goto b27
 	}
-	/*line main.go:248:4*/ if !(errors.Is(err, rt.ErrTimeout)) {
+	/*line main.go:250:4*/ if !(errors.Is(err, rt.ErrTimeout)) {
 		goto b26
 	}
-	/*line main.go:250:5*/ s_1.st.out = appendError(s_1.st.out, 408, 1, false, false, "")
-	/*line main.go:251:5*/ s_1.child1 = flushAsync(s_1.c)
+	/*line main.go:252:5*/ s_1.st.out = appendError(s_1.st.out, 408, 1, false, false, "")
+	/*line main.go:253:5*/ s_1.child1 = flushAsync(s_1.c)
 	s_1.srv = nil
 	s_1.st = nil
 	s_1.deadline = time.Time{}
 resume7:
-	/*line main.go:251:5*/ if cx.InjectPending() {
+	/*line main.go:253:5*/ if cx.InjectPending() {
 		s_1.keep = keep_1
 		s_1.state = 7
 		return false
 	}
-	/*line main.go:251:5*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:253:5*/ if !s_1.child1.Poll(cx) {
 		s_1.keep = keep_1
 		s_1.state = 7
 		return false
@@ -920,11 +915,11 @@ resume7:
 	s_1.child1.Result()
 	s_1.child1 = flushFuture{}
 b26:
-	/*line main.go:253:4*/ s_1.r0 = false
+	/*line main.go:255:4*/ s_1.r0 = false
 	s_1.state = -1
 	return true
 b27:
-	/*line main.go:255:3*/ s_1.st.w += n
+	/*line main.go:257:3*/ s_1.st.w += n
 	goto b1
 }
 
@@ -997,31 +992,31 @@ func (s_1 *readMoreFuture) Poll(cx *rt.Context) bool {
 		panic("asyncgen: readMoreFuture.Poll called after completion or Cancel")
 	}
 b1:
-	/*line main.go:266:3*/ n, err = (*s_1.s).TryRead(s_1.p)
-	/*line main.go:267:3*/ if err != net.ErrWouldBlock {
-		/*line main.go:268:4*/ s_1.r0, s_1.r1 = n, err
+	/*line main.go:268:3*/ n, err = (*s_1.s).TryRead(s_1.p)
+	/*line main.go:269:3*/ if err != net.ErrWouldBlock {
+		/*line main.go:270:4*/ s_1.r0, s_1.r1 = n, err
 		s_1.state = -1
 		return true
 	}
-	/*line main.go:270:3*/ s_1.child1 = rt.TimeoutAtOfAsync[readMoreFunc1Future, error, *readMoreFunc1Future](s_1.deadline, readMoreFunc1Async(s_1.s))
+	/*line main.go:272:3*/ s_1.child1 = rt.TimeoutAtOfAsync[readMoreFunc1Future, error, *readMoreFunc1Future](s_1.deadline, readMoreFunc1Async(s_1.s))
 resume1:
-	/*line main.go:270:17*/ if cx.InjectPending() {
+	/*line main.go:272:17*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:270:17*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:272:17*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	werr, terr = s_1.child1.Result()
 	s_1.child1 = rt.TimeoutAtOfFuture[readMoreFunc1Future, error, *readMoreFunc1Future]{}
-	/*line main.go:273:3*/ if terr != nil {
-		/*line main.go:274:4*/ s_1.r0, s_1.r1 = 0, terr
+	/*line main.go:275:3*/ if terr != nil {
+		/*line main.go:276:4*/ s_1.r0, s_1.r1 = 0, terr
 		s_1.state = -1
 		return true
 	}
-	/*line main.go:276:3*/ if werr != nil {
-		/*line main.go:277:4*/ s_1.r0, s_1.r1 = 0, werr
+	/*line main.go:278:3*/ if werr != nil {
+		/*line main.go:279:4*/ s_1.r0, s_1.r1 = 0, werr
 		s_1.state = -1
 		return true
 	}
@@ -1042,7 +1037,7 @@ func (s_1 *readMoreFuture) Cancel() {
 	s_1.state = -1
 }
 
-// readMoreFunc1Future is the state machine of the func literal at main.go:270:40, generated by asyncgen.
+// readMoreFunc1Future is the state machine of the func literal at main.go:272:40, generated by asyncgen.
 type readMoreFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	s      **net.TCPStream
@@ -1050,12 +1045,12 @@ type readMoreFunc1Future struct {
 	child1 net.TCPStreamWaitReadableFuture
 }
 
-// readMoreFunc1Async returns the future of the func literal at main.go:270:40 without running any of it.
+// readMoreFunc1Async returns the future of the func literal at main.go:272:40 without running any of it.
 func readMoreFunc1Async(s **net.TCPStream) readMoreFunc1Future {
 	return readMoreFunc1Future{s: s}
 }
 
-// Poll advances the func literal at main.go:270:40 to its next suspension point; it reports whether it has completed.
+// Poll advances the func literal at main.go:272:40 to its next suspension point; it reports whether it has completed.
 func (s_1 *readMoreFunc1Future) Poll(cx *rt.Context) bool {
 	var (
 		tmp_1 error
@@ -1067,29 +1062,29 @@ func (s_1 *readMoreFunc1Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: readMoreFunc1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:271:11*/ s_1.child1 = (*s_1.s).WaitReadableAsync()
+	/*line main.go:273:11*/ s_1.child1 = (*s_1.s).WaitReadableAsync()
 resume1:
-	/*line main.go:271:11*/ if cx.InjectPending() {
+	/*line main.go:273:11*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:271:11*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:273:11*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
 	s_1.child1 = net.TCPStreamWaitReadableFuture{}
-	/*line main.go:271:4*/ s_1.r0 = tmp_1
+	/*line main.go:273:4*/ s_1.r0 = tmp_1
 	s_1.state = -1
 	return true
 }
 
-// Result returns the results of the func literal at main.go:270:40; valid once Poll returned true.
+// Result returns the results of the func literal at main.go:272:40; valid once Poll returned true.
 func (s_1 *readMoreFunc1Future) Result() error {
 	return s_1.r0
 }
 
-// Cancel abandons the func literal at main.go:270:40, cancelling its in-flight child first; it is idempotent.
+// Cancel abandons the func literal at main.go:272:40, cancelling its in-flight child first; it is idempotent.
 func (s_1 *readMoreFunc1Future) Cancel() {
 	switch s_1.state {
 	case 1:
@@ -1134,20 +1129,20 @@ func (s_1 *flushFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: flushFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:287:2*/ s_1.child1 = rt.TimeoutOfAsync[flushFunc1Future, error, *flushFunc1Future]((*s_1.c).srv.cfg.writeTimeout, flushFunc1Async(s_1.c))
+	/*line main.go:289:2*/ s_1.child1 = rt.TimeoutOfAsync[flushFunc1Future, error, *flushFunc1Future]((*s_1.c).srv.cfg.writeTimeout, flushFunc1Async(s_1.c))
 resume1:
-	/*line main.go:287:15*/ if cx.InjectPending() {
+	/*line main.go:289:15*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:287:15*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:289:15*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	werr, err = s_1.child1.Result()
 	s_1.child1 = rt.TimeoutOfFuture[flushFunc1Future, error, *flushFunc1Future]{}
-	/*line main.go:290:2*/ (*s_1.c).st.out = (*s_1.c).st.out[:0]
-	/*line main.go:291:2*/ s_1.r0 = err == nil && werr == nil
+	/*line main.go:292:2*/ (*s_1.c).st.out = (*s_1.c).st.out[:0]
+	/*line main.go:293:2*/ s_1.r0 = err == nil && werr == nil
 	s_1.state = -1
 	return true
 }
@@ -1166,7 +1161,7 @@ func (s_1 *flushFuture) Cancel() {
 	s_1.state = -1
 }
 
-// flushFunc1Future is the state machine of the func literal at main.go:287:50, generated by asyncgen.
+// flushFunc1Future is the state machine of the func literal at main.go:289:50, generated by asyncgen.
 type flushFunc1Future struct {
 	state  int // 0: not started; k > 0: suspended at point k; -1: done
 	c      **conn
@@ -1174,12 +1169,12 @@ type flushFunc1Future struct {
 	child1 net.TCPStreamWriteAllFuture
 }
 
-// flushFunc1Async returns the future of the func literal at main.go:287:50 without running any of it.
+// flushFunc1Async returns the future of the func literal at main.go:289:50 without running any of it.
 func flushFunc1Async(c **conn) flushFunc1Future {
 	return flushFunc1Future{c: c}
 }
 
-// Poll advances the func literal at main.go:287:50 to its next suspension point; it reports whether it has completed.
+// Poll advances the func literal at main.go:289:50 to its next suspension point; it reports whether it has completed.
 func (s_1 *flushFunc1Future) Poll(cx *rt.Context) bool {
 	var (
 		tmp_1 error
@@ -1191,29 +1186,29 @@ func (s_1 *flushFunc1Future) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: flushFunc1Future.Poll called after completion or Cancel")
 	}
-	/*line main.go:288:10*/ s_1.child1 = (*s_1.c).s.WriteAllAsync((*s_1.c).st.out)
+	/*line main.go:290:10*/ s_1.child1 = (*s_1.c).s.WriteAllAsync((*s_1.c).st.out)
 resume1:
-	/*line main.go:288:10*/ if cx.InjectPending() {
+	/*line main.go:290:10*/ if cx.InjectPending() {
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:288:10*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:290:10*/ if !s_1.child1.Poll(cx) {
 		s_1.state = 1
 		return false
 	}
 	tmp_1 = s_1.child1.Result()
 	s_1.child1 = net.TCPStreamWriteAllFuture{}
-	/*line main.go:288:3*/ s_1.r0 = tmp_1
+	/*line main.go:290:3*/ s_1.r0 = tmp_1
 	s_1.state = -1
 	return true
 }
 
-// Result returns the results of the func literal at main.go:287:50; valid once Poll returned true.
+// Result returns the results of the func literal at main.go:289:50; valid once Poll returned true.
 func (s_1 *flushFunc1Future) Result() error {
 	return s_1.r0
 }
 
-// Cancel abandons the func literal at main.go:287:50, cancelling its in-flight child first; it is idempotent.
+// Cancel abandons the func literal at main.go:289:50, cancelling its in-flight child first; it is idempotent.
 func (s_1 *flushFunc1Future) Cancel() {
 	switch s_1.state {
 	case 1:
@@ -1290,26 +1285,26 @@ func (s *handleFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: handleFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:301:2*/ minor_1 = s.st.req.Minor
-	/*line main.go:302:2*/ head_1 = s.st.req.IsMethod("HEAD")
-	/*line main.go:303:2*/ s.rq = s.srv.routeRequest(&s.st.req)
-	/*line main.go:304:2*/ if !(s.st.req.ContentLength != 0) {
+	/*line main.go:303:2*/ minor_1 = s.st.req.Minor
+	/*line main.go:304:2*/ head_1 = s.st.req.IsMethod("HEAD")
+	/*line main.go:305:2*/ s.rq = s.srv.routeRequest(&s.st.req)
+	/*line main.go:306:2*/ if !(s.st.req.ContentLength != 0) {
 		goto b6
 	}
-	/*line main.go:305:3*/ if !(s.st.req.Expect100) {
+	/*line main.go:307:3*/ if !(s.st.req.Expect100) {
 		goto b4
 	}
-	/*line main.go:306:4*/ s.st.out = http1.AppendContinue(s.st.out)
-	/*line main.go:307:8*/ s.child1 = flushAsync(s.c)
+	/*line main.go:308:4*/ s.st.out = http1.AppendContinue(s.st.out)
+	/*line main.go:309:8*/ s.child1 = flushAsync(s.c)
 resume1:
-	/*line main.go:307:8*/ if cx.InjectPending() {
+	/*line main.go:309:8*/ if cx.InjectPending() {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:307:8*/ if !s.child1.Poll(cx) {
+	/*line main.go:309:8*/ if !s.child1.Poll(cx) {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
@@ -1318,22 +1313,22 @@ resume1:
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = flushFuture{}
-	/*line main.go:307:4*/ if !tmp_1 {
-		/*line main.go:308:5*/ s.r0 = false
+	/*line main.go:309:4*/ if !tmp_1 {
+		/*line main.go:310:5*/ s.r0 = false
 		s.state = -1
 		return true
 	}
 b4:
-	/*line main.go:311:6*/ s.child2 = readBodyAsync(s.srv, s.c, s.st, s.rq.kind == routeEcho)
+	/*line main.go:313:6*/ s.child2 = readBodyAsync(s.srv, s.c, s.st, s.rq.kind == routeEcho)
 resume2:
-	/*line main.go:311:16*/ if cx.InjectPending() {
+	/*line main.go:313:16*/ if cx.InjectPending() {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:311:16*/ if !s.child2.Poll(cx) {
+	/*line main.go:313:16*/ if !s.child2.Poll(cx) {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
@@ -1342,59 +1337,59 @@ resume2:
 	}
 	status = s.child2.Result()
 	s.child2 = readBodyFuture{}
-	/*line main.go:311:3*/ if status != 0 {
-		/*line main.go:312:4*/ if status > 0 {
-			/*line main.go:313:5*/ s.st.out = appendError(s.st.out, status, minor_1, false, false, "")
+	/*line main.go:313:3*/ if status != 0 {
+		/*line main.go:314:4*/ if status > 0 {
+			/*line main.go:315:5*/ s.st.out = appendError(s.st.out, status, minor_1, false, false, "")
 		}
-		/*line main.go:315:4*/ s.r0 = false
+		/*line main.go:317:4*/ s.r0 = false
 		s.state = -1
 		return true
 	}
 b6:
-	/*line main.go:318:9*/ tmp_2 = s.rq.kind
-	/*line main.go:319:7*/ if tmp_2 == routeHello {
+	/*line main.go:320:9*/ tmp_2 = s.rq.kind
+	/*line main.go:321:7*/ if tmp_2 == routeHello {
 		goto b13
 	}
-	/*line main.go:319:19*/ if tmp_2 == routeError {
+	/*line main.go:321:19*/ if tmp_2 == routeError {
 		goto b13
 	}
-	/*line main.go:322:7*/ if tmp_2 == routeEcho {
+	/*line main.go:324:7*/ if tmp_2 == routeEcho {
 		goto b14
 	}
-	/*line main.go:326:7*/ if tmp_2 == routeStream {
+	/*line main.go:328:7*/ if tmp_2 == routeStream {
 		goto b15
 	}
-	/*line main.go:328:7*/ if tmp_2 == routeStats {
+	/*line main.go:330:7*/ if tmp_2 == routeStats {
 		goto b17
 	}
-	/*line main.go:333:7*/ if tmp_2 == routeFile {
+	/*line main.go:335:7*/ if tmp_2 == routeFile {
 		goto b19
 	}
 	goto b21
 b13:
-	/*line main.go:320:3*/ s.st.out = appendSimple(s.st.out, s.rq, minor_1, head_1, keep_1)
-	/*line main.go:321:3*/ s.r0 = true
+	/*line main.go:322:3*/ s.st.out = appendSimple(s.st.out, s.rq, minor_1, head_1, keep_1)
+	/*line main.go:323:3*/ s.r0 = true
 	s.state = -1
 	return true
 b14:
-	/*line main.go:323:3*/ s.h = new(http1.ResponseHead)
+	/*line main.go:325:3*/ s.h = new(http1.ResponseHead)
 	(*s.h) = http1.ResponseHead{Status: 200, Minor: minor_1, ContentType: "application/octet-stream", Close: !keep_1, Server: serverName}
-	/*line main.go:324:3*/ s.st.out = http1.AppendResponse(s.st.out, &(*s.h), s.st.body, false)
-	/*line main.go:325:3*/ s.r0 = true
+	/*line main.go:326:3*/ s.st.out = http1.AppendResponse(s.st.out, &(*s.h), s.st.body, false)
+	/*line main.go:327:3*/ s.r0 = true
 	s.state = -1
 	return true
 b15:
-	/*line main.go:327:10*/ s.child3 = streamAsync(s.c, s.st, s.rq, minor_1, head_1, keep_1)
+	/*line main.go:329:10*/ s.child3 = streamAsync(s.c, s.st, s.rq, minor_1, head_1, keep_1)
 	s.rq = route{}
 resume3:
-	/*line main.go:327:10*/ if cx.InjectPending() {
+	/*line main.go:329:10*/ if cx.InjectPending() {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:327:10*/ if !s.child3.Poll(cx) {
+	/*line main.go:329:10*/ if !s.child3.Poll(cx) {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
@@ -1403,21 +1398,21 @@ resume3:
 	}
 	tmp_3 = s.child3.Result()
 	s.child3 = streamFuture{}
-	/*line main.go:327:3*/ s.r0 = tmp_3
+	/*line main.go:329:3*/ s.r0 = tmp_3
 	s.state = -1
 	return true
 b17:
-	/*line main.go:329:3*/ s.child4 = rt.SpawnBlocking(s.srv.stats)
+	/*line main.go:331:3*/ s.child4 = rt.SpawnBlocking(s.srv.stats)
 	s.rq = route{}
 resume4:
-	/*line main.go:329:11*/ if cx.InjectPending() {
+	/*line main.go:331:11*/ if cx.InjectPending() {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:329:11*/ if !s.child4.Poll(cx) {
+	/*line main.go:331:11*/ if !s.child4.Poll(cx) {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
@@ -1426,24 +1421,24 @@ resume4:
 	}
 	body_1 = s.child4.Result()
 	s.child4 = nil
-	/*line main.go:330:3*/ s.h_1 = new(http1.ResponseHead)
+	/*line main.go:332:3*/ s.h_1 = new(http1.ResponseHead)
 	(*s.h_1) = http1.ResponseHead{Status: 200, Minor: minor_1, ContentType: "text/plain; charset=utf-8", Close: !keep_1, Server: serverName}
-	/*line main.go:331:3*/ s.st.out = http1.AppendResponse(s.st.out, &(*s.h_1), body_1, head_1)
-	/*line main.go:332:3*/ s.r0 = true
+	/*line main.go:333:3*/ s.st.out = http1.AppendResponse(s.st.out, &(*s.h_1), body_1, head_1)
+	/*line main.go:334:3*/ s.r0 = true
 	s.state = -1
 	return true
 b19:
-	/*line main.go:334:10*/ s.child5 = serveFileAsync(s.srv, s.c, s.st, s.rq.name, minor_1, head_1, keep_1)
+	/*line main.go:336:10*/ s.child5 = serveFileAsync(s.srv, s.c, s.st, s.rq.name, minor_1, head_1, keep_1)
 	s.rq = route{}
 resume5:
-	/*line main.go:334:10*/ if cx.InjectPending() {
+	/*line main.go:336:10*/ if cx.InjectPending() {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
 		s.state = 5
 		return false
 	}
-	/*line main.go:334:10*/ if !s.child5.Poll(cx) {
+	/*line main.go:336:10*/ if !s.child5.Poll(cx) {
 		s.keep = keep_1
 		s.minor = minor_1
 		s.head = head_1
@@ -1452,11 +1447,11 @@ resume5:
 	}
 	tmp_4 = s.child5.Result()
 	s.child5 = serveFileFuture{}
-	/*line main.go:334:3*/ s.r0 = tmp_4
+	/*line main.go:336:3*/ s.r0 = tmp_4
 	s.state = -1
 	return true
 b21:
-	/*line main.go:336:2*/ s.r0 = true
+	/*line main.go:338:2*/ s.r0 = true
 	s.state = -1
 	return true
 }
@@ -1532,61 +1527,61 @@ func (s_1 *readBodyFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: readBodyFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:346:2*/ chunked_1 = s_1.st.req.Chunked
-	/*line main.go:347:2*/ left_1 = s_1.st.req.ContentLength
-	/*line main.go:348:2*/ s_1.st.body = s_1.st.body[:0]
-	/*line main.go:349:2*/ if chunked_1 {
-		/*line main.go:350:3*/ s_1.st.dec = http1.ChunkedDecoder{Limits: s_1.srv.limits}
+	/*line main.go:348:2*/ chunked_1 = s_1.st.req.Chunked
+	/*line main.go:349:2*/ left_1 = s_1.st.req.ContentLength
+	/*line main.go:350:2*/ s_1.st.body = s_1.st.body[:0]
+	/*line main.go:351:2*/ if chunked_1 {
+		/*line main.go:352:3*/ s_1.st.dec = http1.ChunkedDecoder{Limits: s_1.srv.limits}
 	}
 b1:
-	/*line main.go:354:3*/ for s_1.st.r < s_1.st.w && (chunked_1 || left_1 > 0) {
-		/*line main.go:355:4*/ if chunked_1 {
-			/*line main.go:356:5*/ data, n, done, err := s_1.st.dec.Next(s_1.st.buf[s_1.st.r:s_1.st.w])
-			/*line main.go:357:5*/ s_1.st.r += n
-			/*line main.go:358:5*/ if err != nil {
-				/*line main.go:359:6*/ var he *http1.Error
-				/*line main.go:360:6*/ if errors.As(err, &he) {
-					/*line main.go:361:7*/ s_1.r0 = he.Status
+	/*line main.go:356:3*/ for s_1.st.r < s_1.st.w && (chunked_1 || left_1 > 0) {
+		/*line main.go:357:4*/ if chunked_1 {
+			/*line main.go:358:5*/ data, n, done, err := s_1.st.dec.Next(s_1.st.buf[s_1.st.r:s_1.st.w])
+			/*line main.go:359:5*/ s_1.st.r += n
+			/*line main.go:360:5*/ if err != nil {
+				/*line main.go:361:6*/ var he *http1.Error
+				/*line main.go:362:6*/ if errors.As(err, &he) {
+					/*line main.go:363:7*/ s_1.r0 = he.Status
 					s_1.state = -1
 					return true
 				}
-				/*line main.go:363:6*/ s_1.r0 = 400
+				/*line main.go:365:6*/ s_1.r0 = 400
 				s_1.state = -1
 				return true
 			}
-			/*line main.go:365:5*/ if collect_1 {
-				/*line main.go:366:6*/ s_1.st.body = append(s_1.st.body, data...)
+			/*line main.go:367:5*/ if collect_1 {
+				/*line main.go:368:6*/ s_1.st.body = append(s_1.st.body, data...)
 			}
-			/*line main.go:368:5*/ if done {
-				/*line main.go:369:6*/ s_1.r0 = 0
+			/*line main.go:370:5*/ if done {
+				/*line main.go:371:6*/ s_1.r0 = 0
 				s_1.state = -1
 				return true
 			}
 		} else {
-			/*line main.go:372:5*/ k := int(min(left_1, int64(s_1.st.w-s_1.st.r)))
-			/*line main.go:373:5*/ if collect_1 {
-				/*line main.go:374:6*/ s_1.st.body = append(s_1.st.body, s_1.st.buf[s_1.st.r:s_1.st.r+k]...)
+			/*line main.go:374:5*/ k := int(min(left_1, int64(s_1.st.w-s_1.st.r)))
+			/*line main.go:375:5*/ if collect_1 {
+				/*line main.go:376:6*/ s_1.st.body = append(s_1.st.body, s_1.st.buf[s_1.st.r:s_1.st.r+k]...)
 			}
-			/*line main.go:376:5*/ s_1.st.r += k
-			/*line main.go:377:5*/ left_1 -= int64(k)
+			/*line main.go:378:5*/ s_1.st.r += k
+			/*line main.go:379:5*/ left_1 -= int64(k)
 		}
 	}
-	/*line main.go:380:3*/ if !chunked_1 && left_1 == 0 {
-		/*line main.go:381:4*/ s_1.r0 = 0
+	/*line main.go:382:3*/ if !chunked_1 && left_1 == 0 {
+		/*line main.go:383:4*/ s_1.r0 = 0
 		s_1.state = -1
 		return true
 	}
-	/*line main.go:384:3*/ s_1.st.r, s_1.st.w = 0, 0
-	/*line main.go:385:3*/ s_1.child1 = readMoreAsync(s_1.c.s, s_1.st.buf, rt.Now().Add(s_1.srv.cfg.headerTimeout))
+	/*line main.go:386:3*/ s_1.st.r, s_1.st.w = 0, 0
+	/*line main.go:387:3*/ s_1.child1 = readMoreAsync(s_1.c.s, s_1.st.buf, rt.Now().Add(s_1.srv.cfg.headerTimeout))
 resume1:
-	/*line main.go:385:13*/ if cx.InjectPending() {
+	/*line main.go:387:13*/ if cx.InjectPending() {
 		s_1.collect = collect_1
 		s_1.chunked = chunked_1
 		s_1.left = left_1
 		s_1.state = 1
 		return false
 	}
-	/*line main.go:385:13*/ if !s_1.child1.Poll(cx) {
+	/*line main.go:387:13*/ if !s_1.child1.Poll(cx) {
 		s_1.collect = collect_1
 		s_1.chunked = chunked_1
 		s_1.left = left_1
@@ -1595,12 +1590,12 @@ resume1:
 	}
 	n_1, err_1 = s_1.child1.Result()
 	s_1.child1 = readMoreFuture{}
-	/*line main.go:386:3*/ if err_1 != nil {
-		/*line main.go:387:4*/ s_1.r0 = -1
+	/*line main.go:388:3*/ if err_1 != nil {
+		/*line main.go:389:4*/ s_1.r0 = -1
 		s_1.state = -1
 		return true
 	}
-	/*line main.go:389:3*/ s_1.st.w = n_1
+	/*line main.go:391:3*/ s_1.st.w = n_1
 	goto b1
 }
 
@@ -1682,17 +1677,17 @@ func (s *streamFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: streamFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:399:2*/ s.h = new(http1.ResponseHead)
+	/*line main.go:401:2*/ s.h = new(http1.ResponseHead)
 	(*s.h) = http1.ResponseHead{Status: 200, Minor: minor_1, ContentType: "text/plain; charset=utf-8", Chunked: true, ContentLength: -1, Close: !keep_1, Server: serverName}
-	/*line main.go:400:2*/ s.st.out = http1.AppendResponseHead(s.st.out, &(*s.h))
-	/*line main.go:401:2*/ if head_1 {
-		/*line main.go:402:3*/ s.r0 = !(*s.h).Close
+	/*line main.go:402:2*/ s.st.out = http1.AppendResponseHead(s.st.out, &(*s.h))
+	/*line main.go:403:2*/ if head_1 {
+		/*line main.go:404:3*/ s.r0 = !(*s.h).Close
 		s.state = -1
 		return true
 	}
-	/*line main.go:404:6*/ s.child1 = flushAsync(s.c)
+	/*line main.go:406:6*/ s.child1 = flushAsync(s.c)
 resume1:
-	/*line main.go:404:6*/ if cx.InjectPending() {
+	/*line main.go:406:6*/ if cx.InjectPending() {
 		s.minor = minor_1
 		s.head = head_1
 		s.keep = keep_1
@@ -1702,7 +1697,7 @@ resume1:
 		s.state = 1
 		return false
 	}
-	/*line main.go:404:6*/ if !s.child1.Poll(cx) {
+	/*line main.go:406:6*/ if !s.child1.Poll(cx) {
 		s.minor = minor_1
 		s.head = head_1
 		s.keep = keep_1
@@ -1714,24 +1709,24 @@ resume1:
 	}
 	tmp_1 = s.child1.Result()
 	s.child1 = flushFuture{}
-	/*line main.go:404:2*/ if !tmp_1 {
-		/*line main.go:405:3*/ s.r0 = false
+	/*line main.go:406:2*/ if !tmp_1 {
+		/*line main.go:407:3*/ s.r0 = false
 		s.state = -1
 		return true
 	}
-	/*line main.go:407:17*/ tmp_3 = s.rq.n
-	/*line main.go:407:2*/ tmp_1_1 = 0
+	/*line main.go:409:17*/ tmp_3 = s.rq.n
+	/*line main.go:409:2*/ tmp_1_1 = 0
 b2:
-	/*line main.go:407:2*/ if !(tmp_1_1 < tmp_3) {
+	/*line main.go:409:2*/ if !(tmp_1_1 < tmp_3) {
 		goto b9
 	}
-	/*line main.go:407:6*/ i_1 = tmp_1_1
-	/*line main.go:408:3*/ if !(s.rq.delay > 0) {
+	/*line main.go:409:6*/ i_1 = tmp_1_1
+	/*line main.go:410:3*/ if !(s.rq.delay > 0) {
 		goto b6
 	}
-	/*line main.go:409:4*/ s.child2 = rt.SleepAsync(s.rq.delay)
+	/*line main.go:411:4*/ s.child2 = rt.SleepAsync(s.rq.delay)
 resume2:
-	/*line main.go:409:4*/ if cx.InjectPending() {
+	/*line main.go:411:4*/ if cx.InjectPending() {
 		s.minor = minor_1
 		s.head = head_1
 		s.keep = keep_1
@@ -1741,7 +1736,7 @@ resume2:
 		s.state = 2
 		return false
 	}
-	/*line main.go:409:4*/ if !s.child2.Poll(cx) {
+	/*line main.go:411:4*/ if !s.child2.Poll(cx) {
 		s.minor = minor_1
 		s.head = head_1
 		s.keep = keep_1
@@ -1754,15 +1749,15 @@ resume2:
 	s.child2.Result()
 	s.child2 = rt.SleepFuture{}
 b6:
-	/*line main.go:411:3*/ line = fmt.Appendf(nil, "chunk %d\n", i_1)
-	/*line main.go:412:3*/ if (*s.h).Chunked {
-		/*line main.go:413:4*/ s.st.out = http1.AppendChunk(s.st.out, line)
+	/*line main.go:413:3*/ line = fmt.Appendf(nil, "chunk %d\n", i_1)
+	/*line main.go:414:3*/ if (*s.h).Chunked {
+		/*line main.go:415:4*/ s.st.out = http1.AppendChunk(s.st.out, line)
 	} else {
-		/*line main.go:415:4*/ s.st.out = append(s.st.out, line...)
+		/*line main.go:417:4*/ s.st.out = append(s.st.out, line...)
 	}
-	/*line main.go:417:7*/ s.child1 = flushAsync(s.c)
+	/*line main.go:419:7*/ s.child1 = flushAsync(s.c)
 resume3:
-	/*line main.go:417:7*/ if cx.InjectPending() {
+	/*line main.go:419:7*/ if cx.InjectPending() {
 		s.minor = minor_1
 		s.head = head_1
 		s.keep = keep_1
@@ -1772,7 +1767,7 @@ resume3:
 		s.state = 3
 		return false
 	}
-	/*line main.go:417:7*/ if !s.child1.Poll(cx) {
+	/*line main.go:419:7*/ if !s.child1.Poll(cx) {
 		s.minor = minor_1
 		s.head = head_1
 		s.keep = keep_1
@@ -1784,18 +1779,18 @@ resume3:
 	}
 	tmp_2 = s.child1.Result()
 	s.child1 = flushFuture{}
-	/*line main.go:417:3*/ if !tmp_2 {
-		/*line main.go:418:4*/ s.r0 = false
+	/*line main.go:419:3*/ if !tmp_2 {
+		/*line main.go:420:4*/ s.r0 = false
 		s.state = -1
 		return true
 	}
-	/*line main.go:407:2*/ tmp_1_1++
+	/*line main.go:409:2*/ tmp_1_1++
 	goto b2
 b9:
-	/*line main.go:421:2*/ if (*s.h).Chunked {
-		/*line main.go:422:3*/ s.st.out = http1.AppendLastChunk(s.st.out)
+	/*line main.go:423:2*/ if (*s.h).Chunked {
+		/*line main.go:424:3*/ s.st.out = http1.AppendLastChunk(s.st.out)
 	}
-	/*line main.go:424:2*/ s.r0 = !(*s.h).Close
+	/*line main.go:426:2*/ s.r0 = !(*s.h).Close
 	s.state = -1
 	return true
 }
@@ -1881,23 +1876,23 @@ func (s *serveFileFuture) Poll(cx *rt.Context) bool {
 	default:
 		panic("asyncgen: serveFileFuture.Poll called after completion or Cancel")
 	}
-	/*line main.go:434:2*/ s.out = new([]byte)
+	/*line main.go:436:2*/ s.out = new([]byte)
 	(*s.out) = s.st.out
-	/*line main.go:435:2*/ s.child1 = rt.SpawnBlocking(func(srv_p **server, out_p *[]byte, name_p *string, minor_p *int, head_p *bool, keep_p *bool) func() fileJob {
+	/*line main.go:437:2*/ s.child1 = rt.SpawnBlocking(func(srv_p **server, out_p *[]byte, name_p *string, minor_p *int, head_p *bool, keep_p *bool) func() fileJob {
 		return func() fileJob {
-			/*line main.go:436:3*/ return (*srv_p).openFile((*out_p), (*name_p), (*minor_p), (*head_p), (*keep_p))
+			/*line main.go:438:3*/ return (*srv_p).openFile((*out_p), (*name_p), (*minor_p), (*head_p), (*keep_p))
 		}
 	}(s.srv, s.out, s.name, s.minor, s.head, s.keep))
 	s.job = fileJob{}
 	s.rd = chunkRead{}
 resume1:
-	/*line main.go:435:9*/ if cx.InjectPending() {
+	/*line main.go:437:9*/ if cx.InjectPending() {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:435:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:437:9*/ if !s.child1.Poll(cx) {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 1
@@ -1905,25 +1900,25 @@ resume1:
 	}
 	s.job = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:438:2*/ s.st.out = s.job.out
-	/*line main.go:439:2*/ if s.job.f == nil {
-		/*line main.go:440:3*/ s.r0 = s.job.keep
+	/*line main.go:440:2*/ s.st.out = s.job.out
+	/*line main.go:441:2*/ if s.job.f == nil {
+		/*line main.go:442:3*/ s.r0 = s.job.keep
 		s.state = -1
 		return true
 	}
-	/*line main.go:442:2*/ s.f = new(*os.File)
+	/*line main.go:444:2*/ s.f = new(*os.File)
 	(*s.f) = s.job.f
-	/*line main.go:443:2*/ chunked_1 = (*s.minor) == 1
-	/*line main.go:444:6*/ s.child2 = flushAsync(s.c)
+	/*line main.go:445:2*/ chunked_1 = (*s.minor) == 1
+	/*line main.go:446:6*/ s.child2 = flushAsync(s.c)
 	s.rd = chunkRead{}
 resume2:
-	/*line main.go:444:6*/ if cx.InjectPending() {
+	/*line main.go:446:6*/ if cx.InjectPending() {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:444:6*/ if !s.child2.Poll(cx) {
+	/*line main.go:446:6*/ if !s.child2.Poll(cx) {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 2
@@ -1931,30 +1926,30 @@ resume2:
 	}
 	tmp_1 = s.child2.Result()
 	s.child2 = flushFuture{}
-	/*line main.go:444:2*/ if !tmp_1 {
-		/*line main.go:445:3*/ (*s.f).Close()
-		/*line main.go:446:3*/ s.r0 = false
+	/*line main.go:446:2*/ if !tmp_1 {
+		/*line main.go:447:3*/ (*s.f).Close()
+		/*line main.go:448:3*/ s.r0 = false
 		s.state = -1
 		return true
 	}
-	/*line main.go:448:2*/ s.buf = new([]byte)
+	/*line main.go:450:2*/ s.buf = new([]byte)
 	(*s.buf) = net.GetBuffer(fileChunk)
-	/*line main.go:449:2*/ ok_1 = true
+	/*line main.go:451:2*/ ok_1 = true
 b3:
-	/*line main.go:451:3*/ s.child3 = rt.SpawnBlocking(func(f_p **os.File, buf_p *[]byte) func() chunkRead {
+	/*line main.go:453:3*/ s.child3 = rt.SpawnBlocking(func(f_p **os.File, buf_p *[]byte) func() chunkRead {
 		return func() chunkRead {
-			/*line main.go:452:4*/ return readChunk((*f_p), (*buf_p))
+			/*line main.go:454:4*/ return readChunk((*f_p), (*buf_p))
 		}
 	}(s.f, s.buf))
 	s.rd = chunkRead{}
 resume3:
-	/*line main.go:451:9*/ if cx.InjectPending() {
+	/*line main.go:453:9*/ if cx.InjectPending() {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:451:9*/ if !s.child3.Poll(cx) {
+	/*line main.go:453:9*/ if !s.child3.Poll(cx) {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 3
@@ -1962,25 +1957,25 @@ resume3:
 	}
 	s.rd = s.child3.Result()
 	s.child3 = nil
-	/*line main.go:454:3*/ if !(s.rd.n > 0) {
+	/*line main.go:456:3*/ if !(s.rd.n > 0) {
 		goto b9
 	}
-	/*line main.go:455:4*/ if chunked_1 {
-		/*line main.go:456:5*/ s.st.out = http1.AppendChunkHeader(s.st.out, s.rd.n)
+	/*line main.go:457:4*/ if chunked_1 {
+		/*line main.go:458:5*/ s.st.out = http1.AppendChunkHeader(s.st.out, s.rd.n)
 	}
-	/*line main.go:458:4*/ s.st.out = append(s.st.out, (*s.buf)[:s.rd.n]...)
-	/*line main.go:459:4*/ if chunked_1 {
-		/*line main.go:460:5*/ s.st.out = append(s.st.out, "\r\n"...)
+	/*line main.go:460:4*/ s.st.out = append(s.st.out, (*s.buf)[:s.rd.n]...)
+	/*line main.go:461:4*/ if chunked_1 {
+		/*line main.go:462:5*/ s.st.out = append(s.st.out, "\r\n"...)
 	}
-	/*line main.go:462:8*/ s.child2 = flushAsync(s.c)
+	/*line main.go:464:8*/ s.child2 = flushAsync(s.c)
 resume4:
-	/*line main.go:462:8*/ if cx.InjectPending() {
+	/*line main.go:464:8*/ if cx.InjectPending() {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:462:8*/ if !s.child2.Poll(cx) {
+	/*line main.go:464:8*/ if !s.child2.Poll(cx) {
 		s.chunked = chunked_1
 		s.ok = ok_1
 		s.state = 4
@@ -1988,23 +1983,23 @@ resume4:
 	}
 	tmp_2 = s.child2.Result()
 	s.child2 = flushFuture{}
-	/*line main.go:462:4*/ if !tmp_2 {
-		/*line main.go:463:5*/ ok_1 = false
-		/*line main.go:464:5*/ goto b11
+	/*line main.go:464:4*/ if !tmp_2 {
+		/*line main.go:465:5*/ ok_1 = false
+		/*line main.go:466:5*/ goto b11
 	}
 b9:
-	/*line main.go:467:3*/ if s.rd.err != nil {
-		/*line main.go:470:4*/ ok_1 = s.rd.err == io.EOF
-		/*line main.go:471:4*/ goto b11
+	/*line main.go:469:3*/ if s.rd.err != nil {
+		/*line main.go:472:4*/ ok_1 = s.rd.err == io.EOF
+		/*line main.go:473:4*/ goto b11
 	}
 	goto b3
 b11:
-	/*line main.go:474:2*/ net.PutBuffer((*s.buf))
-	/*line main.go:475:2*/ (*s.f).Close()
-	/*line main.go:476:2*/ if ok_1 && chunked_1 {
-		/*line main.go:477:3*/ s.st.out = http1.AppendLastChunk(s.st.out)
+	/*line main.go:476:2*/ net.PutBuffer((*s.buf))
+	/*line main.go:477:2*/ (*s.f).Close()
+	/*line main.go:478:2*/ if ok_1 && chunked_1 {
+		/*line main.go:479:3*/ s.st.out = http1.AppendLastChunk(s.st.out)
 	}
-	/*line main.go:479:2*/ s.r0 = ok_1 && s.job.keep
+	/*line main.go:481:2*/ s.r0 = ok_1 && s.job.keep
 	s.state = -1
 	return true
 }
