@@ -15,6 +15,12 @@ import (
 const (
 	// readSize is the size of the pooled buffer one read fills.
 	readSize = 16 << 10
+	// replySize is the size of the pooled buffer replies are gathered in
+	// (it grows past that for large replies). It is not readSize on
+	// purpose: buffers of one size share a pool, whose per-thread slot
+	// holds one buffer, so a second buffer of the same size would go
+	// through the pool's slower shared queue at every request.
+	replySize = 8 << 10
 	// flushSize is how many reply bytes a session gathers before it hands
 	// them to the task to write, so that a long pipeline of large replies
 	// does not build an unbounded reply buffer.
@@ -65,7 +71,7 @@ func (s *session) next() []byte {
 		return nil
 	}
 	if s.out == nil {
-		s.out = net.GetBuffer(readSize)
+		s.out = net.GetBuffer(replySize)
 	}
 	out := s.out[:0]
 	off := 0
