@@ -69,3 +69,15 @@ func TestCallgrindTotal(t *testing.T) {
 		t.Fatal("a dump without totals was accepted")
 	}
 }
+
+func TestKVPipeline(t *testing.T) {
+	for _, c := range []struct {
+		workload string
+		n        int
+		ok       bool
+	}{{"kv1", 1, true}, {"kv16", 16, true}, {"echo", 0, false}, {"http", 0, false}, {"kv", 0, false}, {"kvx", 0, false}} {
+		if n, ok := kvPipeline(c.workload); ok != c.ok || (ok && n != c.n) {
+			t.Errorf("kvPipeline(%q) = %d, %v; want %d, %v", c.workload, n, ok, c.n, c.ok)
+		}
+	}
+}

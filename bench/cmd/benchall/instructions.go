@@ -17,7 +17,7 @@ import (
 	"github.com/asyncgo/asyncgo/bench/internal/wrk"
 )
 
-// instructions counts the user-space instructions each echo and HTTP
+// instructions counts the user-space instructions each echo, HTTP and kv
 // server executes per operation, under valgrind --tool=callgrind. Unlike
 // CPU time, the count does not move with the machine's load, the other
 // tenants or the kernel's loopback path: it measures the server's own code
@@ -39,13 +39,37 @@ func (h *harness) instructions() []*report.Section {
 		ID: "instr-http", Title: "HTTP hello, 50 connections", Label: "instr http", Workload: "instructions", Kind: report.Instructions, Unit: "requests",
 		Setup: fmt.Sprintf("As above, with `wrk -t1 -c50 -d%v http://ADDR/hello`.", h.cfg.instrDur),
 	}
+	kv := func(pipeline int) *report.Section {
+		return &report.Section{
+			ID: fmt.Sprintf("instr-kv-p%d", pipeline), Title: fmt.Sprintf("kv GET, -P %d", pipeline), Label: fmt.Sprintf("instr kv P%d", pipeline),
+			Workload: "instructions", Kind: report.Instructions, Unit: "requests",
+			Setup: fmt.Sprintf("As above, with `redis-benchmark -c 50 -n %d -P %d -r %d -t get` (after a SET warm-up), for the Go servers and redis-server.",
+				h.instrKVRequests(pipeline), pipeline, h.cfg.kvKeyspace),
+		}
+	}
+	kv1, kv16 := kv(1), kv(16)
 	for _, srv := range h.servers("echo") {
 		echo.Rows = append(echo.Rows, h.instrRow(echo, srv, "echo"))
 	}
 	for _, srv := range h.servers("http") {
 		httpSec.Rows = append(httpSec.Rows, h.instrRow(httpSec, srv, "http"))
 	}
-	return []*report.Section{echo, httpSec}
+	for _, srv := range h.servers("kv") {
+		kv1.Rows = append(kv1.Rows, h.instrRow(kv1, srv, "kv1"))
+		kv16.Rows = append(kv16.Rows, h.instrRow(kv16, srv, "kv16"))
+	}
+	return []*report.Section{echo, httpSec, kv1, kv16}
+}
+
+// instrKVRequests is the number of GETs counted for the kv instruction
+// rows: about as many seconds of load under callgrind as the echo and HTTP
+// rows get.
+func (h *harness) instrKVRequests(pipeline int) int {
+	n := int(h.cfg.instrDur.Seconds()) * 10000
+	if pipeline > 1 {
+		n *= 10
+	}
+	return n
 }
 
 // instrRow measures one server under callgrind.
@@ -82,7 +106,18 @@ func (h *harness) countInstructions(srv server, workload string) (ops, instr flo
 	}
 	defer p.Stop()
 	pid := fmt.Sprint(p.PID())
-	load := func(d time.Duration) (float64, error) {
+	load := func(d time.Duration, warmUp bool) (float64, error) {
+		if pipeline, ok := kvPipeline(workload); ok {
+			n := h.instrKVRequests(pipeline)
+			test := "get"
+			if warmUp { // fill the keyspace
+				n, test = n/4, "set"
+			}
+			if _, err := h.redisBenchmark(addr, test, n, pipeline); err != nil {
+				return 0, err
+			}
+			return float64(n), nil
+		}
 		if workload == "echo" {
 			out, err := h.runClient(d+h.cfg.clientTimeoutPad, h.path("echoclient"), "-addr", addr, "-conns", "50", "-size", "64",
 				"-warmup", "0s", "-duration", d.String())
@@ -109,21 +144,24 @@ func (h *harness) countInstructions(srv server, workload string) (ops, instr flo
 		}
 		return float64(r.Requests), nil
 	}
-	if workload == "echo" {
+	switch _, kv := kvPipeline(workload); {
+	case kv:
+		err = check.KV(addr)
+	case workload == "echo":
 		err = check.Echo(addr)
-	} else {
+	default:
 		err = check.HTTPHello(addr)
 	}
 	if err != nil {
 		return 0, 0, err
 	}
-	if _, err := load(time.Second); err != nil { // warm-up
+	if _, err := load(time.Second, true); err != nil {
 		return 0, 0, err
 	}
 	if out, err := exec.Command("callgrind_control", "-z", pid).CombinedOutput(); err != nil {
 		return 0, 0, fmt.Errorf("callgrind_control -z: %v: %s", err, out)
 	}
-	if ops, err = load(h.cfg.instrDur); err != nil {
+	if ops, err = load(h.cfg.instrDur, false); err != nil {
 		return 0, 0, err
 	}
 	if out, err := exec.Command("callgrind_control", "-d", pid).CombinedOutput(); err != nil {
@@ -140,6 +178,13 @@ func (h *harness) countInstructions(srv server, workload string) (ops, instr flo
 		return 0, 0, fmt.Errorf("the client completed no operation")
 	}
 	return ops, instr, nil
+}
+
+// kvPipeline returns the pipeline depth of a kv instruction workload
+// ("kv1", "kv16").
+func kvPipeline(workload string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(workload, "kv"))
+	return n, strings.HasPrefix(workload, "kv") && err == nil
 }
 
 // callgrindTotal reads the instruction total of a callgrind dump (its

@@ -292,6 +292,28 @@ func (h *harness) kv() []*report.Section {
 	return secs
 }
 
+// redisBenchmark runs `redis-benchmark -c 50 -n n -P pipeline -t test`
+// against addr (keys drawn from the kv keyspace) and returns its row.
+func (h *harness) redisBenchmark(addr, test string, n, pipeline int) (rbench.Row, error) {
+	host, port, _ := strings.Cut(addr, ":")
+	out, err := h.runClient(h.cfg.clientTimeoutPad+time.Duration(n/20)*time.Microsecond*1000, "redis-benchmark", "-h", host, "-p", port,
+		"-c", "50", "-n", fmt.Sprint(n), "-P", fmt.Sprint(pipeline), "-r", fmt.Sprint(h.cfg.kvKeyspace), "-t", test, "--csv")
+	if err != nil {
+		return rbench.Row{}, err
+	}
+	if strings.Contains(out, "ERR") {
+		return rbench.Row{}, fmt.Errorf("redis-benchmark saw error replies: %s", out)
+	}
+	rs, err := rbench.Parse(out)
+	if err != nil {
+		return rbench.Row{}, err
+	}
+	if len(rs) != 1 || !strings.EqualFold(rs[0].Test, test) {
+		return rbench.Row{}, fmt.Errorf("redis-benchmark: unexpected rows %+v", rs)
+	}
+	return rs[0], nil
+}
+
 // kvRows runs the kv tests against one server; rows[i] is nil for tests
 // that did not complete, and err says why.
 func (h *harness) kvRows(srv server) ([]*report.Row, error) {
@@ -304,24 +326,8 @@ func (h *harness) kvRows(srv server) ([]*report.Row, error) {
 	if err := check.KV(addr); err != nil {
 		return rows, err
 	}
-	host, port, _ := strings.Cut(addr, ":")
 	bench := func(test string, n, pipeline int) (rbench.Row, error) {
-		out, err := h.runClient(h.cfg.clientTimeoutPad+time.Duration(n/20)*time.Microsecond*1000, "redis-benchmark", "-h", host, "-p", port,
-			"-c", "50", "-n", fmt.Sprint(n), "-P", fmt.Sprint(pipeline), "-r", fmt.Sprint(h.cfg.kvKeyspace), "-t", test, "--csv")
-		if err != nil {
-			return rbench.Row{}, err
-		}
-		if strings.Contains(out, "ERR") {
-			return rbench.Row{}, fmt.Errorf("redis-benchmark saw error replies: %s", out)
-		}
-		rs, err := rbench.Parse(out)
-		if err != nil {
-			return rbench.Row{}, err
-		}
-		if len(rs) != 1 || !strings.EqualFold(rs[0].Test, test) {
-			return rbench.Row{}, fmt.Errorf("redis-benchmark: unexpected rows %+v", rs)
-		}
-		return rs[0], nil
+		return h.redisBenchmark(addr, test, n, pipeline)
 	}
 	if _, err := bench("set", h.cfg.kvN1/10, 1); err != nil {
 		return rows, fmt.Errorf("warm-up: %w", err)
