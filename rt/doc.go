@@ -3,7 +3,8 @@
 // It provides the future ABI shared by generated state machines and
 // hand-written primitives (Context, Waker, Future, Pollable), the executor
 // (Run, Spawn, JoinHandle, SpawnBlocking, the Deterministic mode, Stats),
-// timers (Sleep, SleepUntil, Interval, Timeout), the blocking bridge that
+// timers (Sleep, SleepUntil, Interval, Timeout, and Deadline with
+// WithDeadline for timeouts that move), the blocking bridge that
 // lets ordinary goroutine code call async code (BlockOn), and the I/O
 // reactor used by rt/net.
 //
