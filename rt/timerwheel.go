@@ -167,8 +167,16 @@ func (tw *timerWheel) register(e *timerEntry, deadline, now int64, w Waker) bool
 		atomic.StoreUint32(&e.state, timerFired)
 		return false
 	}
-	e.tick = t
 	e.waker = w
+	tw.enqueueUnlock(e, t)
+	return true
+}
+
+// enqueueUnlock queues e, a new registration, at tick t (> elapsed), then
+// unlocks mu, and interrupts the driver holder's park if e is due before
+// the holder would wake. Called with mu held.
+func (tw *timerWheel) enqueueUnlock(e *timerEntry, t int64) {
+	e.tick = t
 	tw.insert(e)
 	tw.count++
 	tw.registered++
@@ -177,7 +185,6 @@ func (tw *timerWheel) register(e *timerEntry, deadline, now int64, w Waker) bool
 	if interrupt && tw.wake != nil {
 		tw.wake()
 	}
-	return true
 }
 
 // insert links e (e.tick > elapsed) into its slot. Called with mu held.
@@ -385,16 +392,8 @@ func (tw *timerWheel) rearm(e *timerEntry, deadline, now int64) bool {
 		tw.mu.Unlock()
 		return false
 	}
-	e.tick = t
 	atomic.StoreInt64(&e.want, t)
-	tw.insert(e)
-	tw.count++
-	tw.registered++
-	interrupt := t < tw.parkedUntil.Load()
-	tw.mu.Unlock()
-	if interrupt && tw.wake != nil {
-		tw.wake()
-	}
+	tw.enqueueUnlock(e, t)
 	return true
 }
 

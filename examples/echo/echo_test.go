@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -65,19 +64,13 @@ func TestEchoSlowReader(t *testing.T) {
 // verifies that exactly the same bytes come back. A slow client has an 8
 // KiB receive buffer and starts reading after 300 ms.
 func echoClient(addr string, seed uint64, size, maxChunk int, slow bool) error {
-	d := net.Dialer{Timeout: 10 * time.Second}
+	var conn net.Conn
+	var err error
 	if slow {
-		// Set before connecting (the window is sized then); a set size
-		// is exempt from autotuning.
-		d.Control = func(_, _ string, rc syscall.RawConn) error {
-			var err error
-			rc.Control(func(fd uintptr) {
-				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
-			})
-			return err
-		}
+		conn, err = buildtest.DialSlowReader(addr, 8<<10)
+	} else {
+		conn, err = net.DialTimeout("tcp", addr, 10*time.Second)
 	}
-	conn, err := d.Dial("tcp", addr)
 	if err != nil {
 		return err
 	}

@@ -730,17 +730,7 @@ func TestPipelinedFlood(t *testing.T) {
 	}
 	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
 		p := startServer(t, bin, "-root", t.TempDir())
-		// A small receive buffer, set before connecting (the window is
-		// sized then) and exempt from autotuning, so that the responses
-		// fill it soon.
-		d := net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
-			var err error
-			rc.Control(func(fd uintptr) {
-				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
-			})
-			return err
-		}}
-		c, err := d.Dial("tcp", p.addr)
+		c, err := buildtest.DialSlowReader(p.addr, 8<<10)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -281,16 +280,7 @@ func TestSlowReader(t *testing.T) {
 		if got := dial(t, srv.Addr).do(t, "SET", "big", big); got != "OK" {
 			t.Fatalf("SET big: %q", got)
 		}
-		// The receive buffer is set before connecting (the window is
-		// sized then); a set size is exempt from autotuning.
-		d := net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
-			var err error
-			rc.Control(func(fd uintptr) {
-				err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<10)
-			})
-			return err
-		}}
-		conn, err := d.Dial("tcp", srv.Addr)
+		conn, err := buildtest.DialSlowReader(srv.Addr, 8<<10)
 		if err != nil {
 			t.Fatal(err)
 		}
