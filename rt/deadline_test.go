@@ -147,6 +147,9 @@ func TestDeadlineMoveRacingFire(t *testing.T) {
 			var set int64
 			for i := 0; i < 300; i++ {
 				d := time.Duration(rng.IntN(2000)) * time.Microsecond
+				if i%4 == 0 {
+					d = 50 * time.Millisecond // outlives the sleep even on a loaded machine
+				}
 				now := tw.clk.now()
 				dl.Reset(d)
 				set = now + int64(d)
@@ -190,8 +193,8 @@ func withDeadlineOf(t *testing.T) {
 		t.Fatalf("ready work: %v, %v", v, err)
 	}
 	g, p := &gate{}, &probe{}
+	t0 := time.Now() // before the Reset: the deadline is 5ms after its clock read
 	dl.Reset(5 * time.Millisecond)
-	t0 := time.Now()
 	if v, err := WithDeadlineOf[gateFuture, int](&dl, gateFuture{g: g, p: p, v: 1}); err != ErrTimeout || v != 0 {
 		t.Fatalf("pending work: %v, %v; want 0, ErrTimeout", v, err)
 	}

@@ -681,35 +681,42 @@ func TestHelloAllocs(t *testing.T) {
 	}
 }
 
-// TestIdleTimeout keeps a connection busy with a request every half idle
-// timeout, for three idle timeouts: each response pushes the idle deadline
-// back, so all are served on the one connection. Then the client goes
-// quiet, and the server closes the connection one idle timeout after the
-// last response (not earlier, not much later).
+// TestIdleTimeout keeps a connection busy with a request every third of
+// the idle timeout, for two idle timeouts: each response pushes the idle
+// deadline back, so all are served on the one connection. Then the client
+// goes quiet, and the server closes the connection one idle timeout after
+// the last response (not earlier, not much later).
 func TestIdleTimeout(t *testing.T) {
-	const idle = 300 * time.Millisecond
+	const idle = 600 * time.Millisecond
 	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
 		p := startServer(t, bin, "-root", t.TempDir(), "-idle-timeout", idle.String(), "-header-timeout", "5s")
 		c := dial(t, p.addr)
 		defer c.Close()
 		c.SetDeadline(time.Now().Add(10 * time.Second))
 		br := bufio.NewReader(c)
-		var last time.Time
-		for i := range 6 {
+		// The server pushes its deadline back after it sent a response,
+		// so between the client sending the request (sent) and reading
+		// the response (answered): the close must come at least an idle
+		// timeout after sent, and not much more than one after answered.
+		var sent, answered time.Time
+		for i := range 7 {
 			if i > 0 {
-				time.Sleep(idle / 2)
+				time.Sleep(idle / 3)
 			}
+			sent = time.Now()
 			if _, err := io.WriteString(c, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 				t.Fatalf("request %d: %v (closed before the idle timeout?)", i, err)
 			}
 			readResp(t, br, "GET")
-			last = time.Now()
+			answered = time.Now()
 		}
 		if b, err := br.ReadByte(); err != io.EOF {
 			t.Fatalf("after going quiet: read %q, %v; want EOF", b, err)
 		}
-		if quiet := time.Since(last); quiet < idle || quiet > idle+2*time.Second {
-			t.Errorf("closed %v after the last response, idle timeout %v", quiet, idle)
+		closed := time.Now()
+		if closed.Sub(sent) < idle || closed.Sub(answered) > idle+2*time.Second {
+			t.Errorf("closed %v after the last request was sent, %v after its response was read; idle timeout %v",
+				closed.Sub(sent), closed.Sub(answered), idle)
 		}
 	})
 }
