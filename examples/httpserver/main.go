@@ -168,16 +168,19 @@ func serveConn(c *conn) {
 			if err == net.ErrWouldBlock {
 				n, err = 0, nil
 			}
-			keep = keep && err == nil
-			if keep && n < len(st.out) {
+			sent := err == nil
+			if sent && n < len(st.out) {
 				// The rest waits for the client in a task of its own (flush,
 				// under the write timeout), so that its timer and future are
-				// not part of every idle connection's state.
+				// not part of every idle connection's state. It goes out
+				// whether or not the connection is kept: a closing answer
+				// must arrive whole too.
 				st.out = st.out[:copy(st.out, st.out[n:])]
-				keep = rt.Await(rt.Spawn(func() bool {
+				sent = rt.Await(rt.Spawn(func() bool {
 					return flush(c)
 				}))
 			}
+			keep = keep && sent
 		}
 		c.st = nil
 		fresh = false
