@@ -135,43 +135,15 @@ func WithDeadline[T any](dl *Deadline, f func() T) (T, error) {
 // WithDeadlineAsync returns the future of WithDeadline. f is started (in a
 // goroutine) at the first Poll.
 func WithDeadlineAsync[T any](dl *Deadline, f func() T) WithDeadlineFuture[T] {
-	return WithDeadlineFuture[T]{f: f, inner: WithDeadlineOfFuture[handleRef[T], T, *handleRef[T]]{dl: dl}}
+	wf := WithDeadlineFuture[T]{}
+	wf.f, wf.inner = f, WithDeadlineOfFuture[handleRef[T], T, *handleRef[T]]{dl: dl}
+	return wf
 }
 
 // WithDeadlineFuture is the future of WithDeadline: f's goroutine handle
 // under a WithDeadlineOfFuture.
 type WithDeadlineFuture[T any] struct {
-	f     func() T
-	h     *JoinHandle[T]
-	inner WithDeadlineOfFuture[handleRef[T], T, *handleRef[T]]
-}
-
-// Poll starts f on the first call, then completes with its result or
-// with ErrTimeout (detaching f's goroutine).
-func (f *WithDeadlineFuture[T]) Poll(cx *Context) bool {
-	if f.h == nil {
-		f.h = Spawn(f.f)
-		f.inner.fut = handleRef[T]{f.h}
-	}
-	if !f.inner.Poll(cx) {
-		return false
-	}
-	if f.inner.err != nil {
-		f.h.Abort() // detach: a later panic in f crashes, as documented
-	}
-	return true
-}
-
-// Result returns f's result and nil, or the zero T and ErrTimeout.
-func (f *WithDeadlineFuture[T]) Result() (T, error) { return f.inner.Result() }
-
-// Cancel stops waiting; f's goroutine keeps running, detached.
-// Idempotent.
-func (f *WithDeadlineFuture[T]) Cancel() {
-	f.inner.Cancel()
-	if f.h != nil {
-		f.h.Abort()
-	}
+	goWait[T, WithDeadlineOfFuture[handleRef[T], T, *handleRef[T]], *WithDeadlineOfFuture[handleRef[T], T, *handleRef[T]]]
 }
 
 // WithDeadlineOf polls the future f (held by value in its own future) and
@@ -227,6 +199,9 @@ func (f *WithDeadlineOfFuture[F, T, PF]) Poll(cx *Context) bool {
 // Result returns the wrapped future's result and nil, or the zero T and
 // ErrTimeout.
 func (f *WithDeadlineOfFuture[F, T, PF]) Result() (T, error) { return f.res, f.err }
+
+// setFuture sets the wrapped future before the first Poll (goWait).
+func (f *WithDeadlineOfFuture[F, T, PF]) setFuture(fut F) { f.fut = fut }
 
 // Cancel cancels the wrapped future. Idempotent.
 func (f *WithDeadlineOfFuture[F, T, PF]) Cancel() {

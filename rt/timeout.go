@@ -32,7 +32,9 @@ func Timeout[T any](d time.Duration, f func() T) (T, error) {
 // TimeoutAsync returns the future of Timeout. f is started (in a
 // goroutine) at the first Poll.
 func TimeoutAsync[T any](d time.Duration, f func() T) TimeoutFuture[T] {
-	return TimeoutFuture[T]{f: f, inner: TimeoutOfFuture[handleRef[T], T, *handleRef[T]]{d: int64(d)}}
+	tf := TimeoutFuture[T]{}
+	tf.f, tf.inner = f, TimeoutOfFuture[handleRef[T], T, *handleRef[T]]{d: int64(d)}
+	return tf
 }
 
 // TimeoutAt is Timeout with an absolute deadline (on the runtime's clock,
@@ -48,45 +50,62 @@ func TimeoutAt[T any](deadline time.Time, f func() T) (T, error) {
 
 // TimeoutAtAsync returns the future of TimeoutAt.
 func TimeoutAtAsync[T any](deadline time.Time, f func() T) TimeoutAtFuture[T] {
-	return TimeoutFuture[T]{f: f, inner: TimeoutOfFuture[handleRef[T], T, *handleRef[T]]{at: deadline, abs: true}}
+	tf := TimeoutFuture[T]{}
+	tf.f, tf.inner = f, TimeoutOfFuture[handleRef[T], T, *handleRef[T]]{at: deadline, abs: true}
+	return tf
 }
 
 // TimeoutFuture is the future of Timeout (and TimeoutAt): f's goroutine
 // handle under a TimeoutOfFuture.
 type TimeoutFuture[T any] struct {
-	f     func() T
-	h     *JoinHandle[T]
-	inner TimeoutOfFuture[handleRef[T], T, *handleRef[T]]
+	goWait[T, TimeoutOfFuture[handleRef[T], T, *handleRef[T]], *TimeoutOfFuture[handleRef[T], T, *handleRef[T]]]
 }
 
 // TimeoutAtFuture is the future of TimeoutAt.
 type TimeoutAtFuture[T any] = TimeoutFuture[T]
 
+// goWait is the plain form of a bounded wait (Timeout, TimeoutAt,
+// WithDeadline): f runs in a goroutine of its own (Spawn), started at the
+// first Poll, and inner, the companion future over f's handle, decides
+// when the wait ends. A goroutine cannot be stopped: when the wait ends
+// without f's result, f is detached.
+type goWait[T any, I any, PI interface {
+	*I
+	Poll(cx *Context) bool
+	Result() (T, error)
+	Cancel()
+	setFuture(handleRef[T])
+}] struct {
+	f     func() T
+	h     *JoinHandle[T]
+	inner I
+}
+
 // Poll starts f on the first call, then completes with its result or
 // with ErrTimeout (detaching f's goroutine).
-func (f *TimeoutFuture[T]) Poll(cx *Context) bool {
-	if f.h == nil {
-		f.h = Spawn(f.f)
-		f.inner.fut = handleRef[T]{f.h}
+func (w *goWait[T, I, PI]) Poll(cx *Context) bool {
+	if w.h == nil {
+		w.h = Spawn(w.f)
+		PI(&w.inner).setFuture(handleRef[T]{w.h})
 	}
-	if !f.inner.Poll(cx) {
+	if !PI(&w.inner).Poll(cx) {
 		return false
 	}
-	if f.inner.err != nil {
-		f.h.Abort() // detach: a later panic in f crashes, as documented
+	if _, err := PI(&w.inner).Result(); err != nil {
+		w.h.Abort() // detach: a later panic in f crashes, as documented
 	}
 	return true
 }
 
 // Result returns f's result and nil, or the zero T and ErrTimeout.
-func (f *TimeoutFuture[T]) Result() (T, error) { return f.inner.Result() }
+func (w *goWait[T, I, PI]) Result() (T, error) { return PI(&w.inner).Result() }
 
 // Cancel stops waiting; f's goroutine keeps running, detached.
 // Idempotent.
-func (f *TimeoutFuture[T]) Cancel() {
-	f.inner.Cancel()
-	if f.h != nil {
-		f.h.Abort()
+func (w *goWait[T, I, PI]) Cancel() {
+	PI(&w.inner).Cancel()
+	if w.h != nil {
+		w.h.Abort()
 	}
 }
 
@@ -181,6 +200,9 @@ func (f *TimeoutOfFuture[F, T, PF]) Poll(cx *Context) bool {
 // Result returns the wrapped future's result and nil, or the zero T and
 // ErrTimeout.
 func (f *TimeoutOfFuture[F, T, PF]) Result() (T, error) { return f.res, f.err }
+
+// setFuture sets the wrapped future before the first Poll (goWait).
+func (f *TimeoutOfFuture[F, T, PF]) setFuture(fut F) { f.fut = fut }
 
 // Cancel cancels the wrapped future and the timer. Idempotent.
 func (f *TimeoutOfFuture[F, T, PF]) Cancel() {
