@@ -318,3 +318,20 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// Main runs the tests of a package that uses buildtest and then removes
+// the binaries it built (hundreds of megabytes for a package with many
+// cases, which would otherwise stay in the temporary directory after every
+// run). Call it from the package's TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(buildtest.Main(m)) }
+func Main(m *testing.M) int {
+	code := m.Run()
+	cacheMu.Lock()
+	dir := tmpDir
+	cacheMu.Unlock()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	return code
+}
