@@ -7,6 +7,7 @@ replace github.com/asyncgo/asyncgo => ../
 require (
 	github.com/asyncgo/asyncgo v0.0.0-00010101000000-000000000000
 	github.com/panjf2000/gnet/v2 v2.9.7
+	golang.org/x/sys v0.50.0
 )
 
 require (
@@ -15,6 +16,5 @@ require (
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.27.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
 	gopkg.in/natefinch/lumberjack.v2 v2.2.1 // indirect
 )

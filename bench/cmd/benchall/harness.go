@@ -33,7 +33,7 @@ type harness struct {
 
 // server is one implementation under test.
 type server struct {
-	name string   // row name: asyncgo, goroutines, gnet, tokio, net/http, redis
+	name string   // row name: asyncgo, goroutines, gnet, tokio, floor, net/http, redis
 	bin  string   // binary name in binDir, or the path of redis-server
 	args []string // arguments before -addr
 
@@ -47,17 +47,19 @@ type server struct {
 // asyncgo examples and bench commands, by binary name.
 var (
 	examples = map[string]string{"asyncgo-echo": "./examples/echo", "asyncgo-httpserver": "./examples/httpserver", "asyncgo-kv": "./examples/kv"}
-	commands = []string{"goecho", "gnetecho", "gohttp", "gnethttp", "nethttp", "gokv", "gnetkv", "echoclient", "idleclient", "kvload"}
+	commands = []string{"goecho", "gnetecho", "gohttp", "gnethttp", "nethttp", "floor", "gokv", "gnetkv", "echoclient", "idleclient", "kvload"}
 )
 
 // servers lists the implementations of a protocol, in report order.
 func (h *harness) servers(protocol string) []server {
 	switch protocol {
 	case "echo":
-		return []server{{name: "asyncgo", bin: "asyncgo-echo"}, {name: "goroutines", bin: "goecho"}, {name: "gnet", bin: "gnetecho"}, {name: "tokio", bin: "tokio-echo"}}
+		return []server{{name: "asyncgo", bin: "asyncgo-echo"}, {name: "goroutines", bin: "goecho"}, {name: "gnet", bin: "gnetecho"}, {name: "tokio", bin: "tokio-echo"},
+			{name: "floor", bin: "floor", args: []string{"-mode", "echo"}}}
 	case "http":
 		return []server{{name: "asyncgo", bin: "asyncgo-httpserver", args: []string{"-root", h.docRoot}},
-			{name: "goroutines", bin: "gohttp"}, {name: "gnet", bin: "gnethttp"}, {name: "tokio", bin: "tokio-http"}, {name: "net/http", bin: "nethttp"}}
+			{name: "goroutines", bin: "gohttp"}, {name: "gnet", bin: "gnethttp"}, {name: "tokio", bin: "tokio-http"},
+			{name: "floor", bin: "floor", args: []string{"-mode", "http"}}, {name: "net/http", bin: "nethttp"}}
 	case "kv":
 		return []server{{name: "asyncgo", bin: "asyncgo-kv"}, {name: "goroutines", bin: "gokv"}, {name: "gnet", bin: "gnetkv"}, {name: "redis", bin: "redis-server"}}
 	}

@@ -61,7 +61,7 @@ type Section struct {
 // Row is one server's result in a section. Err is set (and the figures
 // zero) when the row was aborted or skipped.
 type Row struct {
-	Server string `json:"server"` // "asyncgo", "goroutines", "gnet", "tokio", "net/http", "redis"
+	Server string `json:"server"` // "asyncgo", "goroutines", "gnet", "tokio", "floor", "net/http", "redis"
 	Err    string `json:"error,omitempty"`
 
 	// Throughput rows.

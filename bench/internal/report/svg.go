@@ -13,12 +13,13 @@ var serverColors = map[string]string{
 	"goroutines": "#a0aec0",
 	"gnet":       "#dd6b20",
 	"tokio":      "#38a169",
+	"floor":      "#1a202c",
 	"net/http":   "#718096",
 	"redis":      "#c53030",
 }
 
 // serverOrder is the order of bars within a group and of the legend.
-var serverOrder = []string{"asyncgo", "goroutines", "gnet", "tokio", "net/http", "redis"}
+var serverOrder = []string{"asyncgo", "goroutines", "gnet", "tokio", "floor", "net/http", "redis"}
 
 // SVG draws two panels of grouped bars. The first has one group per
 // throughput section and one bar per server, the height being the server's
