@@ -9,8 +9,9 @@
 // It is not a usable server: a client that stops reading stalls its whole
 // loop (a short send waits in poll(2)), and the HTTP answer's Date is the
 // second the server started. It answers one question about the machine the
-// benchmarks run on: what a request costs when the server adds nothing to
-// the kernel's own work, so that the other rows can be read against it.
+// benchmarks run on: what a request costs when the server adds almost
+// nothing to the kernel's own work, so that the other rows can be read
+// against it.
 package main
 
 import (
