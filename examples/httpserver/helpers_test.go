@@ -227,7 +227,7 @@ func runTool(t *testing.T, timeout time.Duration, name string, args ...string) (
 // docRoot is a document root for the tests.
 type docRoot struct {
 	dir    string
-	big    []byte // content of big.bin, served chunked
+	big    []byte // content of big.bin, larger than smallFile
 	secret string // content of a file outside the root
 }
 

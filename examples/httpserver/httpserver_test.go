@@ -38,8 +38,9 @@ func curl(t *testing.T, args ...string) (string, int) {
 }
 
 // TestCurl drives the server with curl: several URLs over one keep-alive
-// connection, HEAD, a large file served chunked, a streamed response,
-// a chunked request body, errors, and attempts to escape the root.
+// connection, HEAD, a large file streamed with its length, conditional
+// requests, a streamed (chunked) response, a chunked request body, errors,
+// and attempts to escape the root.
 func TestCurl(t *testing.T) {
 	needTool(t, "curl")
 	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
@@ -64,14 +65,45 @@ func TestCurl(t *testing.T) {
 			t.Errorf("HEAD /a.txt:\n%s", out)
 		}
 
-		// A large file: chunked, byte for byte.
+		// A large file: streamed in pieces, with its length, byte for byte.
 		dst := filepath.Join(t.TempDir(), "big")
 		hdrs, _ := runTool(t, 30*time.Second, "curl", "-sS", "--max-time", "20", "-D", "-", "-o", dst, p.url("/big.bin"))
-		if !strings.Contains(hdrs, "Transfer-Encoding: chunked") {
-			t.Errorf("big.bin not chunked:\n%s", hdrs)
+		if !strings.Contains(hdrs, fmt.Sprintf("Content-Length: %d\r\n", len(root.big))) || strings.Contains(hdrs, "Transfer-Encoding") {
+			t.Errorf("big.bin without its Content-Length:\n%s", hdrs)
 		}
 		if got, err := os.ReadFile(dst); err != nil || !bytes.Equal(got, root.big) {
 			t.Errorf("big.bin: %d bytes (err %v), want the %d of the file", len(got), err, len(root.big))
+		}
+
+		// Conditional requests. Unchanged since If-Modified-Since: 304 and
+		// no body, for a small and a large file; older, or a date that does
+		// not parse: the file. (Sent with -H, not curl's -z, which hides a
+		// 200 whose Last-Modified is not newer behind a 304 of its own.)
+		for _, name := range []string{"a.txt", "big.bin"} {
+			fi, err := os.Stat(filepath.Join(root.dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lm := fi.ModTime().UTC().Format(http.TimeFormat)
+			hdrs, _ := runTool(t, 30*time.Second, "curl", "-sSI", "--max-time", "20", p.url("/"+name))
+			if !strings.Contains(hdrs, "Last-Modified: "+lm+"\r\n") {
+				t.Errorf("HEAD /%s: want Last-Modified: %s:\n%s", name, lm, hdrs)
+			}
+			out, _ := runTool(t, 30*time.Second, "curl", "-sS", "--max-time", "20", "-D", "-", "-H", "If-Modified-Since: "+lm, p.url("/"+name))
+			if !strings.HasPrefix(out, "HTTP/1.1 304 Not Modified\r\n") || !strings.HasSuffix(out, "\r\n\r\n") || strings.Contains(out, "Content-Length") {
+				t.Errorf("/%s if modified since its Last-Modified: want a bare 304:\n%q", name, out)
+			}
+			older := fi.ModTime().Add(-time.Second).UTC().Format(http.TimeFormat)
+			for _, since := range []string{older, "not a date"} {
+				body, code := curl(t, "-H", "If-Modified-Since: "+since, p.url("/"+name))
+				if code != 200 || len(body) != int(fi.Size()) {
+					t.Errorf("/%s if modified since %q: %d, %d bytes; want 200 and the file", name, since, code, len(body))
+				}
+			}
+			// With If-None-Match, If-Modified-Since does not count.
+			if body, code := curl(t, "-H", "If-None-Match: \"x\"", "-H", "If-Modified-Since: "+lm, p.url("/"+name)); code != 200 || len(body) != int(fi.Size()) {
+				t.Errorf("/%s with If-None-Match: %d, %d bytes; want 200 and the file", name, code, len(body))
+			}
 		}
 
 		// A streamed response.
@@ -209,8 +241,8 @@ func TestRawTCP(t *testing.T) {
 			}
 			io.WriteString(c, "GET /big.bin HTTP/1.0\r\n\r\n")
 			resp, body = readResp(t, br, "GET")
-			if resp.StatusCode != 200 || len(resp.TransferEncoding) != 0 || body != string(root.big) {
-				t.Fatalf("1.0 big file: %d %v, %d bytes", resp.StatusCode, resp.TransferEncoding, len(body))
+			if resp.StatusCode != 200 || len(resp.TransferEncoding) != 0 || resp.ContentLength != int64(len(root.big)) || body != string(root.big) {
+				t.Fatalf("1.0 big file: %d %v length %d, %d bytes", resp.StatusCode, resp.TransferEncoding, resp.ContentLength, len(body))
 			}
 			expectEOF(t, c, br)
 		})
@@ -320,6 +352,51 @@ func TestSlowloris(t *testing.T) {
 			t.Error(err)
 		}
 		waitFDs(t, p, base, 1)
+	})
+}
+
+// A large file that shrinks while it is being sent: its head promised the
+// old length, so the server sends what there is and closes the connection,
+// and the client sees a short body rather than a hang or a next response.
+func TestFileShrinks(t *testing.T) {
+	buildtest.ForEachBuild(t, ".", func(t *testing.T, bin string) {
+		root := makeRoot(t)
+		name := filepath.Join(root.dir, "shrinking.bin")
+		if err := os.WriteFile(name, bytes.Repeat([]byte("x"), 4<<20), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p := startServer(t, bin, "-root", root.dir)
+		// A small receive window keeps the server from sending the file
+		// whole before it is cut.
+		c, err := buildtest.DialSlowReader(p.addr, 8192)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		io.WriteString(c, "GET /shrinking.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+		br := bufio.NewReader(c)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.ContentLength != 4<<20 {
+			t.Fatalf("Content-Length %d, want %d", resp.ContentLength, 4<<20)
+		}
+		if _, err := io.ReadFull(resp.Body, make([]byte, 64<<10)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(name, 100<<10); err != nil {
+			t.Fatal(err)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		if err != io.ErrUnexpectedEOF {
+			t.Fatalf("after the file shrank: %d more bytes, %v; want the body cut short (io.ErrUnexpectedEOF)", n, err)
+		}
+		if got := 64<<10 + n; got >= 4<<20 {
+			t.Fatalf("read %d bytes, the whole old length", got)
+		}
+		expectEOF(t, c, br) // and no answer to the pipelined GET /hello
 	})
 }
 

@@ -22,7 +22,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"os"
 	"syscall"
@@ -431,55 +430,46 @@ func stream(c *conn, st *reqState, rq route, minor int, head, keep bool) bool {
 
 // serveFile answers a file request. Opening, stat and reading a small file
 // are one job on rt's blocking pool (file system calls block a thread, so
-// they never run on a worker); a large file is then streamed as a chunked
-// body, one blocking-pool read per chunk, each written before the next read.
+// they never run on a worker); a large file is then streamed, one
+// blocking-pool read per piece, each written before the next read, up to
+// the length its head promised.
 //
 //asyncgo:async
 func serveFile(srv *server, c *conn, st *reqState, name string, minor int, head, keep bool) bool {
 	out := st.out
+	// If-Modified-Since counts only without If-None-Match (RFC 9110,
+	// 13.1.3), and only if it is a date.
+	var since time.Time
+	if st.req.Header("If-None-Match") == nil {
+		since, _ = http1.ParseDate(st.req.Header("If-Modified-Since"))
+	}
 	job := rt.Await(rt.SpawnBlocking(func() fileJob {
-		return srv.openFile(out, name, minor, head, keep)
+		return srv.openFile(out, name, since, minor, head, keep)
 	}))
 	st.out = job.out
 	if job.f == nil {
 		return job.keep
 	}
-	f := job.f
-	chunked := minor == 1
+	f, left := job.f, job.size
 	if !flush(c) {
 		f.Close()
 		return false
 	}
 	buf := net.GetBuffer(fileChunk)
 	ok := true
-	for {
+	for ok && left > 0 {
+		p := buf[:min(int64(len(buf)), left)]
 		rd := rt.Await(rt.SpawnBlocking(func() chunkRead {
-			return readChunk(f, buf)
+			return readChunk(f, p)
 		}))
-		if rd.n > 0 {
-			if chunked {
-				st.out = http1.AppendChunkHeader(st.out, rd.n)
-			}
-			st.out = append(st.out, buf[:rd.n]...)
-			if chunked {
-				st.out = append(st.out, "\r\n"...)
-			}
-			if !flush(c) {
-				ok = false
-				break
-			}
-		}
-		if rd.err != nil {
-			// io.EOF ends the body; another error cuts it short, which
-			// the client sees as a missing last chunk.
-			ok = rd.err == io.EOF
-			break
-		}
+		left -= int64(rd.n)
+		st.out = append(st.out, p[:rd.n]...)
+		// A read error, or a file that shrank under us, leaves the body
+		// short of the length its head promised: the connection cannot
+		// go on (the client sees the body cut short).
+		ok = flush(c) && rd.err == nil
 	}
 	net.PutBuffer(buf)
 	f.Close()
-	if ok && chunked {
-		st.out = http1.AppendLastChunk(st.out)
-	}
 	return ok && job.keep
 }

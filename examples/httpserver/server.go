@@ -46,10 +46,10 @@ const (
 	// flushThreshold is the amount of pending response bytes that makes
 	// the server write before parsing the next pipelined request.
 	flushThreshold = 64 << 10
-	// smallFile is the largest file served from one read with a
-	// Content-Length; larger files are streamed in chunks of fileChunk.
+	// smallFile is the largest file read whole into the response; larger
+	// files are streamed in reads of fileChunk (both with a Content-Length).
 	smallFile = 64 << 10
-	// fileChunk is the size of one read (and one chunk) of a large file.
+	// fileChunk is the size of one read (and one write) of a large file.
 	fileChunk = 32 << 10
 	// maxStreamChunks and maxStreamDelay bound the /stream route.
 	maxStreamChunks = 1000
@@ -358,15 +358,18 @@ func cleanPath(p []byte) (string, int) {
 type fileJob struct {
 	out  []byte   // out with the response (or its head) appended
 	f    *os.File // a large file to stream after the head, or nil
+	size int64    // how many bytes of f the head promised
 	keep bool     // whether the connection stays open after the response
 }
 
 // openFile opens name under the root and appends to out either the whole
-// response (errors, small files, HEAD) or, for a large file, the head of a
-// chunked response (close-delimited for HTTP/1.0), returning the open file
-// for the caller to stream. It blocks (file system calls): it runs on the
-// blocking pool, never on a worker.
-func (srv *server) openFile(out []byte, name string, minor int, head, keep bool) fileJob {
+// response (errors, small files, HEAD, 304) or, for a large file, its head,
+// returning the open file for the caller to stream. Every file is sent
+// with its Content-Length and Last-Modified; since, if not zero, is the
+// request's If-Modified-Since, answered with 304 Not Modified when the
+// file has not changed after it. It blocks (file system calls): it runs on
+// the blocking pool, never on a worker.
+func (srv *server) openFile(out []byte, name string, since time.Time, minor int, head, keep bool) fileJob {
 	f, err := srv.root.Open(name)
 	if err == nil {
 		var fi os.FileInfo
@@ -392,20 +395,21 @@ func (srv *server) openFile(out []byte, name string, minor int, head, keep bool)
 	if ctype == "" {
 		ctype = "application/octet-stream"
 	}
-	h := http1.ResponseHead{Status: 200, Minor: minor, ContentType: ctype, Close: !keep, Server: serverName}
-	size := fi.Size()
-	if size > smallFile {
-		h.Chunked = true
-		h.ContentLength = -1
-		out = http1.AppendResponseHead(out, &h)
-		if head {
-			f.Close()
-			return fileJob{out: out, keep: !h.Close}
-		}
-		return fileJob{out: out, f: f, keep: !h.Close}
+	now := time.Now()
+	mod := fi.ModTime()
+	h := http1.ResponseHead{Status: 200, Minor: minor, ContentType: ctype, Close: !keep, Server: serverName,
+		Extra: []string{http1.LastModified(mod, now)}, Now: now}
+	if !since.IsZero() && http1.NotModified(mod, since) {
+		f.Close()
+		h.Status, h.ContentType = 304, ""
+		return fileJob{out: http1.AppendResponseHead(out, &h), keep: !h.Close}
 	}
+	size := fi.Size()
 	h.ContentLength = size
 	out = http1.AppendResponseHead(out, &h)
+	if size > smallFile && !head {
+		return fileJob{out: out, f: f, size: size, keep: !h.Close}
+	}
 	if !head {
 		start := len(out)
 		out = append(out, make([]byte, size)...)
@@ -445,7 +449,8 @@ type chunkRead struct {
 	err error
 }
 
-// readChunk reads the next piece of f into p (blocking).
+// readChunk fills p from f (blocking); an error, io.EOF included, means
+// the file ended before p was full.
 func readChunk(f *os.File, p []byte) chunkRead {
 	n, err := io.ReadFull(f, p)
 	if err == io.ErrUnexpectedEOF {
