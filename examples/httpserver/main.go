@@ -38,7 +38,7 @@ func main() {
 	flag.StringVar(&cfg.root, "root", ".", "directory served as the document root")
 	flag.DurationVar(&cfg.headerTimeout, "header-timeout", 10*time.Second, "time allowed to receive a request head (and each body read)")
 	flag.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "time an idle keep-alive connection is kept")
-	flag.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "time allowed to write one batch of responses (or one chunk of a file)")
+	flag.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "time allowed to write one batch of responses (or one 32 KiB piece of a file)")
 	flag.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 5*time.Second, "grace period for in-flight requests on SIGINT/SIGTERM")
 	flag.IntVar(&cfg.workers, "workers", 0, "runtime worker threads (0 = GOMAXPROCS)")
 	flag.BoolVar(&cfg.debug, "debug", false, "serve GET /debug/stats (live heap after a GC, allocations, goroutines, tasks, connections; for tests)")

@@ -25,7 +25,7 @@ func main() {
 	/*line main.go:38:2*/ flag.StringVar(&cfg.root, "root", ".", "directory served as the document root")
 	/*line main.go:39:2*/ flag.DurationVar(&cfg.headerTimeout, "header-timeout", 10*time.Second, "time allowed to receive a request head (and each body read)")
 	/*line main.go:40:2*/ flag.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "time an idle keep-alive connection is kept")
-	/*line main.go:41:2*/ flag.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "time allowed to write one batch of responses (or one chunk of a file)")
+	/*line main.go:41:2*/ flag.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "time allowed to write one batch of responses (or one 32 KiB piece of a file)")
 	/*line main.go:42:2*/ flag.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 5*time.Second, "grace period for in-flight requests on SIGINT/SIGTERM")
 	/*line main.go:43:2*/ flag.IntVar(&cfg.workers, "workers", 0, "runtime worker threads (0 = GOMAXPROCS)")
 	/*line main.go:44:2*/ flag.BoolVar(&cfg.debug, "debug", false, "serve GET /debug/stats (live heap after a GC, allocations, goroutines, tasks, connections; for tests)")
