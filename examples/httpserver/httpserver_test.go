@@ -106,6 +106,66 @@ func TestCurl(t *testing.T) {
 			}
 		}
 
+		// Ranges: one span of bytes, from a small file (one read) and a
+		// large one (streamed from an offset), a suffix, past the end
+		// (416), several spans (ignored: the whole file), If-Range, and
+		// curl resuming a download.
+		size := len(root.big)
+		for _, c := range []struct {
+			name, rng  string
+			start, end int // the bytes expected, of the file
+			whole      bool
+		}{
+			{"a.txt", "0-2", 0, 2, false},
+			{"a.txt", "-5", 1, 5, false},
+			{"big.bin", "0-9", 0, 9, false},
+			{"big.bin", "100000-250000", 100000, 250000, false},
+			{"big.bin", "1000-", 1000, size - 1, false},
+			{"big.bin", "0-1,5-6", 0, size - 1, true},
+		} {
+			content := root.big
+			if c.name == "a.txt" {
+				content = []byte("alpha\n")
+			}
+			out, _ := runTool(t, 30*time.Second, "curl", "-sS", "--max-time", "20", "-D", "-", "-r", c.rng, p.url("/"+c.name))
+			hdrs, body, _ := strings.Cut(out, "\r\n\r\n")
+			want := string(content[c.start : c.end+1])
+			status := "HTTP/1.1 206 Partial Content"
+			cr := fmt.Sprintf("Content-Range: bytes %d-%d/%d", c.start, c.end, len(content))
+			if c.whole {
+				status, cr = "HTTP/1.1 200 OK", ""
+			}
+			if !strings.HasPrefix(hdrs, status) || (cr != "" && !strings.Contains(hdrs+"\r\n", cr+"\r\n")) || body != want {
+				t.Errorf("/%s range %s: want %q and %q, %d bytes; got %d bytes:\n%s", c.name, c.rng, status, cr, len(want), len(body), hdrs)
+			}
+		}
+		out, _ = runTool(t, 30*time.Second, "curl", "-sS", "--max-time", "20", "-D", "-", "-r", fmt.Sprintf("%d-", size), p.url("/big.bin"))
+		if !strings.HasPrefix(out, "HTTP/1.1 416 Range Not Satisfiable\r\n") || !strings.Contains(out, fmt.Sprintf("Content-Range: bytes */%d\r\n", size)) {
+			t.Errorf("a range past the end: want 416 with the size:\n%s", out)
+		}
+		if out, _ := runTool(t, 30*time.Second, "curl", "-sSI", "--max-time", "20", "-r", "0-9", p.url("/big.bin")); !strings.HasPrefix(out, "HTTP/1.1 200 OK\r\n") || !strings.Contains(out, "Accept-Ranges: bytes\r\n") {
+			t.Errorf("HEAD with a range: want 200 (ranges are for GET) and Accept-Ranges:\n%s", out)
+		}
+		fi, err := os.Stat(filepath.Join(root.dir, "big.bin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lm := fi.ModTime().UTC().Format(http.TimeFormat)
+		stale := fi.ModTime().Add(-time.Hour).UTC().Format(http.TimeFormat)
+		for ifRange, want := range map[string]string{lm: string(root.big[:10]), stale: string(root.big), `"etag"`: string(root.big)} {
+			if body, code := curl(t, "-r", "0-9", "-H", "If-Range: "+ifRange, p.url("/big.bin")); body != want {
+				t.Errorf("If-Range %s: %d, %d bytes; want %d", ifRange, code, len(body), len(want))
+			}
+		}
+		part := filepath.Join(t.TempDir(), "part")
+		if err := os.WriteFile(part, root.big[:12345], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runTool(t, 30*time.Second, "curl", "-sS", "--max-time", "20", "-C", "-", "-o", part, p.url("/big.bin"))
+		if got, err := os.ReadFile(part); err != nil || !bytes.Equal(got, root.big) {
+			t.Errorf("curl -C - resumed to %d bytes (err %v), want the %d of the file", len(got), err, size)
+		}
+
 		// A streamed response.
 		if body, code := curl(t, p.url("/stream?n=4&delay=5")); code != 200 || body != "chunk 0\nchunk 1\nchunk 2\nchunk 3\n" {
 			t.Errorf("/stream: %d %q", code, body)

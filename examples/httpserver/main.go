@@ -437,14 +437,15 @@ func stream(c *conn, st *reqState, rq route, minor int, head, keep bool) bool {
 //asyncgo:async
 func serveFile(srv *server, c *conn, st *reqState, name string, minor int, head, keep bool) bool {
 	out := st.out
+	fr := fileRequest{name: name, minor: minor, head: head, keep: keep,
+		rng: st.req.Header("Range"), ifRange: st.req.Header("If-Range")}
 	// If-Modified-Since counts only without If-None-Match (RFC 9110,
 	// 13.1.3), and only if it is a date.
-	var since time.Time
 	if st.req.Header("If-None-Match") == nil {
-		since, _ = http1.ParseDate(st.req.Header("If-Modified-Since"))
+		fr.since, _ = http1.ParseDate(st.req.Header("If-Modified-Since"))
 	}
 	job := rt.Await(rt.SpawnBlocking(func() fileJob {
-		return srv.openFile(out, name, since, minor, head, keep)
+		return srv.openFile(out, fr)
 	}))
 	st.out = job.out
 	if job.f == nil {

@@ -1841,13 +1841,13 @@ type serveFileFuture struct {
 	srv    **server
 	c      *conn
 	st     *reqState
-	name   *string
-	minor  *int
-	head   *bool
-	keep   *bool
+	name   string
+	minor  int
+	head   bool
+	keep   bool
 	r0     bool
 	out    *[]byte
-	since  *time.Time
+	fr     *fileRequest
 	job    fileJob
 	f      **os.File
 	left   int64
@@ -1861,11 +1861,17 @@ type serveFileFuture struct {
 
 // serveFileAsync returns the future of serveFile without running any of it.
 func serveFileAsync(srv *server, c *conn, st *reqState, name string, minor int, head bool, keep bool) serveFileFuture {
-	return serveFileFuture{srv: &srv, c: c, st: st, name: &name, minor: &minor, head: &head, keep: &keep}
+	return serveFileFuture{srv: &srv, c: c, st: st, name: name, minor: minor, head: head, keep: keep}
 }
 
 // Poll advances serveFile to its next suspension point; it reports whether it has completed.
 func (s *serveFileFuture) Poll(cx *rt.Context) bool {
+	minor_1 := s.minor
+	_ = minor_1
+	head_1 := s.head
+	_ = head_1
+	keep_1 := s.keep
+	_ = keep_1
 	left_1 := s.left
 	_ = left_1
 	var (
@@ -1888,111 +1894,135 @@ func (s *serveFileFuture) Poll(cx *rt.Context) bool {
 	}
 	/*line main.go:439:2*/ s.out = new([]byte)
 	(*s.out) = s.st.out
-	/*line main.go:442:2*/ s.since = new(time.Time)
-	(*s.since) = time.Time{}
-	/*line main.go:443:2*/ if s.st.req.Header("If-None-Match") == nil {
-		/*line main.go:444:3*/ (*s.since), _ = http1.ParseDate(s.st.req.Header("If-Modified-Since"))
+	/*line main.go:440:2*/ s.fr = new(fileRequest)
+	(*s.fr) = fileRequest{name: s.name, minor: minor_1, head: head_1, keep: keep_1, rng: s.st.req.Header("Range"), ifRange: s.st.req.Header("If-Range")}
+	/*line main.go:444:2*/ if s.st.req.Header("If-None-Match") == nil {
+		/*line main.go:445:3*/ (*s.fr).since, _ = http1.ParseDate(s.st.req.Header("If-Modified-Since"))
 	}
-	/*line main.go:446:2*/ s.child1 = rt.SpawnBlocking(func(srv_p **server, out_p *[]byte, name_p *string, since_p *time.Time, minor_p *int, head_p *bool, keep_p *bool) func() fileJob {
+	/*line main.go:447:2*/ s.child1 = rt.SpawnBlocking(func(srv_p **server, out_p *[]byte, fr_p *fileRequest) func() fileJob {
 		return func() fileJob {
-			/*line main.go:447:3*/ return (*srv_p).openFile((*out_p), (*name_p), (*since_p), (*minor_p), (*head_p), (*keep_p))
+			/*line main.go:448:3*/ return (*srv_p).openFile((*out_p), (*fr_p))
 		}
-	}(s.srv, s.out, s.name, s.since, s.minor, s.head, s.keep))
+	}(s.srv, s.out, s.fr))
 	s.job = fileJob{}
 	s.buf = nil
 	s.rd = chunkRead{}
 resume1:
-	/*line main.go:446:9*/ if cx.InjectPending() {
+	/*line main.go:447:9*/ if cx.InjectPending() {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 1
 		return false
 	}
-	/*line main.go:446:9*/ if !s.child1.Poll(cx) {
+	/*line main.go:447:9*/ if !s.child1.Poll(cx) {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 1
 		return false
 	}
 	s.job = s.child1.Result()
 	s.child1 = nil
-	/*line main.go:449:2*/ s.st.out = s.job.out
-	/*line main.go:450:2*/ if s.job.f == nil {
-		/*line main.go:451:3*/ s.r0 = s.job.keep
+	/*line main.go:450:2*/ s.st.out = s.job.out
+	/*line main.go:451:2*/ if s.job.f == nil {
+		/*line main.go:452:3*/ s.r0 = s.job.keep
 		s.state = -1
 		return true
 	}
-	/*line main.go:453:2*/ s.f = new(*os.File)
+	/*line main.go:454:2*/ s.f = new(*os.File)
 	(*s.f), left_1 = s.job.f, s.job.size
-	/*line main.go:454:6*/ s.child2 = flushAsync(s.c)
+	/*line main.go:455:6*/ s.child2 = flushAsync(s.c)
 	s.buf = nil
 	s.rd = chunkRead{}
 resume2:
-	/*line main.go:454:6*/ if cx.InjectPending() {
+	/*line main.go:455:6*/ if cx.InjectPending() {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 2
 		return false
 	}
-	/*line main.go:454:6*/ if !s.child2.Poll(cx) {
+	/*line main.go:455:6*/ if !s.child2.Poll(cx) {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 2
 		return false
 	}
 	tmp_1 = s.child2.Result()
 	s.child2 = flushFuture{}
-	/*line main.go:454:2*/ if !tmp_1 {
-		/*line main.go:455:3*/ (*s.f).Close()
-		/*line main.go:456:3*/ s.r0 = false
+	/*line main.go:455:2*/ if !tmp_1 {
+		/*line main.go:456:3*/ (*s.f).Close()
+		/*line main.go:457:3*/ s.r0 = false
 		s.state = -1
 		return true
 	}
-	/*line main.go:458:2*/ s.buf = net.GetBuffer(fileChunk)
-	/*line main.go:459:2*/ ok = true
+	/*line main.go:459:2*/ s.buf = net.GetBuffer(fileChunk)
+	/*line main.go:460:2*/ ok = true
 b3:
-	/*line main.go:460:2*/ if !(ok && left_1 > 0) {
+	/*line main.go:461:2*/ if !(ok && left_1 > 0) {
 		goto b7
 	}
-	/*line main.go:461:3*/ s.p = new([]byte)
+	/*line main.go:462:3*/ s.p = new([]byte)
 	(*s.p) = s.buf[:min(int64(len(s.buf)), left_1)]
-	/*line main.go:462:3*/ s.child3 = rt.SpawnBlocking(func(f_p **os.File, p_p *[]byte) func() chunkRead {
+	/*line main.go:463:3*/ s.child3 = rt.SpawnBlocking(func(f_p **os.File, p_p *[]byte) func() chunkRead {
 		return func() chunkRead {
-			/*line main.go:463:4*/ return readChunk((*f_p), (*p_p))
+			/*line main.go:464:4*/ return readChunk((*f_p), (*p_p))
 		}
 	}(s.f, s.p))
 	s.rd = chunkRead{}
 resume3:
-	/*line main.go:462:9*/ if cx.InjectPending() {
+	/*line main.go:463:9*/ if cx.InjectPending() {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 3
 		return false
 	}
-	/*line main.go:462:9*/ if !s.child3.Poll(cx) {
+	/*line main.go:463:9*/ if !s.child3.Poll(cx) {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 3
 		return false
 	}
 	s.rd = s.child3.Result()
 	s.child3 = nil
-	/*line main.go:465:3*/ left_1 -= int64(s.rd.n)
-	/*line main.go:466:3*/ s.st.out = append(s.st.out, (*s.p)[:s.rd.n]...)
-	/*line main.go:470:8*/ s.child2 = flushAsync(s.c)
+	/*line main.go:466:3*/ left_1 -= int64(s.rd.n)
+	/*line main.go:467:3*/ s.st.out = append(s.st.out, (*s.p)[:s.rd.n]...)
+	/*line main.go:471:8*/ s.child2 = flushAsync(s.c)
 resume4:
-	/*line main.go:470:8*/ if cx.InjectPending() {
+	/*line main.go:471:8*/ if cx.InjectPending() {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 4
 		return false
 	}
-	/*line main.go:470:8*/ if !s.child2.Poll(cx) {
+	/*line main.go:471:8*/ if !s.child2.Poll(cx) {
+		s.minor = minor_1
+		s.head = head_1
+		s.keep = keep_1
 		s.left = left_1
 		s.state = 4
 		return false
 	}
 	tmp_2 = s.child2.Result()
 	s.child2 = flushFuture{}
-	/*line main.go:470:3*/ ok = tmp_2 && s.rd.err == nil
+	/*line main.go:471:3*/ ok = tmp_2 && s.rd.err == nil
 	goto b3
 b7:
-	/*line main.go:472:2*/ net.PutBuffer(s.buf)
-	/*line main.go:473:2*/ (*s.f).Close()
-	/*line main.go:474:2*/ s.r0 = ok && s.job.keep
+	/*line main.go:473:2*/ net.PutBuffer(s.buf)
+	/*line main.go:474:2*/ (*s.f).Close()
+	/*line main.go:475:2*/ s.r0 = ok && s.job.keep
 	s.state = -1
 	return true
 }

@@ -274,7 +274,7 @@ const (
 type route struct {
 	kind   int
 	status int    // routeError: the status to answer
-	allow  string // for 405: the Allow header
+	allow  string // for 405: the Allow header line
 	name   string // routeFile: the cleaned path relative to the root
 	n      int    // routeStream: number of chunks
 	delay  time.Duration
@@ -291,12 +291,12 @@ func (srv *server) routeRequest(req *http1.Request) route {
 		}
 	case "/hello":
 		if !get {
-			return route{kind: routeError, status: 405, allow: "GET, HEAD"}
+			return route{kind: routeError, status: 405, allow: "Allow: GET, HEAD"}
 		}
 		return route{kind: routeHello}
 	case "/stream":
 		if !get {
-			return route{kind: routeError, status: 405, allow: "GET, HEAD"}
+			return route{kind: routeError, status: 405, allow: "Allow: GET, HEAD"}
 		}
 		q, err := url.ParseQuery(string(req.Query))
 		if err != nil {
@@ -316,7 +316,7 @@ func (srv *server) routeRequest(req *http1.Request) route {
 		return route{kind: routeStream, n: n, delay: time.Duration(delay) * time.Millisecond}
 	case "/echo":
 		if !req.IsMethod("POST") && !req.IsMethod("PUT") {
-			return route{kind: routeError, status: 405, allow: "POST, PUT"}
+			return route{kind: routeError, status: 405, allow: "Allow: POST, PUT"}
 		}
 		return route{kind: routeEcho}
 	}
@@ -325,7 +325,7 @@ func (srv *server) routeRequest(req *http1.Request) route {
 		return route{kind: routeError, status: status}
 	}
 	if !get {
-		return route{kind: routeError, status: 405, allow: "GET, HEAD"}
+		return route{kind: routeError, status: 405, allow: "Allow: GET, HEAD"}
 	}
 	return route{kind: routeFile, name: name}
 }
@@ -354,22 +354,38 @@ func cleanPath(p []byte) (string, int) {
 	return name, 0
 }
 
+// fileRequest is what openFile needs of a request for a file.
+type fileRequest struct {
+	name  string    // the cleaned path relative to the root
+	since time.Time // If-Modified-Since, or zero
+	// rng and ifRange are the Range and If-Range values (nil if absent).
+	// They alias the request buffer, which stays untouched until the job
+	// is done.
+	rng, ifRange []byte
+	minor        int
+	head, keep   bool
+}
+
 // fileJob is the answer of openFile, run on the blocking pool.
 type fileJob struct {
 	out  []byte   // out with the response (or its head) appended
-	f    *os.File // a large file to stream after the head, or nil
+	f    *os.File // a large file to stream after the head, positioned at its first byte, or nil
 	size int64    // how many bytes of f the head promised
 	keep bool     // whether the connection stays open after the response
 }
 
-// openFile opens name under the root and appends to out either the whole
-// response (errors, small files, HEAD, 304) or, for a large file, its head,
-// returning the open file for the caller to stream. Every file is sent
-// with its Content-Length and Last-Modified; since, if not zero, is the
-// request's If-Modified-Since, answered with 304 Not Modified when the
-// file has not changed after it. It blocks (file system calls): it runs on
-// the blocking pool, never on a worker.
-func (srv *server) openFile(out []byte, name string, since time.Time, minor int, head, keep bool) fileJob {
+// openFile opens the file under the root and appends to out either the
+// whole response (errors, small files and ranges, HEAD, 304, 416) or, for
+// a large one, its head, returning the open file for the caller to stream.
+// Every file is sent with its Content-Length, Last-Modified and
+// Accept-Ranges. If-Modified-Since is answered with 304 Not Modified when
+// the file has not changed after it; a Range of one span of bytes with 206
+// Partial Content (416 when it lies past the end), unless If-Range names
+// another version. It blocks (file system calls): it runs on the blocking
+// pool, never on a worker.
+func (srv *server) openFile(out []byte, rq fileRequest) fileJob {
+	minor, head, keep := rq.minor, rq.head, rq.keep
+	name := rq.name
 	f, err := srv.root.Open(name)
 	if err == nil {
 		var fi os.FileInfo
@@ -398,28 +414,49 @@ func (srv *server) openFile(out []byte, name string, since time.Time, minor int,
 	now := time.Now()
 	mod := fi.ModTime()
 	h := http1.ResponseHead{Status: 200, Minor: minor, ContentType: ctype, Close: !keep, Server: serverName,
-		Extra: []string{http1.LastModified(mod, now)}, Now: now}
-	if !since.IsZero() && http1.NotModified(mod, since) {
+		Extra: []string{http1.LastModified(mod, now), "Accept-Ranges: bytes"}, Now: now}
+	if !rq.since.IsZero() && http1.NotModified(mod, rq.since) {
 		f.Close()
 		h.Status, h.ContentType = 304, ""
 		return fileJob{out: http1.AppendResponseHead(out, &h), keep: !h.Close}
 	}
 	size := fi.Size()
-	h.ContentLength = size
-	out = http1.AppendResponseHead(out, &h)
-	if size > smallFile && !head {
-		return fileJob{out: out, f: f, size: size, keep: !h.Close}
-	}
-	if !head {
-		start := len(out)
-		out = append(out, make([]byte, size)...)
-		n, err := io.ReadFull(f, out[start:])
-		if err != nil {
-			// The file shrank under us: the head promised size bytes,
-			// so the connection cannot continue.
-			out = out[:start+n]
-			h.Close = true
+	part := http1.ByteRange{Start: 0, Length: size}
+	// Ranges are defined for GET only (RFC 9110, 14.2).
+	if rq.rng != nil && !head && http1.RangeStillValid(rq.ifRange, mod) {
+		r, status := http1.ParseRange(rq.rng, size)
+		switch status {
+		case 416:
+			f.Close()
+			return fileJob{out: appendError(out, 416, minor, head, keep, http1.ContentRange(http1.ByteRange{}, size)), keep: keep}
+		case 206:
+			part = r
+			h.Status = 206
+			h.Extra = append(h.Extra, http1.ContentRange(r, size))
 		}
+	}
+	h.ContentLength = part.Length
+	out = http1.AppendResponseHead(out, &h)
+	if head {
+		f.Close()
+		return fileJob{out: out, keep: !h.Close}
+	}
+	if part.Length > smallFile {
+		if _, err := f.Seek(part.Start, io.SeekStart); err != nil {
+			f.Close()
+			return fileJob{out: out, keep: false} // the head is out: only closing can end it
+		}
+		return fileJob{out: out, f: f, size: part.Length, keep: !h.Close}
+	}
+	start := len(out)
+	out = append(out, make([]byte, part.Length)...)
+	// Only a shortfall counts: a read of exactly the rest may come with
+	// io.EOF.
+	if n, _ := f.ReadAt(out[start:], part.Start); n < int(part.Length) {
+		// The file shrank under us: the head promised part.Length bytes,
+		// so the connection cannot continue.
+		out = out[:start+n]
+		h.Close = true
 	}
 	f.Close()
 	return fileJob{out: out, keep: !h.Close}
@@ -461,13 +498,14 @@ func readChunk(f *os.File, p []byte) chunkRead {
 
 // appendError appends a small text error response. keep is honoured only
 // for errors after which the connection is still in sync (4xx of a parsed
-// request); allow, if set, is sent as the Allow header (405).
-func appendError(out []byte, status, minor int, head, keep bool, allow string) []byte {
+// request); extra, if set, is one more header line (Allow for a 405,
+// Content-Range for a 416).
+func appendError(out []byte, status, minor int, head, keep bool, extra string) []byte {
 	body := http1.StatusText(status) + "\n"
 	h := http1.ResponseHead{Status: status, Minor: minor, ContentType: "text/plain; charset=utf-8",
 		ContentLength: int64(len(body)), Close: !keep, Server: serverName}
-	if allow != "" {
-		h.Extra = []string{"Allow: " + allow}
+	if extra != "" {
+		h.Extra = []string{extra}
 	}
 	out = http1.AppendResponseHead(out, &h)
 	if !head {

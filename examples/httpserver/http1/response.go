@@ -215,6 +215,8 @@ func StatusText(code int) string {
 		return "Content Too Large"
 	case 414:
 		return "URI Too Long"
+	case 416:
+		return "Range Not Satisfiable"
 	case 431:
 		return "Request Header Fields Too Large"
 	case 500:
