@@ -41,7 +41,7 @@ func ParseRange(v []byte, size int64) (ByteRange, int) {
 	}
 	first, last := spec[:dash], spec[dash+1:]
 	if len(first) == 0 { // "-N": the last N bytes
-		n, ok := parseDigits(last)
+		n, ok := parseDecimal(last)
 		if !ok {
 			return ByteRange{}, 200
 		}
@@ -51,13 +51,13 @@ func ParseRange(v []byte, size int64) (ByteRange, int) {
 		n = min(n, size)
 		return ByteRange{Start: size - n, Length: n}, 206
 	}
-	start, ok := parseDigits(first)
+	start, ok := parseDecimal(first)
 	if !ok {
 		return ByteRange{}, 200
 	}
 	end := size - 1
 	if len(last) > 0 {
-		e, ok := parseDigits(last)
+		e, ok := parseDecimal(last)
 		if !ok || e < start {
 			return ByteRange{}, 200
 		}
@@ -67,21 +67,6 @@ func ParseRange(v []byte, size int64) (ByteRange, int) {
 		return ByteRange{}, 416
 	}
 	return ByteRange{Start: start, Length: end - start + 1}, 206
-}
-
-// parseDigits parses a non-empty run of decimal digits that fits an int64.
-func parseDigits(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if !isDigit(c) {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
 }
 
 // ContentRange returns the Content-Range header line (without CRLF, for

@@ -97,7 +97,7 @@ func refParseRequest(req *Request, buf []byte, lim *Limits) (n int, err error) {
 			}
 			req.Host = value
 		case equalFold(name, "Content-Length"):
-			v, ok := parseContentLength(value)
+			v, ok := parseDecimal(value)
 			if !ok || (sawCL && v != req.ContentLength) {
 				return 0, ErrBadRequest
 			}

@@ -281,7 +281,7 @@ func ParseRequest(req *Request, buf []byte, lim *Limits) (n int, err error) {
 			}
 			req.Host = value
 		case equalFold(name, "Content-Length"):
-			v, ok := parseContentLength(value)
+			v, ok := parseDecimal(value)
 			if !ok || (sawCL && v != req.ContentLength) {
 				return 0, ErrBadRequest
 			}
@@ -475,7 +475,7 @@ func parseRequestLine(req *Request, line []byte) error {
 }
 
 // parseContentLength parses 1*DIGIT into a non-negative int64.
-func parseContentLength(v []byte) (int64, bool) {
+func parseDecimal(v []byte) (int64, bool) {
 	if len(v) == 0 || len(v) > 18 {
 		return 0, false
 	}
